@@ -1,0 +1,17 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'models/**', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Libraries never import apps (DESIGN.md): apps talk through queues, S3 and HTTP.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@holterflow/coordinator', '@holterflow/worker', '@holterflow/cli'], message: 'a library never imports an app' }] }],
+    },
+  },
+);

@@ -1,0 +1,4 @@
+export * from './aami.js';
+export * from './errors.js';
+export * from './keys.js';
+export * from './queues.js';

@@ -1,0 +1,85 @@
+/**
+ * The one place that builds S3 object keys (DESIGN.md "S3 keys"). Every id that becomes part of
+ * a key is validated here, so no record, run or model id can escape its prefix.
+ */
+
+/** Record ids: letters, digits, '_', '-', '.', not starting with '.', at most 128 characters. */
+const SAFE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+export class InvalidIdError extends Error {
+  override readonly name = 'InvalidIdError';
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
+    super(
+      `invalid ${kind} id ${JSON.stringify(id)}: use 1-128 letters, digits, '_', '-' or '.', not starting with '.'`,
+    );
+  }
+}
+
+export function assertSafeId(kind: 'record' | 'run' | 'model' | 'window', id: string): string {
+  if (typeof id !== 'string' || !SAFE_ID.test(id) || id.includes('..')) throw new InvalidIdError(kind, id);
+  return id;
+}
+
+export function isSafeId(id: string): boolean {
+  return SAFE_ID.test(id) && !id.includes('..');
+}
+
+/** A prefix inside a bucket, normalised: no leading slash, no trailing slash, no '..' segment. */
+export function normalisePrefix(prefix: string): string {
+  const p = prefix.replace(/^\/+|\/+$/g, '');
+  if (p.split('/').some((seg) => seg === '..' || seg === '.')) throw new InvalidIdError('prefix', prefix);
+  return p;
+}
+
+function join(prefix: string, name: string): string {
+  const p = normalisePrefix(prefix);
+  return p ? `${p}/${name}` : name;
+}
+
+export const RECORDING_EXTENSIONS = ['.parquet', '.arrow'] as const;
+
+export const keys = {
+  /** Canonical recording object. */
+  recording: (prefix: string, recordId: string) => join(prefix, `${assertSafeId('record', recordId)}.parquet`),
+  /** Reference beats beside a recording. */
+  referenceBeats: (prefix: string, recordId: string) =>
+    join(prefix, `${assertSafeId('record', recordId)}.beats.parquet`),
+
+  runManifest: (runId: string) => `runs/${assertSafeId('run', runId)}/manifest.json`,
+  runPart: (runId: string, recordId: string, window: number) =>
+    `runs/${assertSafeId('run', runId)}/parts/${assertSafeId('record', recordId)}/${windowName(window)}.parquet`,
+  runPartsPrefix: (runId: string, recordId: string) =>
+    `runs/${assertSafeId('run', runId)}/parts/${assertSafeId('record', recordId)}/`,
+  runRecordBeats: (runId: string, recordId: string) =>
+    `runs/${assertSafeId('run', runId)}/records/${assertSafeId('record', recordId)}/beats.parquet`,
+  runRecordSummary: (runId: string, recordId: string) =>
+    `runs/${assertSafeId('run', runId)}/records/${assertSafeId('record', recordId)}/summary.json`,
+  runRecordReport: (runId: string, recordId: string) =>
+    `runs/${assertSafeId('run', runId)}/records/${assertSafeId('record', recordId)}/report.html`,
+  runRecordEvaluation: (runId: string, recordId: string) =>
+    `runs/${assertSafeId('run', runId)}/records/${assertSafeId('record', recordId)}/evaluation.json`,
+  runSummaryCsv: (runId: string) => `runs/${assertSafeId('run', runId)}/summary.csv`,
+  runSummaryParquet: (runId: string) => `runs/${assertSafeId('run', runId)}/summary.parquet`,
+
+  modelPrefix: (version: string) => `models/${assertSafeId('model', version)}/`,
+  modelFile: (version: string, file: string) => `models/${assertSafeId('model', version)}/${file}`,
+  /** Points at the default model version for new runs. */
+  modelDefault: () => 'models/DEFAULT',
+  trainingCheckpoint: (jobId: string) => `training/${assertSafeId('run', jobId)}/checkpoint/`,
+};
+
+/** Zero-padded so that lexical order of part keys is window order. */
+export function windowName(window: number): string {
+  if (!Number.isInteger(window) || window < 0) throw new InvalidIdError('window', String(window));
+  return String(window).padStart(6, '0');
+}
+
+/** Parse `s3://bucket/prefix` into its parts. */
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!m) throw new Error(`not an S3 URL: ${JSON.stringify(url)} (expected s3://bucket/prefix)`);
+  return { bucket: m[1], prefix: normalisePrefix(m[2] ?? '') };
+}

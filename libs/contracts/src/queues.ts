@@ -1,0 +1,13 @@
+/** Queue names shared by the coordinator, workers and CLI (DESIGN.md "Work split and queues"). */
+export const QUEUES = {
+  ingest: 'ingest',
+  classify: 'classify',
+  summarize: 'summarize',
+  finalize: 'finalize',
+  train: 'train',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Worker roles: one process may run several. */
+export const WORKER_ROLES = ['ingest', 'classify', 'summarize', 'finalize', 'train'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];

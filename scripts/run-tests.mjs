@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The one test command (README, CI): finds every *.test.ts under libs, apps and test,
+// runs them with Node's own test runner through tsx, and ends with a plain
+// "N passed, N failed" line. Arguments narrow the run: `npm test -- libs/formats`.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['libs', 'apps', 'test'];
+
+function findTests(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findTests(path, out);
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const files = roots
+  .flatMap((r) => {
+    const abs = join(root, r);
+    return statSync(abs, { throwIfNoEntry: false })?.isFile() ? [abs] : findTests(abs, []);
+  })
+  .map((f) => relative(root, f))
+  .sort();
+if (files.length === 0) {
+  console.error(`no test files under ${roots.join(', ')}`);
+  process.exit(1);
+}
+
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  // Files that start servers and workers share one Redis and two cores: run them one at a time.
+  '--test-concurrency=1',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/summary-reporter.mjs',
+  '--test-reporter-destination=stdout',
+  ...files,
+];
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

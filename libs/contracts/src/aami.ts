@@ -13,11 +13,21 @@ export const AAMI_INDEX: Readonly<Record<AamiClass, number>> = { N: 0, S: 1, V: 
  * Symbols not listed here are not beats (rhythm, noise and comment annotations).
  */
 const WFDB_TO_AAMI: Readonly<Record<string, AamiClass>> = {
-  N: 'N', L: 'N', R: 'N', e: 'N', j: 'N',
-  A: 'S', a: 'S', J: 'S', S: 'S',
-  V: 'V', E: 'V',
+  N: 'N',
+  L: 'N',
+  R: 'N',
+  e: 'N',
+  j: 'N',
+  A: 'S',
+  a: 'S',
+  J: 'S',
+  S: 'S',
+  V: 'V',
+  E: 'V',
   F: 'F',
-  '/': 'Q', f: 'Q', Q: 'Q',
+  '/': 'Q',
+  f: 'Q',
+  Q: 'Q',
 };
 
 /** The AAMI class of a WFDB annotation symbol, or undefined when the symbol is not a beat. */

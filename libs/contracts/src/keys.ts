@@ -43,7 +43,8 @@ export const RECORDING_EXTENSIONS = ['.parquet', '.arrow'] as const;
 
 export const keys = {
   /** Canonical recording object. */
-  recording: (prefix: string, recordId: string) => join(prefix, `${assertSafeId('record', recordId)}.parquet`),
+  recording: (prefix: string, recordId: string) =>
+    join(prefix, `${assertSafeId('record', recordId)}.parquet`),
   /** Reference beats beside a recording. */
   referenceBeats: (prefix: string, recordId: string) =>
     join(prefix, `${assertSafeId('record', recordId)}.beats.parquet`),

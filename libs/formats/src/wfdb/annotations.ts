@@ -18,8 +18,48 @@ export interface WfdbAnnotation {
 
 /** Code → mnemonic, as in the WFDB library's ecgcodes.h. */
 const ANNOTATION_SYMBOLS: readonly string[] = [
-  ' ', 'N', 'L', 'R', 'a', 'V', 'F', 'J', 'A', 'S', 'E', 'j', '/', 'Q', '~', '', '|', '', 's', 'T', '*',
-  'D', '"', '=', 'p', 'B', '^', 't', '+', 'u', '?', '!', '[', ']', 'e', 'n', '@', 'x', 'f', '(', ')', 'r',
+  ' ',
+  'N',
+  'L',
+  'R',
+  'a',
+  'V',
+  'F',
+  'J',
+  'A',
+  'S',
+  'E',
+  'j',
+  '/',
+  'Q',
+  '~',
+  '',
+  '|',
+  '',
+  's',
+  'T',
+  '*',
+  'D',
+  '"',
+  '=',
+  'p',
+  'B',
+  '^',
+  't',
+  '+',
+  'u',
+  '?',
+  '!',
+  '[',
+  ']',
+  'e',
+  'n',
+  '@',
+  'x',
+  'f',
+  '(',
+  ')',
+  'r',
 ];
 
 const SKIP = 59;
@@ -28,7 +68,11 @@ const SUB = 61;
 const CHN = 62;
 const AUX = 63;
 
-export function parseWfdbAnnotations(bytes: Uint8Array, recordId: string, file = `${recordId}.atr`): WfdbAnnotation[] {
+export function parseWfdbAnnotations(
+  bytes: Uint8Array,
+  recordId: string,
+  file = `${recordId}.atr`,
+): WfdbAnnotation[] {
   const fail = (problem: string): never => {
     throw new RecordInputError(recordId, problem, file);
   };
@@ -83,7 +127,14 @@ export function parseWfdbAnnotations(bytes: Uint8Array, recordId: string, file =
           break;
         }
         time += value;
-        current = { sample: time, symbol: ANNOTATION_SYMBOLS[code] ?? `#${code}`, subtype: 0, channel, num, aux: '' };
+        current = {
+          sample: time,
+          symbol: ANNOTATION_SYMBOLS[code] ?? `#${code}`,
+          subtype: 0,
+          channel,
+          num,
+          aux: '',
+        };
         out.push(current);
       }
     }

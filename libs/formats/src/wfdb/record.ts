@@ -4,7 +4,12 @@ import { basename, dirname, join } from 'node:path';
 import { RecordInputError } from '@holterflow/contracts';
 import { parseWfdbHeader, type WfdbHeader } from './header.js';
 import { decodeWfdbSignals } from './signals.js';
-import { parseWfdbAnnotations, referenceBeats, type ReferenceBeat, type WfdbAnnotation } from './annotations.js';
+import {
+  parseWfdbAnnotations,
+  referenceBeats,
+  type ReferenceBeat,
+  type WfdbAnnotation,
+} from './annotations.js';
 
 export interface EcgRecording {
   recordId: string;

@@ -6,7 +6,13 @@ import { RecordInputError } from '@holterflow/contracts';
 import type { WfdbHeader, WfdbSignalSpec } from './header.js';
 
 /** Digital values WFDB uses to mark an invalid sample, per format; decoded to NaN. */
-const INVALID_SAMPLE: Readonly<Record<number, number>> = { 212: -2048, 16: -32768, 80: -128, 310: -512, 311: -512 };
+const INVALID_SAMPLE: Readonly<Record<number, number>> = {
+  212: -2048,
+  16: -32768,
+  80: -128,
+  310: -512,
+  311: -512,
+};
 
 /** Bytes used by `n` consecutive samples of a format (for length checks). */
 function bytesForSamples(format: number, n: number): number {
@@ -131,11 +137,13 @@ export function decodeWfdbSignals(
     if (group.some((g) => g.spec.samplesPerFrame !== 1))
       fail('multi-frequency records (samples per frame > 1) are not supported');
     for (const { spec } of group) {
-      if (toMillivolts(spec.units) === undefined) fail(`signal ${spec.description} has units "${spec.units}", not a voltage`);
+      if (toMillivolts(spec.units) === undefined)
+        fail(`signal ${spec.description} has units "${spec.units}", not a voltage`);
     }
     const all = readFile(fileName);
     const offset = group[0].spec.byteOffset;
-    if (offset > all.byteLength) fail(`byte offset ${offset} is past the end of the file (${all.byteLength} bytes)`);
+    if (offset > all.byteLength)
+      fail(`byte offset ${offset} is past the end of the file (${all.byteLength} bytes)`);
     const bytes = all.subarray(offset);
     const perFrame = group.length;
 
@@ -145,7 +153,8 @@ export function decodeWfdbSignals(
       // Largest n with bytesForSamples(format, n * perFrame) <= bytes.length.
       const approx = Math.floor(bytes.byteLength / bytesForSamples(format, perFrame) + 1);
       framesInFile = approx;
-      while (framesInFile > 0 && bytesForSamples(format, framesInFile * perFrame) > bytes.byteLength) framesInFile--;
+      while (framesInFile > 0 && bytesForSamples(format, framesInFile * perFrame) > bytes.byteLength)
+        framesInFile--;
     }
     if (samplesPerSignal === undefined) samplesPerSignal = framesInFile;
     if (framesInFile < samplesPerSignal) {

@@ -1,1 +1,2 @@
+export * from './recording.js';
 export * from './wfdb/index.js';

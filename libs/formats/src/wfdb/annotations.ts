@@ -129,7 +129,7 @@ export function parseWfdbAnnotations(
         time += value;
         current = {
           sample: time,
-          symbol: ANNOTATION_SYMBOLS[code] ?? `#${code}`,
+          symbol: ANNOTATION_SYMBOLS[code] || `#${code}`, // unnamed codes keep their number
           subtype: 0,
           channel,
           num,

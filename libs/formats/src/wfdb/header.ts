@@ -121,12 +121,27 @@ function parseSignalLine(line: string, index: number, fail: (p: string) => never
     gain,
     baseline,
     units,
-    adcResolution: adcResField !== undefined ? Number(adcResField) : 12,
+    adcResolution: adcResField !== undefined ? Number(adcResField) : defaultAdcResolution(format),
     adcZero,
     initialValue: initField !== undefined ? Number(initField) : adcZero,
     checksum: checksumField !== undefined ? Number(checksumField) : undefined,
     description,
   };
+}
+
+/** WFDB's default ADC resolution when the header leaves it out (signal.c, readheader). */
+function defaultAdcResolution(format: number): number {
+  switch (format) {
+    case 80:
+      return 8;
+    case 212:
+      return 12;
+    case 310:
+    case 311:
+      return 10;
+    default:
+      return 16;
+  }
 }
 
 /** WFDB base time is HH:MM:SS[.sss] and base date DD/MM/YYYY. */

@@ -1,7 +1,12 @@
-/** Read a whole WFDB record (header, signals, optional annotations) from a directory. */
+/**
+ * Read a whole WFDB record (header, signals, optional annotations). The byte-level reader
+ * (`readWfdbRecordFromFiles`) has no file system access, so records can come from S3 or an
+ * upload as well as from a directory (`readWfdbRecord`).
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RecordInputError } from '@holterflow/contracts';
+import type { EcgRecording } from '../recording.js';
 import { parseWfdbHeader, type WfdbHeader } from './header.js';
 import { decodeWfdbSignals } from './signals.js';
 import {
@@ -10,20 +15,6 @@ import {
   type ReferenceBeat,
   type WfdbAnnotation,
 } from './annotations.js';
-
-export interface EcgRecording {
-  recordId: string;
-  /** Sampling rate in Hz. */
-  fs: number;
-  /** Lead names, one per signal. */
-  leads: string[];
-  /** One Float32Array per lead, in mV. */
-  signals: Float32Array[];
-  /** ISO 8601 start when known. */
-  start?: string;
-  /** Provenance, e.g. "wfdb:212". */
-  source: string;
-}
 
 export interface WfdbRecord extends EcgRecording {
   header: WfdbHeader;
@@ -34,6 +25,47 @@ export interface WfdbRecord extends EcgRecording {
 }
 
 /**
+ * Decode a record from its files' bytes.
+ * @param files file name (as the header names it, e.g. `100.hea`, `100.dat`, `100.atr`) → bytes.
+ *   `<recordId>.hea` is required, every data file the header names is required, and
+ *   `<recordId>.<annotator>` is read when present.
+ */
+export function readWfdbRecordFromFiles(
+  recordId: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  annotator = 'atr',
+): WfdbRecord {
+  const headerName = `${recordId}.hea`;
+  const headerBytes = files.get(headerName);
+  if (!headerBytes) throw new RecordInputError(recordId, 'header file not found', headerName);
+  const header = parseWfdbHeader(new TextDecoder('latin1').decode(headerBytes), recordId, headerName);
+  if (header.signals.length === 0)
+    throw new RecordInputError(recordId, 'header describes no signals', headerName);
+  const { signals } = decodeWfdbSignals(header, recordId, (fileName) => {
+    const bytes = files.get(fileName);
+    if (!bytes) throw new RecordInputError(recordId, `data file ${fileName} is missing`, fileName);
+    return bytes;
+  });
+  const formats = [...new Set(header.signals.map((s) => s.format))].join('+');
+  const record: WfdbRecord = {
+    recordId,
+    fs: header.fs,
+    leads: uniqueLeadNames(header.signals.map((s) => s.description)),
+    signals,
+    start: header.start,
+    source: `wfdb:${formats}`,
+    header,
+  };
+  const annName = `${recordId}.${annotator}`;
+  const annBytes = files.get(annName);
+  if (annBytes) {
+    record.annotations = parseWfdbAnnotations(annBytes, recordId, annName);
+    record.beats = referenceBeats(record.annotations);
+  }
+  return record;
+}
+
+/**
  * Read record `<dir>/<recordId>.hea` with its data files and, when present, `<recordId>.<annotator>`.
  * @param headerPath path to the .hea file
  */
@@ -41,26 +73,29 @@ export function readWfdbRecord(headerPath: string, annotator = 'atr'): WfdbRecor
   const dir = dirname(headerPath);
   const recordId = basename(headerPath).replace(/\.hea$/i, '');
   if (!existsSync(headerPath)) throw new RecordInputError(recordId, 'header file not found', headerPath);
-  const header = parseWfdbHeader(readFileSync(headerPath, 'latin1'), recordId, headerPath);
-  const { signals } = decodeWfdbSignals(header, recordId, (fileName) => {
+  const headerBytes = readFileSync(headerPath);
+  const header = parseWfdbHeader(headerBytes.toString('latin1'), recordId, headerPath);
+  const files = new Map<string, Uint8Array>([[`${recordId}.hea`, headerBytes]]);
+  for (const fileName of new Set(header.signals.map((s) => s.fileName))) {
     const path = join(dir, fileName);
     if (!existsSync(path)) throw new RecordInputError(recordId, `data file ${fileName} is missing`, path);
-    return readFileSync(path);
-  });
-  const formats = [...new Set(header.signals.map((s) => s.format))].join('+');
-  const record: WfdbRecord = {
-    recordId,
-    fs: header.fs,
-    leads: header.signals.map((s) => s.description),
-    signals,
-    start: header.start,
-    source: `wfdb:${formats}`,
-    header,
-  };
-  const annPath = join(dir, `${recordId}.${annotator}`);
-  if (existsSync(annPath)) {
-    record.annotations = parseWfdbAnnotations(readFileSync(annPath), recordId, annPath);
-    record.beats = referenceBeats(record.annotations);
+    files.set(fileName, readFileSync(path));
   }
-  return record;
+  const annPath = join(dir, `${recordId}.${annotator}`);
+  if (existsSync(annPath)) files.set(`${recordId}.${annotator}`, readFileSync(annPath));
+  return readWfdbRecordFromFiles(recordId, files, annotator);
+}
+
+/**
+ * Lead names become Parquet column names, so they must be unique and non-empty; a header that
+ * names two signals alike (e.g. two "ECG") gets "ECG", "ECG_2".
+ */
+function uniqueLeadNames(descriptions: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return descriptions.map((d, i) => {
+    const base = d.trim() || `signal${i}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}_${n}`;
+  });
 }

@@ -177,10 +177,20 @@ export function decodeWfdbSignals(
     group.forEach(({ spec, index }, k) => {
       const scale = toMillivolts(spec.units)! / spec.gain;
       const out = new Float32Array(samplesPerSignal!);
+      let sum = 0;
       for (let i = 0, j = k; i < samplesPerSignal!; i++, j += perFrame) {
         const d = stream[j];
+        sum = (sum + d) | 0;
         out[i] = d === invalid ? NaN : (d - spec.baseline) * scale;
       }
+      // The header checksum is the 16-bit sum of all digital samples: a mismatch means the data
+      // file is corrupt or belongs to another record, and classifying it would give wrong beats.
+      const checksum = (sum << 16) >> 16;
+      if (spec.checksum !== undefined && header.samplesPerSignal !== undefined && checksum !== spec.checksum)
+        fail(
+          `signal ${spec.description}: checksum ${checksum} does not match the header's ${spec.checksum} ` +
+            '(the data file is corrupt or belongs to another record)',
+        );
       signals[index] = out;
     });
   }

@@ -2,3 +2,4 @@ export * from './aami.js';
 export * from './errors.js';
 export * from './keys.js';
 export * from './queues.js';
+export * from './jobs/index.js';

@@ -1,0 +1,18 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
+import { MetricsService } from './metrics.service.js';
+
+@ApiTags('admin')
+@Controller('metrics')
+export class MetricsController {
+  constructor(@Inject(MetricsService) private readonly metrics: MetricsService) {}
+
+  @Get()
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  @ApiProduces('text/plain')
+  @ApiOperation({ summary: 'Prometheus metrics: jobs per queue and state' })
+  async scrape(): Promise<string> {
+    return this.metrics.render();
+  }
+}

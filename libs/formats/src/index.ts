@@ -1,2 +1,3 @@
 export * from './recording.js';
 export * from './wfdb/index.js';
+export * from './canonical/index.js';

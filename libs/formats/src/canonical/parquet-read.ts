@@ -1,0 +1,126 @@
+/**
+ * Reader of the canonical recording in Parquet: the footer alone for the coordinator, and sample
+ * windows that fetch only the row groups they overlap (workers read by HTTP range from S3).
+ */
+import {
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type AsyncBuffer,
+  type FileMetaData,
+} from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { RecordInputError } from '@holterflow/contracts';
+import type { EcgRecording } from '../recording.js';
+import { parseRecordingKeyValues, recordIdFromName, rowGroupLayout, type RecordingMeta } from './metadata.js';
+
+/**
+ * hyparquet fetches this many bytes from the end in one request and a second one only when the
+ * footer is longer. Our footers are a few KB (2 leads × ~120 row groups, no statistics), so one
+ * ranged GET almost always suffices and moves little sample data.
+ */
+const FOOTER_FETCH_BYTES = 16 * 1024;
+
+export interface ParquetRecordingMeta extends RecordingMeta {
+  /** The parsed Parquet footer, reused by sample reads so they do not fetch it again. */
+  parquet: FileMetaData;
+}
+
+/** Read and validate a recording's footer (`name` is the object key or file name, used in errors). */
+export async function readRecordingMeta(
+  file: AsyncBuffer,
+  name = 'recording.parquet',
+): Promise<ParquetRecordingMeta> {
+  const recordId = recordIdFromName(name);
+  if (file.byteLength < 12)
+    throw new RecordInputError(recordId, `not a Parquet file (only ${file.byteLength} bytes)`, name);
+  let parquet: FileMetaData;
+  try {
+    parquet = await parquetMetadataAsync(file, { initialFetchSize: FOOTER_FETCH_BYTES });
+  } catch (err) {
+    throw new RecordInputError(
+      recordId,
+      `not a Parquet file or its footer is corrupt (${(err as Error).message})`,
+      name,
+    );
+  }
+  const kv = new Map((parquet.key_value_metadata ?? []).map((e) => [e.key, e.value ?? '']));
+  const floatColumns: string[] = [];
+  const otherColumns: string[] = [];
+  for (const child of parquetSchema(parquet).children) {
+    const el = child.element;
+    const isFloatLeaf =
+      child.children.length === 0 && el.type === 'FLOAT' && el.repetition_type !== 'REPEATED';
+    (isFloatLeaf ? floatColumns : otherColumns).push(el.name);
+  }
+  const identity = parseRecordingKeyValues(kv, floatColumns, otherColumns, name);
+  return {
+    ...identity,
+    numSamples: Number(parquet.num_rows),
+    ...rowGroupLayout(parquet.row_groups.map((g) => Number(g.num_rows))),
+    parquet,
+  };
+}
+
+/**
+ * Samples [start, end) of the given leads (all when omitted), one Float32Array per lead in the
+ * order asked. Only the row groups overlapping the window are fetched.
+ * @param meta the footer from readRecordingMeta, to save fetching it again
+ */
+export async function readRecordingSamples(
+  file: AsyncBuffer,
+  start: number,
+  end: number,
+  leads?: string[],
+  meta?: ParquetRecordingMeta,
+  name = 'recording.parquet',
+): Promise<Float32Array[]> {
+  const m = meta ?? (await readRecordingMeta(file, name));
+  const wanted = leads ?? m.leads;
+  for (const lead of wanted)
+    if (!m.leads.includes(lead))
+      throw new RecordInputError(
+        m.recordId,
+        `lead ${lead} is not in the recording (has ${m.leads.join(', ')})`,
+        name,
+      );
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > m.numSamples)
+    throw new RangeError(`sample window [${start}, ${end}) is outside [0, ${m.numSamples}) of ${m.recordId}`);
+  const out = wanted.map(() => new Float32Array(end - start));
+  if (end === start) return out;
+  const index = new Map(wanted.map((lead, i) => [lead, i]));
+  try {
+    await parquetRead({
+      file,
+      metadata: m.parquet,
+      columns: wanted,
+      rowStart: start,
+      rowEnd: end,
+      compressors,
+      onChunk: ({ columnName, columnData, rowStart }) => {
+        const target = out[index.get(columnName)!];
+        // A chunk may extend beyond the window on either side: copy the overlap only.
+        const from = Math.max(start, rowStart);
+        const to = Math.min(end, rowStart + columnData.length);
+        for (let r = from; r < to; r++) target[r - start] = columnData[r - rowStart] as number;
+      },
+    });
+  } catch (err) {
+    throw new RecordInputError(m.recordId, `sample data is corrupt (${(err as Error).message})`, name);
+  }
+  return out;
+}
+
+/** The whole recording. */
+export async function readRecording(file: AsyncBuffer, name = 'recording.parquet'): Promise<EcgRecording> {
+  const meta = await readRecordingMeta(file, name);
+  const signals = await readRecordingSamples(file, 0, meta.numSamples, undefined, meta, name);
+  return {
+    recordId: meta.recordId,
+    fs: meta.fs,
+    leads: meta.leads,
+    signals,
+    ...(meta.start ? { start: meta.start } : {}),
+    source: meta.source,
+  };
+}

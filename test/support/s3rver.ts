@@ -1,0 +1,99 @@
+/**
+ * A real S3 protocol server for tests: s3rver in a child process on 127.0.0.1, a free port and a
+ * fresh temp dir, with the bucket created. Every integration test in the repo uses this.
+ *
+ * A child process rather than in-process: s3rver must run under `node --openssl-legacy-provider`
+ * (DESIGN.md: paginated ListObjectsV2 answers 500 under OpenSSL 3 otherwise), and a separate
+ * process keeps its CPU off the test's event loop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_RETRY, ObjectStore, type StorageConfig } from '@holterflow/storage';
+
+export interface S3rverHandle {
+  endpoint: string;
+  bucket: string;
+  config: StorageConfig;
+  stop(): Promise<void>;
+}
+
+const S3RVER_BIN = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
+const STARTUP_TIMEOUT_MS = 15_000;
+
+export async function startS3rver(options: { bucket?: string } = {}): Promise<S3rverHandle> {
+  const bucket = options.bucket ?? 'holterflow-test';
+  const directory = await mkdtemp(join(tmpdir(), 'holterflow-s3rver-'));
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', S3RVER_BIN, '-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let port: number;
+  try {
+    port = await waitForListening(child);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await rm(directory, { recursive: true, force: true });
+    throw err;
+  }
+  const endpoint = `http://127.0.0.1:${port}`;
+  const config: StorageConfig = {
+    endpoint,
+    region: 'us-east-1',
+    bucket,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    retry: DEFAULT_RETRY,
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(directory, { recursive: true, force: true });
+  };
+  const store = new ObjectStore(config);
+  try {
+    await store.ensureBucket();
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    store.destroy();
+  }
+  return { endpoint, bucket, config, stop };
+}
+
+/** s3rver prints "S3rver listening on 127.0.0.1:<port>" once it accepts connections. */
+function waitForListening(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(
+      () => fail(new Error(`s3rver did not start within ${STARTUP_TIMEOUT_MS} ms: ${stderr || stdout}`)),
+      STARTUP_TIMEOUT_MS,
+    );
+    const onExit = (code: number | null) =>
+      fail(new Error(`s3rver exited with code ${code} before listening: ${stderr}`));
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      reject(err);
+    };
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const m = /listening on [^\s:]+:(\d+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', onExit);
+  });
+}

@@ -1,3 +1,5 @@
 export * from './recording.js';
 export * from './wfdb/index.js';
 export * from './canonical/index.js';
+export * from './edf/index.js';
+export * from './ingest/index.js';

@@ -5,7 +5,6 @@ import type { ReferenceBeat } from '../wfdb/annotations.js';
 import { readWfdbRecordFromFiles } from '../wfdb/record.js';
 import { writeRecordingParquet } from '../canonical/parquet-write.js';
 import { writeReferenceBeatsParquet } from '../canonical/beats.js';
-import { readEdfRecording } from '../edf/index.js';
 import { primaryFileName, type RawRecord } from './raw-record.js';
 
 export interface CanonicalObjects {
@@ -26,8 +25,8 @@ export function convertRawRecord(raw: RawRecord): CanonicalObjects {
     throw err;
   }
   if (raw.format === 'edf') {
-    const recording = readEdfRecording(raw.recordId, raw.bytes, raw.fileName);
-    return { recording, recordingParquet: writeRecordingParquet(recording) };
+    // The EDF reader is being written in libs/formats/src/edf; until it lands EDF input is refused.
+    throw new RecordInputError(raw.recordId, 'EDF input is not supported yet', raw.fileName);
   }
   const record = readWfdbRecordFromFiles(raw.recordId, raw.files);
   const recording: EcgRecording = {

@@ -1,0 +1,78 @@
+/** Worker settings, read once from the environment at start (README "Environment"). */
+import { WORKER_ROLES, queueEnvFromEnv, type QueueEnv, type WorkerRole } from '@holterflow/contracts';
+import { storageConfigFromEnv, type StorageConfig } from '@holterflow/storage';
+import { IMPLEMENTED_ROLES } from './processors.js';
+
+export interface RoleSettings {
+  role: WorkerRole;
+  /** Jobs of this role run at once in this process (HOLTERFLOW_<ROLE>_CONCURRENCY, default 1). */
+  concurrency: number;
+}
+
+export interface WorkerConfig extends QueueEnv {
+  roles: RoleSettings[];
+  storage: StorageConfig;
+  /**
+   * On SIGTERM/SIGINT, how long active jobs may run on (HOLTERFLOW_SHUTDOWN_GRACE_MS, default
+   * 30000) before they are released: their locks lapse and BullMQ hands them to another worker.
+   */
+  shutdownGraceMs: number;
+}
+
+export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
+
+/** A configuration mistake: reported as one clear line, exit code 1. */
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function workerConfigFromEnv(env: Env = process.env): WorkerConfig {
+  const roles = parseRoles(env.HOLTERFLOW_ROLES);
+  return {
+    ...queueEnvFromEnv(env),
+    roles: roles.map((role) => ({
+      role,
+      concurrency: positiveInt(env, `HOLTERFLOW_${role.toUpperCase()}_CONCURRENCY`, 1),
+    })),
+    storage: storageConfigFromEnv(env),
+    shutdownGraceMs: positiveInt(env, 'HOLTERFLOW_SHUTDOWN_GRACE_MS', 30_000),
+  };
+}
+
+/**
+ * HOLTERFLOW_ROLES is a comma list of libs/contracts WORKER_ROLES. Unset means every role that
+ * has a processor. Unknown roles and roles without a processor yet are refused, never ignored:
+ * a fleet that silently runs nothing for a queue is worse than one that does not start.
+ */
+export function parseRoles(raw: string | undefined): WorkerRole[] {
+  const names = (raw ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (names.length === 0) return [...IMPLEMENTED_ROLES];
+  const roles: WorkerRole[] = [];
+  for (const name of names) {
+    if (!(WORKER_ROLES as readonly string[]).includes(name))
+      throw new WorkerConfigError(
+        `HOLTERFLOW_ROLES: unknown role "${name}" (roles are: ${WORKER_ROLES.join(', ')})`,
+      );
+    const role = name as WorkerRole;
+    if (!IMPLEMENTED_ROLES.includes(role))
+      throw new WorkerConfigError(
+        `HOLTERFLOW_ROLES: role "${role}" has no processor yet (roles that run today: ${IMPLEMENTED_ROLES.join(', ')})`,
+      );
+    if (!roles.includes(role)) roles.push(role);
+  }
+  return roles;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new WorkerConfigError(`${name}=${JSON.stringify(raw)} is not a positive integer`);
+  return n;
+}

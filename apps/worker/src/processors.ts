@@ -1,0 +1,25 @@
+/**
+ * The role → processor table (immich's job-handler table, here keyed by worker role = queue).
+ * A role is runnable exactly when it has an entry; config.ts refuses the others by name.
+ */
+import type { Type } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { QUEUES, type QueueName, type WorkerRole } from '@holterflow/contracts';
+import { IngestProcessor } from './ingest/ingest.processor.js';
+
+export interface RoleProcessor {
+  process(job: Job): Promise<unknown>;
+}
+
+export interface RoleDefinition {
+  queue: QueueName;
+  processor: Type<RoleProcessor>;
+  /** Compute backend the role reports in its heartbeat; model roles will report their TF.js backend. */
+  backend: string;
+}
+
+export const ROLE_TABLE: Partial<Record<WorkerRole, RoleDefinition>> = {
+  ingest: { queue: QUEUES.ingest, processor: IngestProcessor, backend: 'none' },
+};
+
+export const IMPLEMENTED_ROLES = Object.keys(ROLE_TABLE) as WorkerRole[];

@@ -1,0 +1,86 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { WorkerRole } from '@holterflow/contracts';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import { HeartbeatService } from './heartbeat.service.js';
+import { ROLE_TABLE } from './processors.js';
+import { REDIS } from './redis.js';
+
+/**
+ * Starts one BullMQ Worker per configured role and stops them gracefully: on shutdown the
+ * workers stop taking jobs, active jobs get `shutdownGraceMs` to finish, and whatever is still
+ * running then is released (force close: its lock lapses and BullMQ's stalled-job check hands it
+ * to another worker; the job is idempotent, since re-ingesting overwrites the same objects).
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('worker');
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(HeartbeatService) private readonly heartbeat: HeartbeatService,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started: { role: WorkerRole; backend: string }[] = [];
+    for (const { role, concurrency } of this.config.roles) {
+      const definition = ROLE_TABLE[role];
+      if (!definition) throw new Error(`role ${role} has no processor`); // config.ts refuses these first
+      const processor = this.moduleRef.get(definition.processor, { strict: false });
+      const worker = new Worker(definition.queue, (job) => processor.process(job), {
+        connection: this.redis,
+        prefix: this.config.queuePrefix,
+        concurrency,
+        name: this.heartbeat.nameOf(role),
+      });
+      worker.on('failed', (job, err) =>
+        this.logger.warn(
+          `${role} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`,
+        ),
+      );
+      worker.on('completed', (job) => this.logger.log(`${role} job ${job.id} completed`));
+      worker.on('error', (err) => this.logger.error(`${role} worker error: ${err.message}`));
+      await worker.waitUntilReady();
+      this.workers.push(worker);
+      started.push({ role, backend: definition.backend });
+    }
+    await this.heartbeat.start(started);
+    this.logger.log(
+      `running roles: ${this.config.roles.map((r) => `${r.role} (concurrency ${r.concurrency})`).join(', ')}; ` +
+        `queue prefix ${this.config.queuePrefix}, pid ${process.pid}`,
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.log(`taking no new jobs; waiting up to ${this.config.shutdownGraceMs} ms for active ones`);
+    await Promise.all(this.workers.map((w) => w.pause(true)));
+    const finished = Promise.all(this.workers.map((w) => w.close())).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.config.shutdownGraceMs);
+    });
+    const clean = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    if (!clean) {
+      this.logger.warn('grace period over: releasing the jobs still active to other workers');
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
+    await this.heartbeat.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

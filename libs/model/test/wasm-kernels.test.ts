@@ -96,7 +96,10 @@ test('the GlobalMaxPool gradient (Max over time, broadcasting Equal) matches cpu
   const r = await onBothBackends(() => {
     const x = tf.tensor3d(x0, [batch, len, ch]);
     const dy = tf.tensor2d(dy0, [batch, ch]);
-    return [tf.grad((a: tf.Tensor) => tf.max(a, 1))(x, dy), tf.equal(x, tf.max(x, 1, true)).cast('float32')];
+    return [
+      tf.grad((a: tf.Tensor) => tf.max(a, 1))(x, dy),
+      tf.cast(tf.equal(x, tf.max(x, 1, true)), 'float32'),
+    ];
   });
   assertClose('max gradient', r);
 });

@@ -1,0 +1,15 @@
+/** Physical dimension of a voltage signal → factor to millivolts; undefined when not a voltage. */
+export function voltageToMillivolts(dimension: string): number | undefined {
+  switch (dimension.trim()) {
+    case 'uV':
+    case 'µV':
+    case 'μV':
+      return 1e-3;
+    case 'mV':
+      return 1;
+    case 'V':
+      return 1e3;
+    default:
+      return undefined;
+  }
+}

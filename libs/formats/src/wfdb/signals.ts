@@ -31,6 +31,23 @@ function bytesForSamples(format: number, n: number): number {
   }
 }
 
+/** The most samples of a format that `byteLength` bytes hold (inverse of bytesForSamples). */
+function samplesInBytes(format: number, byteLength: number): number {
+  switch (format) {
+    case 212:
+      return Math.floor((byteLength * 2) / 3);
+    case 16:
+      return Math.floor(byteLength / 2);
+    case 80:
+      return byteLength;
+    case 310:
+    case 311:
+      return Math.floor(byteLength / 4) * 3;
+    default:
+      return 0;
+  }
+}
+
 /** Decode a whole sample stream of one data file (all its signals interleaved). */
 function decodeStream(format: number, bytes: Uint8Array, count: number): Int32Array {
   const out = new Int32Array(count);
@@ -148,14 +165,7 @@ export function decodeWfdbSignals(
     const perFrame = group.length;
 
     // How many frames the bytes hold, whole frames only.
-    let framesInFile = 0;
-    {
-      // Largest n with bytesForSamples(format, n * perFrame) <= bytes.length.
-      const approx = Math.floor(bytes.byteLength / bytesForSamples(format, perFrame) + 1);
-      framesInFile = approx;
-      while (framesInFile > 0 && bytesForSamples(format, framesInFile * perFrame) > bytes.byteLength)
-        framesInFile--;
-    }
+    const framesInFile = Math.floor(samplesInBytes(format, bytes.byteLength) / perFrame);
     if (samplesPerSignal === undefined) samplesPerSignal = framesInFile;
     if (framesInFile < samplesPerSignal) {
       fail(

@@ -5,6 +5,7 @@ import type { ReferenceBeat } from '../wfdb/annotations.js';
 import { readWfdbRecordFromFiles } from '../wfdb/record.js';
 import { writeRecordingParquet } from '../canonical/parquet-write.js';
 import { writeReferenceBeatsParquet } from '../canonical/beats.js';
+import { readEdfRecording } from '../edf/select.js';
 import { primaryFileName, type RawRecord } from './raw-record.js';
 
 export interface CanonicalObjects {
@@ -25,8 +26,9 @@ export function convertRawRecord(raw: RawRecord): CanonicalObjects {
     throw err;
   }
   if (raw.format === 'edf') {
-    // The EDF reader is being written in libs/formats/src/edf; until it lands EDF input is refused.
-    throw new RecordInputError(raw.recordId, 'EDF input is not supported yet', raw.fileName);
+    // `dropped` (non-ECG signals left out) is the reader's report, not part of the recording.
+    const { dropped: _dropped, ...recording } = readEdfRecording(raw.recordId, raw.bytes, raw.fileName);
+    return { recording, recordingParquet: writeRecordingParquet(recording) };
   }
   const record = readWfdbRecordFromFiles(raw.recordId, raw.files);
   const recording: EcgRecording = {

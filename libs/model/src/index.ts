@@ -2,3 +2,8 @@ export * from './architecture.js';
 export * from './backend.js';
 export * from './kernels/register.js';
 export * from './onnx/export.js';
+export * from './io.js';
+export * from './classifier.js';
+export * from './inference/engine.js';
+export * from './inference/onnx-engine.js';
+export * from './inference/tfjs-engine.js';

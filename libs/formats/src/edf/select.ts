@@ -19,8 +19,8 @@ export interface EcgSelection {
   dropped: DroppedSignal[];
 }
 
-/** Standard lead names, and labels that say ECG/EKG (EDF+ convention: "ECG II", "ECG V2"). */
-const ECG_LABEL = /\b(ECG|EKG)\b|^(I|II|III|aVR|aVL|aVF|V[1-6]|MLI|MLII|MLIII|ML[1-3])$/i;
+/** Labels that say ECG/EKG ("ECG II" as EDF+ writes it, "ECG1", "EKG-V5") or are a standard lead name. */
+const ECG_LABEL = /ECG|EKG|^(I|II|III|aVR|aVL|aVF|V[1-6]|MLI|MLII|MLIII|ML[1-3])$/i;
 
 export function isEcgLabel(label: string): boolean {
   return ECG_LABEL.test(label.trim());

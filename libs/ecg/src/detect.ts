@@ -1,0 +1,106 @@
+/**
+ * Beat detection on a record or on a window of one: preprocess, build the QRS energy feature from
+ * the readable leads, detect, refine each QRS to its R-peak, and keep the beats the caller owns.
+ */
+import { BEAT_FS, preprocessLeads, type PreprocessedLeads, type UnreadableStretch } from './preprocess.js';
+import { qrsFeature } from './qrs/feature.js';
+import { detectQrsPeaks } from './qrs/detector.js';
+import { refineRPeak } from './qrs/refine.js';
+import type { RPeaks } from './segment.js';
+
+export interface DetectOptions {
+  /** Record sample index (native rate) of signals[i][0]; 0 for a whole record. */
+  offset?: number;
+  /** Owned range [ownedStart, ownedEnd) in record samples; beats outside are dropped. Default: all. */
+  ownedStart?: number;
+  ownedEnd?: number;
+  /** Index of the lead to prefer (MLII); the other leads stand in where it is unreadable. */
+  primaryLead?: number;
+}
+
+export interface DetectedBeats extends RPeaks {
+  /** samples/beatIndex hold every beat found in the input, margins included (context for RR
+   * intervals); the caller owns beats [ownedFrom, ownedTo) of them. */
+  ownedFrom: number;
+  ownedTo: number;
+  /** Native-rate stretches (within the owned range) where no lead could be read. */
+  unreadable: UnreadableStretch[];
+  /** The cleaned 125 Hz leads, for segmentation. */
+  pre: PreprocessedLeads;
+  primaryLead: number;
+}
+
+/**
+ * Energy and slopes per 125 Hz sample from the primary lead where readable, else from the first
+ * readable other lead; zero where none is (so nothing is detected in unreadable stretches).
+ */
+function combinedFeature(
+  pre: PreprocessedLeads,
+  primary: number,
+): { energy: Float32Array; band: Float32Array } {
+  const { energy, band } = qrsFeature(pre.leads[primary] as Float32Array);
+  const n = energy.length;
+  const covered = Uint8Array.from(pre.readable[primary]);
+  for (let lead = 0; lead < pre.leads.length; lead++) {
+    const cleaned = pre.leads[lead];
+    if (lead === primary || !cleaned) continue;
+    const ok = pre.readable[lead];
+    let helps = false;
+    for (let i = 0; i < n && !helps; i++) helps = !covered[i] && ok[i] === 1;
+    if (!helps) continue;
+    const other = qrsFeature(cleaned);
+    for (let i = 0; i < n; i++) {
+      if (!covered[i] && ok[i]) {
+        energy[i] = other.energy[i];
+        band[i] = other.band[i];
+        covered[i] = 1;
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (!covered[i]) energy[i] = 0;
+  return { energy, band };
+}
+
+export function detectBeats(
+  signals: readonly Float32Array[],
+  fs: number,
+  options: DetectOptions = {},
+): DetectedBeats {
+  const offset = options.offset ?? 0;
+  const primaryLead = options.primaryLead ?? 0;
+  if (primaryLead < 0 || primaryLead >= signals.length) throw new RangeError(`no lead ${primaryLead}`);
+  const ownedStart = options.ownedStart ?? offset;
+  const ownedEnd = options.ownedEnd ?? offset + (signals[0]?.length ?? 0);
+  const pre = preprocessLeads(signals, fs, offset, primaryLead);
+  const { energy, band } = combinedFeature(pre, primaryLead);
+  const peaks = detectQrsPeaks({ energy, band });
+  const samples: number[] = [];
+  const beatIndex: number[] = [];
+  let ownedFrom = -1;
+  let ownedTo = 0;
+  for (const p of peaks) {
+    const r = refineRPeak(pre, primaryLead, p);
+    if (r === undefined) continue;
+    const native = Math.round(((pre.first + r.index + r.fraction) * fs) / BEAT_FS);
+    // Two QRS energy peaks may refine onto one R-peak; keep it once.
+    if (samples.length && native <= samples[samples.length - 1]) continue;
+    if (native >= ownedStart && ownedFrom < 0) ownedFrom = samples.length;
+    if (native < ownedEnd) ownedTo = samples.length + 1;
+    samples.push(native);
+    beatIndex.push(pre.first + r.index);
+  }
+  if (ownedFrom < 0) ownedFrom = samples.length;
+  ownedTo = Math.max(ownedFrom, ownedTo);
+  const unreadable = pre.unreadable
+    .filter((s) => s.end > ownedStart && s.start < ownedEnd)
+    .map((s) => ({ ...s, start: Math.max(s.start, ownedStart), end: Math.min(s.end, ownedEnd) }));
+  return {
+    samples: Int32Array.from(samples),
+    beatIndex: Int32Array.from(beatIndex),
+    ownedFrom,
+    ownedTo,
+    unreadable,
+    pre,
+    primaryLead,
+  };
+}

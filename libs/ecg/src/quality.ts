@@ -1,0 +1,78 @@
+/**
+ * Lead quality per one-second block of native samples: a block of a lead is unreadable when it has
+ * missing samples (NaN), is flat (no electrical activity, e.g. a disconnected electrode) or sits on
+ * an amplifier rail (saturated). Blocks are anchored at the record start so that a window of a
+ * record gets the same verdicts as a whole-record pass.
+ */
+
+export type UnreadableReason = 'missing' | 'flat' | 'saturated';
+
+/** Peak-to-peak below this (mV) over a whole second is no ECG: even a fine-wave AF lead moves more. */
+const FLAT_PEAK_TO_PEAK_MV = 0.02;
+/** A second in which this share of samples sits exactly on the block's extreme is a clipped rail. */
+const SATURATED_SHARE = 0.2;
+
+export const QUALITY_BLOCK_SECONDS = 1;
+
+export interface LeadQuality {
+  /** Absolute index of the first block (block b covers native samples [b*blockSize, (b+1)*blockSize)). */
+  firstBlock: number;
+  blockSize: number;
+  /** 0 = readable, else 1 + index of the reason in REASONS. */
+  verdict: Uint8Array;
+}
+
+export const REASONS: readonly UnreadableReason[] = ['missing', 'flat', 'saturated'];
+
+/** Judge every block of one lead; `offset` is the record sample index of x[0]. */
+export function assessLead(x: Float32Array, fs: number, offset: number): LeadQuality {
+  const blockSize = Math.max(1, Math.round(fs * QUALITY_BLOCK_SECONDS));
+  const firstBlock = Math.floor(offset / blockSize);
+  const lastBlock = Math.floor((offset + x.length - 1) / blockSize);
+  const verdict = new Uint8Array(Math.max(0, lastBlock - firstBlock + 1));
+  for (let b = firstBlock; b <= lastBlock; b++) {
+    const from = Math.max(0, b * blockSize - offset);
+    const to = Math.min(x.length, (b + 1) * blockSize - offset);
+    let min = Infinity;
+    let max = -Infinity;
+    let missing = false;
+    for (let i = from; i < to; i++) {
+      const v = x[i];
+      if (v !== v) {
+        missing = true;
+        break;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    let code = 0;
+    if (missing) code = 1;
+    else if (max - min < FLAT_PEAK_TO_PEAK_MV) code = 2;
+    else {
+      let atRail = 0;
+      for (let i = from; i < to; i++) if (x[i] === max || x[i] === min) atRail++;
+      if (atRail >= SATURATED_SHARE * (to - from)) code = 3;
+    }
+    verdict[b - firstBlock] = code;
+  }
+  return { firstBlock, blockSize, verdict };
+}
+
+/** Replace NaN runs by the last valid value (0 before the first one) so filters stay finite. */
+export function withoutMissing(x: Float32Array): Float32Array {
+  let firstNaN = -1;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i]) {
+      firstNaN = i;
+      break;
+    }
+  }
+  if (firstNaN < 0) return x;
+  const y = Float32Array.from(x);
+  let last = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] !== y[i]) y[i] = last;
+    else last = y[i];
+  }
+  return y;
+}

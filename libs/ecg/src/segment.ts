@@ -1,0 +1,147 @@
+/**
+ * Beat segmentation as Kachuee, Fazeli & Sarrafzadeh (2018, "ECG Heartbeat Classification: A Deep
+ * Transferable Representation", §III-A), the cut behind the Kaggle MIT-BIH beats the seed used:
+ *  1. the 125 Hz lead is split into 10 s windows, each normalised to [0, 1];
+ *  2. the median RR interval of the window's R-peaks is its nominal period T;
+ *  3. from each R-peak a segment of 1.2·T samples is taken and zero-padded to 187 (1.5 s).
+ * Windows are anchored at the record start (window w covers [10w, 10w+10) s), so a classify
+ * worker's window aligned to them cuts every beat exactly as a whole-record pass does.
+ * Choices the paper leaves open, made here: a segment running past its window's end continues
+ * into the next samples under the same normalisation, clamped to [0, 1] (a beat should not lose
+ * its T wave to an arbitrary window edge); T is capped so a segment never exceeds 187 samples.
+ * The RR features are measured at the native rate between neighbouring R-peaks; `rrLocalMs` is
+ * the mean of up to ten RR intervals centred on the beat (de Chazal et al. 2004 use a similar
+ * local average). A missing neighbour (record edge) takes the local mean; 0 means unknown.
+ */
+import { BEAT_FS, type PreprocessedLeads } from './preprocess.js';
+
+export const BEAT_LENGTH = 187;
+export const SEGMENT_WINDOW_SECONDS = 10;
+const WINDOW = SEGMENT_WINDOW_SECONDS * BEAT_FS;
+const LOCAL_RR_INTERVALS = 10;
+/** Bump whenever the cut changes: datasets and models record which cut they were made with. */
+export const SEGMENTATION_VERSION = 'kachuee2018/holterflow-1';
+
+export interface RPeaks {
+  /** R-peaks in record samples (native rate), ascending. */
+  samples: Int32Array;
+  /** The same R-peaks as absolute 125 Hz indices. */
+  beatIndex: Int32Array;
+}
+
+/** Cut beats as a struct of arrays: beat i is x[i*187 .. i*187+187). */
+export interface BeatTable {
+  samples: Int32Array;
+  x: Float32Array;
+  rrPrevMs: Float32Array;
+  rrNextMs: Float32Array;
+  rrLocalMs: Float32Array;
+}
+
+export function emptyBeatTable(): BeatTable {
+  return {
+    samples: new Int32Array(0),
+    x: new Float32Array(0),
+    rrPrevMs: new Float32Array(0),
+    rrNextMs: new Float32Array(0),
+    rrLocalMs: new Float32Array(0),
+  };
+}
+
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  const m = values.length >> 1;
+  return values.length % 2 ? values[m] : (values[m - 1] + values[m]) / 2;
+}
+
+/**
+ * Cut the beats peaks[from..to) (indices into `peaks`; the others are context for the RR
+ * intervals and the windows' median RR) from the cleaned lead `lead` of `pre`.
+ */
+export function segmentBeats(
+  pre: PreprocessedLeads,
+  lead: number,
+  peaks: RPeaks,
+  from = 0,
+  to = peaks.samples.length,
+): BeatTable {
+  const signal = pre.leads[lead];
+  if (!signal) throw new RangeError(`lead ${lead} was not preprocessed`);
+  const n = Math.max(0, to - from);
+  const out: BeatTable = {
+    samples: peaks.samples.slice(from, to),
+    x: new Float32Array(n * BEAT_LENGTH),
+    rrPrevMs: new Float32Array(n),
+    rrNextMs: new Float32Array(n),
+    rrLocalMs: new Float32Array(n),
+  };
+  const total = peaks.samples.length;
+  const msPerSample = 1000 / pre.fs;
+  let windowId = Number.NaN;
+  let lo = 0;
+  let scale = 0;
+  let length = 0;
+  for (let b = from; b < to; b++) {
+    const r = peaks.beatIndex[b];
+    const w = Math.floor(r / WINDOW);
+    if (w !== windowId) {
+      windowId = w;
+      ({ lo, scale } = windowNormalisation(signal, pre.first, w));
+      length = Math.min(BEAT_LENGTH, Math.round(1.2 * windowPeriod(peaks.beatIndex, b, w)));
+    }
+    const base = (b - from) * BEAT_LENGTH;
+    const start = r - pre.first;
+    const stop = Math.min(signal.length, start + length);
+    for (let i = Math.max(0, start); i < stop; i++) {
+      const v = (signal[i] - lo) * scale;
+      out.x[base + i - start] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+    // RR features.
+    let sum = 0;
+    let count = 0;
+    const first = Math.max(0, b - LOCAL_RR_INTERVALS / 2);
+    const last = Math.min(total - 2, b + LOCAL_RR_INTERVALS / 2 - 1);
+    for (let k = first; k <= last; k++) {
+      sum += peaks.samples[k + 1] - peaks.samples[k];
+      count++;
+    }
+    const local = count ? (sum / count) * msPerSample : 0;
+    const i = b - from;
+    out.rrLocalMs[i] = local;
+    out.rrPrevMs[i] = b > 0 ? (peaks.samples[b] - peaks.samples[b - 1]) * msPerSample : local;
+    out.rrNextMs[i] = b < total - 1 ? (peaks.samples[b + 1] - peaks.samples[b]) * msPerSample : local;
+  }
+  return out;
+}
+
+/** Min and 1/(max−min) of window w of the lead (the part of it that is in the array). */
+function windowNormalisation(signal: Float32Array, first: number, w: number): { lo: number; scale: number } {
+  const a = Math.max(0, w * WINDOW - first);
+  const z = Math.min(signal.length, (w + 1) * WINDOW - first);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = a; i < z; i++) {
+    const v = signal[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi > lo ? { lo, scale: 1 / (hi - lo) } : { lo: 0, scale: 0 };
+}
+
+/**
+ * Median RR (125 Hz samples) of the R-peaks in window w, found from beat b (which is in it). With
+ * a single beat in the window, its neighbouring intervals stand in; with none at all, one second.
+ */
+function windowPeriod(beatIndex: Int32Array, b: number, w: number): number {
+  let a = b;
+  while (a > 0 && Math.floor(beatIndex[a - 1] / WINDOW) === w) a--;
+  let z = b;
+  while (z < beatIndex.length - 1 && Math.floor(beatIndex[z + 1] / WINDOW) === w) z++;
+  const rr: number[] = [];
+  for (let k = a; k < z; k++) rr.push(beatIndex[k + 1] - beatIndex[k]);
+  if (rr.length === 0) {
+    if (a > 0) rr.push(beatIndex[a] - beatIndex[a - 1]);
+    if (z < beatIndex.length - 1) rr.push(beatIndex[z + 1] - beatIndex[z]);
+  }
+  return rr.length ? median(rr) : BEAT_FS;
+}

@@ -21,6 +21,11 @@ export interface S3rverHandle {
 }
 
 const S3RVER_BIN = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
+/**
+ * Runs s3rver's own CLI, but exits when stdin closes: stdin is a pipe from the test process,
+ * so a test file that crashes or is killed before stop() leaves no orphaned server behind.
+ */
+const EXIT_WITH_PARENT = "process.stdin.on('end', () => process.exit(0)).resume(); require(process.argv[1]);";
 const STARTUP_TIMEOUT_MS = 15_000;
 
 export async function startS3rver(options: { bucket?: string } = {}): Promise<S3rverHandle> {
@@ -28,8 +33,15 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
   const directory = await mkdtemp(join(tmpdir(), 'holterflow-s3rver-'));
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', S3RVER_BIN, '-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--openssl-legacy-provider',
+      '-e',
+      EXIT_WITH_PARENT,
+      '--',
+      S3RVER_BIN,
+      ...['-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent'],
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let port: number;
   try {

@@ -95,16 +95,18 @@ export class ObjectStore {
     return new TextDecoder('utf-8').decode(await this.get(key));
   }
 
-  /** Parsed JSON; with a `parser` (e.g. a zod schema) the value is validated as well. */
+  /**
+   * Parsed JSON; with a `parser` (e.g. a zod schema) the value is validated as well. Both kinds
+   * of failure are a StorageError with code InvalidJson naming the object, the cause attached.
+   */
   async getJson<T>(key: string, parser?: Parser<T>): Promise<T> {
     const text = await this.getText(key);
-    let value: unknown;
     try {
-      value = JSON.parse(text);
+      const value: unknown = JSON.parse(text);
+      return parser ? parser.parse(value) : (value as T);
     } catch (err) {
       throw new StorageError('get', this.bucket, key, 'InvalidJson', 1, { cause: err });
     }
-    return parser ? parser.parse(value) : (value as T);
   }
 
   /**

@@ -49,6 +49,23 @@ describe('put/get round trips are byte-exact', () => {
     assert.deepEqual(parsed, { runId: 'r1', records: [100, 105] });
   });
 
+  it('getJson names the key when the parser rejects the value', async () => {
+    await store.putJson('roundtrip/wrong-shape.json', { runId: 7 });
+    const parser = {
+      parse: (v: unknown) => {
+        if (typeof (v as { runId?: unknown }).runId !== 'string')
+          throw new TypeError('runId must be a string');
+        return v as { runId: string };
+      },
+    };
+    await assert.rejects(store.getJson('roundtrip/wrong-shape.json', parser), (err: unknown) => {
+      assert.ok(err instanceof StorageError);
+      assert.equal(err.code, 'InvalidJson');
+      assert.match(err.message, /roundtrip\/wrong-shape\.json.*runId must be a string/);
+      return true;
+    });
+  });
+
   it('getJson on a non-JSON object names the key', async () => {
     await store.put('roundtrip/not-json', '{oops');
     await assert.rejects(store.getJson('roundtrip/not-json'), (err: unknown) => {

@@ -25,9 +25,13 @@ for (const encoding of ['PLAIN', 'BYTE_STREAM_SPLIT', 'AUTO'] as const)
   for (const codec of ['SNAPPY', 'GZIP'] as const) layouts.push({ encoding, codec, rowGroupSize: 1 << 18 });
 for (const rowGroupSize of [1 << 16, 1 << 17, 1 << 20])
   layouts.push({ encoding: 'AUTO', codec: 'GZIP', rowGroupSize });
-if (process.argv[2]) layouts.splice(0, layouts.length, JSON.parse(process.argv[2]));
+// One or more layouts as JSON arguments replace the default list.
+if (process.argv.length > 2)
+  layouts.splice(0, layouts.length, ...process.argv.slice(2).map((a) => JSON.parse(a)));
 
-console.log('encoding           codec  rowGroup  MB     write_s  read_s  window_KB  window_%  window_ms');
+console.log(
+  'encoding           codec  rowGroup  MB     write_s  read_s  window_KB  window_%  window_ms  footer_B',
+);
 for (const layout of layouts) {
   let t = performance.now();
   const bytes = writeRecordingParquet(rec, layout);
@@ -51,7 +55,8 @@ for (const layout of layouts) {
       readS.toFixed(2).padEnd(7),
       (counter.bytes / 1024).toFixed(0).padEnd(10),
       ((100 * counter.bytes) / bytes.byteLength).toFixed(2).padEnd(9),
-      windowMs.toFixed(0),
+      windowMs.toFixed(0).padEnd(10),
+      new DataView(bytes.buffer, bytes.byteOffset + bytes.byteLength - 8, 4).getUint32(0, true),
     ].join(' '),
   );
 }

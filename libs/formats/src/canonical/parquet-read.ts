@@ -16,10 +16,11 @@ import { parseRecordingKeyValues, recordIdFromName, rowGroupLayout, type Recordi
 
 /**
  * hyparquet fetches this many bytes from the end in one request and a second one only when the
- * footer is longer. Our footers are a few KB (2 leads × ~120 row groups, no statistics), so one
- * ranged GET almost always suffices and moves little sample data.
+ * footer is longer. Our default layout's footer is ~24 KB for 24 h × 2 leads (238 row groups,
+ * no statistics, measured by bench/formats-parquet-layout.ts), so one ranged GET reads it for
+ * recordings up to ~2 days.
  */
-const FOOTER_FETCH_BYTES = 16 * 1024;
+const FOOTER_FETCH_BYTES = 64 * 1024;
 
 export interface ParquetRecordingMeta extends RecordingMeta {
   /** The parsed Parquet footer, reused by sample reads so they do not fetch it again. */

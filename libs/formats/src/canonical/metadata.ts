@@ -65,7 +65,7 @@ export function assertWritableRecording(rec: EcgRecording): void {
 /** The stem of an object key or file name, used as record id in errors before the metadata is read. */
 export function recordIdFromName(name: string): string {
   const base = name.split('/').pop() ?? name;
-  return base.replace(/(\.beats)?\.(parquet|arrow)$/i, '') || name;
+  return base.replace(/(\.beats)?\.[A-Za-z]+$/, '') || name;
 }
 
 /**

@@ -68,3 +68,4 @@ export {
 /** Margin (s) on each side of a window that makes its beats identical to a whole-record pass
  * (20 s measured sufficient on MIT-BIH 105 and 208; 30 s leaves room). */
 export const WINDOW_MARGIN_SECONDS = 30;
+export * from './dataset/index.js';

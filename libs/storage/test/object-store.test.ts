@@ -106,6 +106,16 @@ describe('multipart upload', () => {
     assert.equal(received.digest('hex'), sent.digest('hex'));
   });
 
+  it('uploads a stream smaller than one part byte-exact', async () => {
+    const bytes = new Uint8Array(randomBytes(70_000));
+    const { parts } = await store.upload(
+      'multipart/small-stream.bin',
+      Readable.from([bytes.subarray(0, 1), bytes.subarray(1)]),
+    );
+    assert.equal(parts, 1);
+    assert.deepEqual(Buffer.from(await store.get('multipart/small-stream.bin')), Buffer.from(bytes));
+  });
+
   it('uploads a buffer smaller than one part as a plain object', async () => {
     const bytes = new Uint8Array(randomBytes(1000));
     assert.equal((await store.upload('multipart/small.bin', bytes)).parts, 1);

@@ -69,3 +69,4 @@ export {
  * (20 s measured sufficient on MIT-BIH 105 and 208; 30 s leaves room). */
 export const WINDOW_MARGIN_SECONDS = 30;
 export * from './dataset/index.js';
+export { evaluateQrs, qrsTotals, type QrsRecordResult, type QrsTotals } from './evaluate.js';

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import * as ingest from './ingest.js';
 import * as stack from './stack.js';
+import * as qrsEval from './qrs-eval.js';
+import * as dataset from './dataset.js';
 
 /** One entry per sub-command module; each module exports `register(program)`. */
-const modules: { register(program: Command): void }[] = [ingest, stack];
+const modules: { register(program: Command): void }[] = [ingest, stack, qrsEval, dataset];
 
 export function registerCommands(program: Command): void {
   for (const m of modules) m.register(program);

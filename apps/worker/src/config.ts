@@ -19,8 +19,6 @@ export interface WorkerConfig extends QueueEnv {
   shutdownGraceMs: number;
 }
 
-export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
-
 /** A configuration mistake: reported as one clear line, exit code 1. */
 export class WorkerConfigError extends Error {
   override readonly name = 'WorkerConfigError';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ObjectStore } from '@holterflow/storage';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import type { WorkerConfig } from './config.js';
+import { WORKER_CONFIG } from './tokens.js';
 
 /** One ObjectStore per bucket a job names (endpoint and credentials from the worker config). */
 @Injectable()

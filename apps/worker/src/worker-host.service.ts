@@ -10,10 +10,10 @@ import { ModuleRef } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerRole } from '@holterflow/contracts';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import type { WorkerConfig } from './config.js';
+import { REDIS, WORKER_CONFIG } from './tokens.js';
 import { HeartbeatService } from './heartbeat.service.js';
 import { ROLE_TABLE } from './processors.js';
-import { REDIS } from './redis.js';
 
 /**
  * Starts one BullMQ Worker per configured role and stops them gracefully: on shutdown the

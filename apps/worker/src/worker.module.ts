@@ -1,10 +1,10 @@
 /** The worker: a NestJS application context (no HTTP) running the processors of its roles. */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import type { WorkerConfig } from './config.js';
+import { REDIS, WORKER_CONFIG } from './tokens.js';
 import { HeartbeatService } from './heartbeat.service.js';
 import { ROLE_TABLE } from './processors.js';
-import { REDIS } from './redis.js';
 import { ObjectStores } from './stores.js';
 import { WorkerHost } from './worker-host.service.js';
 

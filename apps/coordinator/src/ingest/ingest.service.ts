@@ -86,10 +86,12 @@ export class IngestService {
   }
 
   async status(jobId: string): Promise<IngestJobStatus> {
-    const job = await this.queue.getJob(jobId);
+    // State first, then the job: read the other way round, a job finishing in between would
+    // show as completed without its result.
+    const state = await this.queue.getJobState(jobId);
+    const job = state === 'unknown' ? undefined : await this.queue.getJob(jobId);
     if (!job)
       throw new NotFoundException(`no ingest job ${JSON.stringify(jobId)} (finished jobs are kept 7 days)`);
-    const state = await job.getState();
     const data = job.data as Partial<IngestJob>;
     return {
       jobId,

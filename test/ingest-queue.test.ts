@@ -1,0 +1,235 @@
+/**
+ * The ingest queue end to end: the coordinator (in-process, free port) takes POST /ingest for raw
+ * WFDB objects on a real S3 server, a real worker process (`node --import tsx
+ * apps/worker/src/main.ts`, HOLTERFLOW_ROLES=ingest) converts them, bad input fails without
+ * retries, and SIGTERM during a job lets the job finish and the process exit 0.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { readRecordingMeta, readWfdbRecord } from '@holterflow/formats';
+import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import { createCoordinator } from '../apps/coordinator/src/app.js';
+import { connectTestRedis, type TestRedis } from './support/redis.js';
+import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURES = join(ROOT, 'test/fixtures/mitdb');
+
+let redis: TestRedis;
+let s3: S3rverHandle;
+let store: ObjectStore;
+let app: INestApplication;
+let base: string;
+let worker: ChildProcess;
+let workerLog = '';
+
+/** Record 100 repeated `times` over (a longer job), with its header's sample count and checksums. */
+function repeated100(times: number): { hea: string; dat: Uint8Array } {
+  const dat = readFileSync(join(FIXTURES, '100.dat'));
+  const hea = readFileSync(join(FIXTURES, '100.hea'), 'latin1')
+    .replace(/^100 2 360 650000/, `long100 2 360 ${650000 * times}`)
+    .replace(/^100\.dat (\S+ \S+ \S+ \S+ \S+) (-?\d+)/gm, (_m, mid: string, sum: string) => {
+      // WFDB checksum: the 16-bit two's complement sum of all samples of the signal.
+      const total = (Number(sum) * times) & 0xffff;
+      return `long100.dat ${mid} ${total > 0x7fff ? total - 0x10000 : total}`;
+    });
+  const out = new Uint8Array(dat.byteLength * times);
+  for (let k = 0; k < times; k++) out.set(dat, k * dat.byteLength);
+  return { hea, dat: out };
+}
+
+async function http(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (worker && worker.exitCode !== null && what === 'the worker to start')
+      throw new Error(`the worker exited with code ${worker.exitCode}:\n${workerLog}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker log:\n${workerLog}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const jobState = (jobId: string, states: string[]) =>
+  waitFor(`job ${jobId} in ${states.join('/')}`, async () => {
+    const { json } = await http('GET', `/ingest/${encodeURIComponent(jobId)}`);
+    return states.includes(json.state) ? json : undefined;
+  });
+
+before(async () => {
+  redis = await connectTestRedis(import.meta.url);
+  s3 = await startS3rver();
+  store = new ObjectStore(s3.config);
+  for (const id of ['100', '232'])
+    for (const ext of ['hea', 'dat', 'atr'])
+      await store.put(`raw/${id}.${ext}`, readFileSync(join(FIXTURES, `${id}.${ext}`)));
+  const long = repeated100(6);
+  await store.put('raw/long100.hea', long.hea);
+  await store.upload('raw/long100.dat', long.dat);
+
+  app = await createCoordinator(
+    { port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config },
+    { logger: false },
+  );
+  await app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+
+  worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...storageEnvOf(s3.config),
+      ...redis.env,
+      HOLTERFLOW_ROLES: 'ingest',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  worker.stdout!.setEncoding('utf8').on('data', (c: string) => (workerLog += c));
+  worker.stderr!.setEncoding('utf8').on('data', (c: string) => (workerLog += c));
+  await waitFor('the worker to start', async () =>
+    /running roles: ingest/.test(workerLog) ? true : undefined,
+  );
+});
+
+after(async () => {
+  if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+  await app?.close();
+  store?.destroy();
+  await s3?.stop();
+  await redis?.cleanup();
+});
+
+test('the worker announces its roles and shows up in /admin/workers with its heartbeat', async () => {
+  assert.match(workerLog, /running roles: ingest \(concurrency 1\)/);
+  const { status, json } = await http('GET', '/admin/workers');
+  assert.equal(status, 200);
+  const ingest = json.queues.find((q: { queue: string }) => q.queue === 'ingest');
+  assert.equal(ingest.workers.length, 1);
+  const [seen] = ingest.workers;
+  assert.equal(seen.name, `ingest@${hostname()}#${worker.pid}`);
+  assert.deepEqual(
+    {
+      role: seen.heartbeat.role,
+      host: seen.heartbeat.host,
+      pid: seen.heartbeat.pid,
+      backend: seen.heartbeat.backend,
+    },
+    { role: 'ingest', host: hostname(), pid: worker.pid, backend: 'none' },
+  );
+  for (const q of json.queues.filter((q: { queue: string }) => q.queue !== 'ingest'))
+    assert.equal(q.workers.length, 0);
+});
+
+test('POST /ingest jobs are converted by the worker; a missing raw object fails once, unretried', async () => {
+  const { status, json } = await http('POST', '/ingest', {
+    to: 'recordings',
+    records: [
+      {
+        source: { format: 'wfdb', header: 'raw/100.hea', data: ['raw/100.dat'], annotations: 'raw/100.atr' },
+      },
+      {
+        source: { format: 'wfdb', header: 'raw/232.hea', data: ['raw/232.dat'], annotations: 'raw/232.atr' },
+      },
+      { recordId: 'ghost', source: { format: 'wfdb', header: 'raw/ghost.hea', data: ['raw/ghost.dat'] } },
+    ],
+  });
+  assert.equal(status, 202);
+  assert.deepEqual(
+    json.jobs.map((j: { jobId: string; outcome: string }) => [j.jobId, j.outcome]),
+    [
+      [`ingest:${s3.bucket}/recordings:100`, 'queued'],
+      [`ingest:${s3.bucket}/recordings:232`, 'queued'],
+      [`ingest:${s3.bucket}/recordings:ghost`, 'queued'],
+    ],
+  );
+  for (const id of ['100', '232']) {
+    const done = await jobState(`ingest:${s3.bucket}/recordings:${id}`, ['completed', 'failed']);
+    assert.equal(done.state, 'completed', done.failedReason);
+    assert.equal(done.progress, 100);
+    const direct = readWfdbRecord(join(FIXTURES, `${id}.hea`));
+    const meta = await readRecordingMeta(await store.asyncBuffer(`recordings/${id}.parquet`));
+    assert.deepEqual(done.result, {
+      recordId: id,
+      samples: direct.signals[0].length,
+      leads: direct.leads,
+      fs: 360,
+      beats: direct.beats!.length,
+      bytes: done.result.bytes,
+      keys: { recording: `recordings/${id}.parquet`, referenceBeats: `recordings/${id}.beats.parquet` },
+    });
+    assert.equal(meta.numSamples, direct.signals[0].length);
+    const written =
+      (await store.head(`recordings/${id}.parquet`))!.size +
+      (await store.head(`recordings/${id}.beats.parquet`))!.size;
+    assert.equal(done.result.bytes, written);
+  }
+  const ghost = await jobState(`ingest:${s3.bucket}/recordings:ghost`, ['completed', 'failed']);
+  assert.equal(ghost.state, 'failed');
+  assert.equal(ghost.attemptsMade, 1, 'bad input is not retried');
+  assert.match(
+    ghost.failedReason,
+    /record ghost \(raw\/ghost\.hea\): raw object s3:\/\/\S+\/raw\/ghost\.hea does not exist/,
+  );
+
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /holterflow_queue_jobs\{queue="ingest",state="completed"\} 2\n/);
+  assert.match(metrics, /holterflow_queue_jobs\{queue="ingest",state="failed"\} 1\n/);
+});
+
+test('an invalid POST /ingest body is a 400 naming the field; nothing is queued', async () => {
+  const { status, json } = await http('POST', '/ingest', {
+    to: 'recordings',
+    records: [{ recordId: '../x', source: { format: 'wfdb', header: 'raw/x.hea', data: ['raw/x.dat'] } }],
+  });
+  assert.equal(status, 400);
+  assert.match(json.message, /records\[0\] \(\.\.\/x\) cannot be ingested/);
+  assert.match(json.problems.join('\n'), /^recordId: record ids are/m);
+  const missing = await http('POST', '/ingest', { records: [] });
+  assert.equal(missing.status, 400);
+  assert.deepEqual(
+    missing.json.problems.map((p: { field: string }) => p.field),
+    ['to', 'records'],
+  );
+});
+
+test('SIGTERM while a job runs: the job finishes, heartbeats go, the process exits 0', async () => {
+  const { json } = await http('POST', '/ingest', {
+    to: 'recordings',
+    records: [{ source: { format: 'wfdb', header: 'raw/long100.hea', data: ['raw/long100.dat'] } }],
+  });
+  const jobId = json.jobs[0].jobId as string;
+  await jobState(jobId, ['active']);
+  const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+  worker.kill('SIGTERM');
+  assert.equal(await exited, 0, workerLog);
+  assert.match(workerLog, /SIGTERM received: stopping/);
+  assert.match(workerLog, /stopped cleanly/);
+  const done = await jobState(jobId, ['completed', 'failed']);
+  assert.equal(done.state, 'completed', done.failedReason);
+  assert.equal(done.result.samples, 650000 * 6);
+  const { json: workers } = await http('GET', '/admin/workers');
+  assert.equal(workers.queues.find((q: { queue: string }) => q.queue === 'ingest').workers.length, 0);
+  assert.deepEqual(await redis.redis.keys(`${redis.prefix}:holterflow:worker:*`), []);
+});

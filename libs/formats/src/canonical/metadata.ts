@@ -109,7 +109,7 @@ export function parseRecordingKeyValues(
     recordId,
     fs,
     leads,
-    start: kv.get(META_KEYS.start) || undefined,
+    ...(kv.get(META_KEYS.start) ? { start: kv.get(META_KEYS.start) } : {}),
     source: kv.get(META_KEYS.source) ?? 'unknown',
     units,
   };

@@ -20,9 +20,8 @@ export interface RecordingSource {
 export async function openRecording(name: string, file: AsyncBuffer): Promise<RecordingSource> {
   if (/\.parquet$/i.test(name)) {
     const meta = await readRecordingMeta(file, name);
-    const { parquet: _footer, ...plainMeta } = meta;
     return {
-      meta: plainMeta,
+      meta,
       readSamples: (start, end, leads) => readRecordingSamples(file, start, end, leads, meta, name),
       readAll: async () => ({
         recordId: meta.recordId,

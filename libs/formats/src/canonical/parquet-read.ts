@@ -22,16 +22,17 @@ import { parseRecordingKeyValues, recordIdFromName, rowGroupLayout, type Recordi
  */
 const FOOTER_FETCH_BYTES = 64 * 1024;
 
-export interface ParquetRecordingMeta extends RecordingMeta {
-  /** The parsed Parquet footer, reused by sample reads so they do not fetch it again. */
-  parquet: FileMetaData;
-}
+/**
+ * The parsed Parquet footer behind each meta this module returned, so sample reads given that
+ * meta do not fetch the footer again. Kept outside the meta so it stays plain JSON data.
+ */
+const footers = new WeakMap<RecordingMeta, FileMetaData>();
 
 /** Read and validate a recording's footer (`name` is the object key or file name, used in errors). */
 export async function readRecordingMeta(
   file: AsyncBuffer,
   name = 'recording.parquet',
-): Promise<ParquetRecordingMeta> {
+): Promise<RecordingMeta> {
   const recordId = recordIdFromName(name);
   if (file.byteLength < 12)
     throw new RecordInputError(recordId, `not a Parquet file (only ${file.byteLength} bytes)`, name);
@@ -55,28 +56,29 @@ export async function readRecordingMeta(
     (isFloatLeaf ? floatColumns : otherColumns).push(el.name);
   }
   const identity = parseRecordingKeyValues(kv, floatColumns, otherColumns, name);
-  return {
+  const meta: RecordingMeta = {
     ...identity,
     numSamples: Number(parquet.num_rows),
     ...rowGroupLayout(parquet.row_groups.map((g) => Number(g.num_rows))),
-    parquet,
   };
+  footers.set(meta, parquet);
+  return meta;
 }
 
 /**
  * Samples [start, end) of the given leads (all when omitted), one Float32Array per lead in the
  * order asked. Only the row groups overlapping the window are fetched.
- * @param meta the footer from readRecordingMeta, to save fetching it again
+ * @param meta what readRecordingMeta returned for this file, to save fetching the footer again
  */
 export async function readRecordingSamples(
   file: AsyncBuffer,
   start: number,
   end: number,
   leads?: string[],
-  meta?: ParquetRecordingMeta,
+  meta?: RecordingMeta,
   name = 'recording.parquet',
 ): Promise<Float32Array[]> {
-  const m = meta ?? (await readRecordingMeta(file, name));
+  const m = meta && footers.has(meta) ? meta : await readRecordingMeta(file, name);
   const wanted = leads ?? m.leads;
   for (const lead of wanted)
     if (!m.leads.includes(lead))
@@ -93,7 +95,7 @@ export async function readRecordingSamples(
   try {
     await parquetRead({
       file,
-      metadata: m.parquet,
+      metadata: footers.get(m),
       columns: wanted,
       rowStart: start,
       rowEnd: end,

@@ -273,3 +273,14 @@ test('recordings that cannot be written are refused', () => {
     /record w: leads have different sample counts/,
   );
 });
+
+test('WFDB: skewed signals are refused rather than misaligned', () => {
+  assert.throws(
+    () =>
+      readWfdbRecordFromFiles(
+        'k',
+        files({ 'k.hea': 'k 1 360 1\nk.dat 16:2 200 16 0 0 0 0 II\n', 'k.dat': [0, 0] }),
+      ),
+    inputError('k', 'k.hea', /signal 0: skewed signals \("16:2"\) are not supported/),
+  );
+});

@@ -99,6 +99,10 @@ function parseSignalLine(line: string, index: number, fail: (p: string) => never
   const format = Number(fm![1]);
   const samplesPerFrame = fm![2] ? Number(fm![2]) : 1;
   const byteOffset = fm![4] ? Number(fm![4]) : 0;
+  // Skew (format "212:3") shifts one signal against the others; reading it unshifted would
+  // misalign the leads, so it is refused rather than ignored.
+  if (fm![3] && Number(fm![3]) !== 0)
+    fail(`signal ${index}: skewed signals ("${formatField}") are not supported`);
 
   const adcZero = adcZeroField !== undefined ? Number(adcZeroField) : 0;
   let gain = DEFAULT_GAIN;

@@ -185,13 +185,14 @@ export function decodeWfdbSignals(
     const stream = decodeStream(format, bytes, samplesPerSignal * perFrame);
     const invalid = INVALID_SAMPLE[format];
     group.forEach(({ spec, index }, k) => {
-      const scale = toMillivolts(spec.units)! / spec.gain;
+      // Divide by the gain as WFDB's aduphys does (a precomputed 1/gain can differ in the last bit).
+      const toMv = toMillivolts(spec.units)!;
       const out = new Float32Array(samplesPerSignal!);
       let sum = 0;
       for (let i = 0, j = k; i < samplesPerSignal!; i++, j += perFrame) {
         const d = stream[j];
         sum = (sum + d) | 0;
-        out[i] = d === invalid ? NaN : (d - spec.baseline) * scale;
+        out[i] = d === invalid ? NaN : ((d - spec.baseline) / spec.gain) * toMv;
       }
       // The header checksum is the 16-bit sum of all digital samples: a mismatch means the data
       // file is corrupt or belongs to another record, and classifying it would give wrong beats.

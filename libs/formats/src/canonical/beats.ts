@@ -24,7 +24,7 @@ export function writeReferenceBeatsParquet(beats: readonly ReferenceBeat[]): Uin
     rowGroupSize: Math.max(1, beats.length),
     createdBy: 'holterflow',
   });
-  return writer.getBytes();
+  return new Uint8Array(writer.getBuffer());
 }
 
 export async function readReferenceBeats(

@@ -70,7 +70,8 @@ export function writeRecordingParquet(rec: EcgRecording, opts: RecordingParquetO
     kvMetadata: recordingKeyValues(rec),
     createdBy: 'holterflow',
   });
-  return writer.getBytes();
+  // An exact-size copy: getBytes() is a view into a buffer grown by doubling (up to 2× the file).
+  return new Uint8Array(writer.getBuffer());
 }
 
 /**

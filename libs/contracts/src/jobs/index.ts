@@ -10,6 +10,7 @@ export * from './ingest.js';
 export * from './validation.js';
 export * from './queue-env.js';
 export * from './workers.js';
+export * from './runs.js';
 
 export const JOB_CONTRACTS = {
   [QUEUES.ingest]: {

@@ -1,0 +1,193 @@
+/**
+ * Contracts of a classification run (DESIGN.md "Work split and queues"): the run manifest on S3
+ * and the payloads of the flow finalize(run) ← summarize(record) ← classify(record, window).
+ *
+ * A window is a time range of one record, aligned to whole 10 s segmentation windows; it owns
+ * the beats whose R-peak falls in [start, end) and is read with a margin on each side.
+ */
+import { z } from 'zod';
+import { isSafeId, normalisePrefix } from '../keys.js';
+import { AAMI_CLASSES } from '../aami.js';
+
+const safeId = (what: string) =>
+  z
+    .string()
+    .refine(isSafeId, {
+      message: `${what} ids are 1-128 letters, digits, '_', '-' or '.', not starting with '.'`,
+    });
+const runId = safeId('run');
+const recordId = safeId('record');
+const modelVersion = safeId('model');
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid S3 bucket name');
+const objectKey = z.string().min(1).max(1024);
+
+/** Options a run is submitted with; defaults chosen by measurement in the pipeline benchmark. */
+export const RunOptionsSchema = z.object({
+  /** Owned span of one classify job, in seconds; a multiple of the 10 s segmentation window. */
+  windowSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600)
+    .refine((s) => s % 10 === 0, 'windowSeconds must be a multiple of 10')
+    .default(1800),
+  /** Signal read on each side of a window so its beats equal a whole-record pass. */
+  marginSeconds: z.number().int().min(0).max(300).default(30),
+});
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
+
+/** What a lab submits (POST /runs, `holterflow run`). */
+export const RunRequestSchema = z
+  .object({
+    bucket: bucketName,
+    /** Every recording (`*.parquet`, `*.arrow`, not `*.beats.parquet`) under this prefix. */
+    prefix: z.string().max(512).optional(),
+    /** Or an explicit list of recording keys. */
+    recordings: z.array(objectKey).min(1).max(100_000).optional(),
+    /** Model version; the default model (models/DEFAULT) when absent. */
+    model: modelVersion.optional(),
+    /** Run id; derived from the request when absent so the same request resumes the same run. */
+    runId: runId.optional(),
+    options: RunOptionsSchema.default({ windowSeconds: 1800, marginSeconds: 30 }),
+  })
+  .refine((r) => (r.prefix === undefined) !== (r.recordings === undefined), {
+    message: 'name recordings by exactly one of "prefix" or "recordings"',
+  })
+  .transform((r) => ({ ...r, prefix: r.prefix === undefined ? undefined : normalisePrefix(r.prefix) }));
+export type RunRequest = z.infer<typeof RunRequestSchema>;
+export type RunRequestInput = z.input<typeof RunRequestSchema>;
+
+/** One recording as planned from its Parquet footer (the signal is never read to plan). */
+export const PlannedRecordSchema = z.object({
+  recordId,
+  recordingKey: objectKey,
+  /** `<id>.beats.parquet` beside the recording, when it exists (evaluation.json is written then). */
+  referenceBeatsKey: objectKey.optional(),
+  fs: z.number().positive(),
+  numSamples: z.number().int().nonnegative(),
+  leads: z.array(z.string()).min(1),
+  /** Number of classify windows: ceil(numSamples / (windowSeconds * fs)). */
+  windows: z.number().int().nonnegative(),
+});
+export type PlannedRecord = z.infer<typeof PlannedRecordSchema>;
+
+/** A recording that could not even be planned (unreadable footer, no sampling rate, ...). */
+export const RejectedRecordSchema = z.object({
+  recordId: z.string(),
+  recordingKey: objectKey,
+  error: z.string(),
+});
+export type RejectedRecord = z.infer<typeof RejectedRecordSchema>;
+
+/** runs/<runId>/manifest.json — the run's source of truth together with the objects it names. */
+export const RunManifestSchema = z.object({
+  runId,
+  bucket: bucketName,
+  createdAt: z.string(),
+  model: z.object({ version: modelVersion }),
+  options: RunOptionsSchema,
+  records: z.array(PlannedRecordSchema),
+  rejected: z.array(RejectedRecordSchema).default([]),
+  /** Set by finalize once summary.csv/.parquet are written. */
+  completedAt: z.string().optional(),
+});
+export type RunManifest = z.infer<typeof RunManifestSchema>;
+
+export const ClassifyJobSchema = z.object({
+  runId,
+  bucket: bucketName,
+  recordId,
+  recordingKey: objectKey,
+  modelVersion,
+  fs: z.number().positive(),
+  numSamples: z.number().int().positive(),
+  window: z.number().int().nonnegative(),
+  /** Owned range [start, end) in record samples. */
+  start: z.number().int().nonnegative(),
+  end: z.number().int().positive(),
+  marginSeconds: z.number().int().nonnegative(),
+});
+export type ClassifyJob = z.infer<typeof ClassifyJobSchema>;
+
+/** Seconds spent per stage of one classify job (the pipeline benchmark adds them up). */
+export const StageTimesSchema = z.object({
+  read: z.number().nonnegative(),
+  dsp: z.number().nonnegative(),
+  inference: z.number().nonnegative(),
+  write: z.number().nonnegative(),
+});
+export type StageTimes = z.infer<typeof StageTimesSchema>;
+
+export const ClassifyResultSchema = z.object({
+  beats: z.number().int().nonnegative(),
+  partKey: objectKey,
+  /** True when the part already existed in S3 and nothing was recomputed. */
+  reused: z.boolean(),
+  seconds: StageTimesSchema,
+  /** Record-sample ranges inside the window where no lead could be read. */
+  unreadable: z.array(z.object({ start: z.number().int(), end: z.number().int(), reason: z.string() })),
+});
+export type ClassifyResult = z.infer<typeof ClassifyResultSchema>;
+
+export const SummarizeJobSchema = z.object({
+  runId,
+  bucket: bucketName,
+  recordId,
+  modelVersion,
+  fs: z.number().positive(),
+  numSamples: z.number().int().nonnegative(),
+  windows: z.number().int().nonnegative(),
+  referenceBeatsKey: objectKey.optional(),
+});
+export type SummarizeJob = z.infer<typeof SummarizeJobSchema>;
+
+const classCounts = z.object(
+  Object.fromEntries(AAMI_CLASSES.map((c) => [c, z.number().int().nonnegative()])),
+);
+
+/** runs/<runId>/records/<recordId>/summary.json (the full Holter report is another issue). */
+export const RecordSummarySchema = z.object({
+  runId,
+  recordId,
+  modelVersion,
+  fs: z.number().positive(),
+  durationSeconds: z.number().nonnegative(),
+  beats: z.number().int().nonnegative(),
+  classCounts: classCounts,
+  /** Share of beats per class, 0..1. */
+  burden: z.object(Object.fromEntries(AAMI_CLASSES.map((c) => [c, z.number().min(0).max(1)]))),
+  meanHeartRateBpm: z.number().nonnegative().nullable(),
+  unreadableSeconds: z.number().nonnegative(),
+});
+export type RecordSummary = z.infer<typeof RecordSummarySchema>;
+
+export const FinalizeJobSchema = z.object({ runId, bucket: bucketName });
+export type FinalizeJob = z.infer<typeof FinalizeJobSchema>;
+
+/**
+ * Per-beat result columns (DESIGN.md "Per-beat result columns"), in this order, for both the
+ * window parts and the merged beats.parquet.
+ */
+export const BEAT_RESULT_COLUMNS = [
+  'sample', // int64: R-peak in the record's samples
+  'time_s', // float64: sample / fs
+  'class', // string: N/S/V/F/Q
+  'p_N',
+  'p_S',
+  'p_V',
+  'p_F',
+  'p_Q', // float32 each
+  'rr_prev_ms',
+  'rr_next_ms', // float32, NaN at the record ends
+  'window', // int32
+] as const;
+
+/**
+ * Deterministic BullMQ job ids (BullMQ accepts ':' in custom ids only as exactly three fields).
+ * Re-submitting a run adds no new work: existing ids are not added again.
+ */
+export const runJobIds = {
+  classify: (runIdValue: string, record: string, window: number) => `${runIdValue}:${record}:${window}`,
+  summarize: (runIdValue: string, record: string) => `${runIdValue}:${record}:summary`,
+  finalize: (runIdValue: string) => `${runIdValue}:run:finalize`,
+};

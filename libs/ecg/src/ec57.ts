@@ -1,7 +1,8 @@
 /**
  * Beat-by-beat comparison as ANSI/AAMI EC57 (and the WFDB `bxb` program): a detected beat matches
- * a reference beat when they are at most 150 ms apart; each beat matches at most once. Pairs are
- * formed closest-first, so a detection between two reference beats goes to the nearer one.
+ * a reference beat when they are at most 150 ms apart; each beat matches at most once. Reference
+ * beats are taken in time order, each with its closest free detection, looking one beat ahead so
+ * that a detection between two reference beats goes to the nearer one when that costs no match.
  * Ventricular flutter/fibrillation episodes (between the WFDB '[' and ']' annotations) are left out
  * of QRS detection statistics, as EC57 prescribes: there are no QRS complexes to detect there.
  */
@@ -51,25 +52,43 @@ export function matchBeats(
   const detectedExcluded = new Uint8Array(nd);
   for (let i = 0; i < nr; i++) referenceExcluded[i] = inRanges(reference[i], excluded) ? 1 : 0;
   for (let j = 0; j < nd; j++) detectedExcluded[j] = inRanges(detected[j], excluded) ? 1 : 0;
-  // Every (reference, detection) pair within tolerance, then closest first.
-  const pairs: [number, number, number][] = [];
+  const referenceToDetected = new Int32Array(nr).fill(-1);
+  const detectedToReference = new Int32Array(nd).fill(-1);
+  /** Closest free detection within tolerance of reference i, other than `not`; -1 if none. */
+  const closestFree = (i: number, from: number, not = -1): number => {
+    let best = -1;
+    for (let j = from; j < nd && detected[j] <= reference[i] + tolerance; j++) {
+      if (
+        j === not ||
+        detectedExcluded[j] ||
+        detectedToReference[j] >= 0 ||
+        detected[j] < reference[i] - tolerance
+      )
+        continue;
+      if (best < 0 || Math.abs(detected[j] - reference[i]) < Math.abs(detected[best] - reference[i]))
+        best = j;
+    }
+    return best;
+  };
   let lo = 0;
+  let truePositives = 0;
   for (let i = 0; i < nr; i++) {
     if (i > 0 && reference[i] < reference[i - 1]) throw new RangeError('reference beats must be sorted');
     if (referenceExcluded[i]) continue;
     while (lo < nd && detected[lo] < reference[i] - tolerance) lo++;
-    for (let j = lo; j < nd && detected[j] <= reference[i] + tolerance; j++) {
-      if (!detectedExcluded[j]) pairs.push([Math.abs(detected[j] - reference[i]), i, j]);
+    let best = closestFree(i, lo);
+    if (best < 0) continue;
+    // Time order with one beat of look-ahead (as bxb does): a detection nearer to the next
+    // reference beat is left to it, unless that would leave this beat unmatched for nothing.
+    let next = i + 1;
+    while (next < nr && referenceExcluded[next]) next++;
+    if (next < nr && Math.abs(detected[best] - reference[next]) < Math.abs(detected[best] - reference[i])) {
+      const alternative = closestFree(i, lo, best);
+      if (alternative >= 0) best = alternative;
+      else if (closestFree(next, lo, best) < 0) continue;
     }
-  }
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-  const referenceToDetected = new Int32Array(nr).fill(-1);
-  const detectedToReference = new Int32Array(nd).fill(-1);
-  let truePositives = 0;
-  for (const [, i, j] of pairs) {
-    if (referenceToDetected[i] >= 0 || detectedToReference[j] >= 0) continue;
-    referenceToDetected[i] = j;
-    detectedToReference[j] = i;
+    referenceToDetected[i] = best;
+    detectedToReference[best] = i;
     truePositives++;
   }
   let falseNegatives = 0;

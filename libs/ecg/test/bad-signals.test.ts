@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseBeats, detectBeats, matchBeats, sensitivity, positivePredictivity } from '@holterflow/ecg';
+import { syntheticEcg } from './synthetic.js';
+
+const FS = 360;
+
+test('a flat line yields no beat and is reported unreadable', () => {
+  for (const level of [0, 1.7]) {
+    const flat = [new Float32Array(FS * 60).fill(level), new Float32Array(FS * 60).fill(level)];
+    const d = detectBeats(flat, FS);
+    assert.equal(d.samples.length, 0);
+    assert.deepEqual(d.unreadable, [{ start: 0, end: FS * 60, reason: 'flat' }]);
+  }
+});
+
+test('a flat stretch in both leads gets no invented beats; beats around it are found', () => {
+  const { signals, rPeaks } = syntheticEcg(FS, 120, 70);
+  for (const s of signals) s.fill(0.3, 40 * FS, 70 * FS);
+  const d = detectBeats(signals, FS);
+  assert.equal(d.samples.filter((s) => s >= 40 * FS && s < 70 * FS).length, 0);
+  assert.deepEqual(d.unreadable, [{ start: 40 * FS, end: 70 * FS, reason: 'flat' }]);
+  const outside = rPeaks.filter((r) => r < 40 * FS || r >= 70 * FS);
+  const m = matchBeats(outside, d.samples, FS);
+  assert.ok(sensitivity(m) > 0.97, `Se ${sensitivity(m)}`);
+  assert.equal(m.falsePositives, 0);
+});
+
+test('a missing stretch (NaN) in the primary lead is covered by the other lead', () => {
+  const { signals, rPeaks } = syntheticEcg(FS, 120, 70);
+  signals[0].fill(Number.NaN, 30 * FS, 60 * FS);
+  const d = detectBeats(signals, FS);
+  assert.deepEqual(d.unreadable, []);
+  const m = matchBeats(rPeaks, d.samples, FS);
+  assert.ok(
+    sensitivity(m) > 0.98 && positivePredictivity(m) > 0.98,
+    `Se ${sensitivity(m)}, +P ${positivePredictivity(m)}`,
+  );
+  assert.ok(d.samples.filter((s) => s >= 31 * FS && s < 59 * FS).length >= 30, 'beats found in the gap');
+});
+
+test('a lead missing in both leads is reported as missing, with no beats there', () => {
+  const { signals } = syntheticEcg(FS, 60, 70);
+  for (const s of signals) s.fill(Number.NaN, 20 * FS, 30 * FS);
+  const { beats, unreadable } = analyseBeats(signals, FS);
+  assert.deepEqual(unreadable, [{ start: 20 * FS, end: 30 * FS, reason: 'missing' }]);
+  assert.equal(Array.from(beats.samples).filter((s) => s >= 20 * FS && s < 30 * FS).length, 0);
+  assert.ok(beats.x.every((v) => Number.isFinite(v)));
+});
+
+test('a lead saturated on its rail is reported and invents no beats', () => {
+  const { signals } = syntheticEcg(FS, 60, 70);
+  for (const s of signals) s.fill(5.12, 10 * FS, 25 * FS); // amplifier rail
+  const d = detectBeats(signals, FS);
+  assert.deepEqual(d.unreadable, [{ start: 10 * FS, end: 25 * FS, reason: 'flat' }]);
+  const clipped = syntheticEcg(FS, 60, 70).signals;
+  // Clip the top of every R wave and park the lead on the rail for 10 s: the QRS are still found.
+  for (const s of clipped) for (let i = 0; i < s.length; i++) s[i] = Math.min(s[i], 0.6);
+  for (const s of clipped) for (let i = 20 * FS; i < 30 * FS; i++) s[i] = i % 2 ? 0.6 : -0.6;
+  const c = detectBeats(clipped, FS);
+  assert.equal(c.unreadable[0]?.reason, 'saturated');
+  assert.equal(c.samples.filter((s) => s >= 20 * FS && s < 30 * FS).length, 0);
+  assert.ok(c.samples.filter((s) => s < 20 * FS).length >= 20, 'clipped QRS before the rail are detected');
+});
+
+test('very short records do not crash', () => {
+  for (const n of [1, 2, 10, FS / 2, 2 * FS]) {
+    const { signals } = syntheticEcg(FS, Math.max(n / FS, 0.01), 70);
+    const lead = signals.map((s) =>
+      s.length === n ? s : Float32Array.from({ length: n }, (_, i) => s[i] ?? 0),
+    );
+    const { beats } = analyseBeats(lead, FS);
+    assert.ok(beats.samples.length <= Math.ceil(n / FS / 0.5));
+  }
+  assert.throws(() => detectBeats([new Float32Array(0)], FS), /empty/);
+});
+
+for (const [bpm, fs] of [
+  [30, 360],
+  [250, 360],
+  [30, 128],
+  [250, 250],
+] as const) {
+  test(`${bpm} bpm at ${fs} Hz: every beat found, none invented`, () => {
+    const { signals, rPeaks } = syntheticEcg(fs, 120, bpm);
+    const d = detectBeats(signals, fs);
+    const m = matchBeats(rPeaks, d.samples, fs);
+    // The detector learns its thresholds in the first seconds: allow one beat there.
+    assert.ok(m.falseNegatives <= 1, `${m.falseNegatives} missed of ${rPeaks.length}`);
+    assert.equal(m.falsePositives, 0);
+  });
+}

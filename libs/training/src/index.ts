@@ -1,1 +1,11 @@
-export {};
+export * from './beats.js';
+export * from './rng.js';
+export * from './smote.js';
+export * from './split.js';
+export * from './metrics.js';
+export * from './predict.js';
+export * from './adam.js';
+export * from './schedule.js';
+export * from './loop.js';
+export * from './checkpoint.js';
+export * from './curves.js';

@@ -16,8 +16,10 @@
  *   ZSTD compressor (hyparquet-compressors only decompresses). Reads decompress GZIP in pure JS.
  * - 2^17 rows (6 min at 360 Hz) per group: a 10-minute worker window fetches ~1.2% of a 24 h
  *   object, 4× less than 2^20, while the footer stays ~24 KB (one ranged GET) and the size
- *   overhead over bigger groups is under 1%. Wall times in that run were taken on 2 cores shared
- *   with other jobs (load ~10) and are not comparable between rows, so they are not quoted here.
+ *   overhead over bigger groups is under 1%.
+ * Speed of this default (bench/formats-range.ts, 2 cores shared with other jobs at load ~11, so
+ * upper bounds): write 16.5 s, whole read 8.0 s, one 10-minute window 247 ms from memory. The
+ * layout benchmark's per-row wall times were too noisy under that load to rank codecs by speed.
  */
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';

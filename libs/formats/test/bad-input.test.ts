@@ -8,6 +8,8 @@ import {
   openRecording,
   readEdfRecording,
   readRecordingMeta,
+  readRecordingSamples,
+  readReferenceBeats,
   readWfdbRecordFromFiles,
   writeEdf,
   writeRecordingArrow,
@@ -283,4 +285,24 @@ test('WFDB: skewed signals are refused rather than misaligned', () => {
       ),
     inputError('k', 'k.hea', /signal 0: skewed signals \("16:2"\) are not supported/),
   );
+});
+
+test('a failing read of the object is passed through, not blamed on the recording', async () => {
+  const bytes = writeRecordingParquet({
+    recordId: 'n',
+    fs: 360,
+    leads: ['II'],
+    signals: [new Float32Array(5000)],
+    source: 't',
+  });
+  const meta = await readRecordingMeta(asyncBufferFromBytes(bytes), 'n.parquet');
+  // Fakes the storage boundary (an S3 ranged GET that times out): the one thing not ours here.
+  const timeout = new Error('socket hang up');
+  const failing = { byteLength: bytes.byteLength, slice: async () => Promise.reject(timeout) };
+  await assert.rejects(readRecordingMeta(failing, 'n.parquet'), (err) => err === timeout);
+  await assert.rejects(
+    readRecordingSamples(failing, 0, 10, undefined, meta, 'n.parquet'),
+    (err) => err === timeout,
+  );
+  await assert.rejects(readReferenceBeats(failing, 'n.beats.parquet'), (err) => err === timeout);
 });

@@ -41,3 +41,33 @@ export function countingAsyncBuffer(inner: AsyncBuffer): { file: AsyncBuffer; co
   };
   return { file, counter };
 }
+
+/**
+ * Runs a parser over `file` and turns its failures into the error `toInputError` makes, except
+ * failures of the file itself (an S3 read that timed out), which pass through unchanged: those
+ * deserve a retry, while bad bytes stay bad and must be reported against the record.
+ */
+export async function parseWithInputErrors<T>(
+  file: AsyncBuffer,
+  parse: (file: AsyncBuffer) => Promise<T>,
+  toInputError: (err: Error) => Error,
+): Promise<T> {
+  let readFailure: { error: unknown } | undefined;
+  const tracked: AsyncBuffer = {
+    byteLength: file.byteLength,
+    slice: async (start: number, end?: number) => {
+      try {
+        return await file.slice(start, end);
+      } catch (error) {
+        readFailure ??= { error };
+        throw error;
+      }
+    },
+  };
+  try {
+    return await parse(tracked);
+  } catch (err) {
+    if (readFailure) throw readFailure.error;
+    throw toInputError(err as Error);
+  }
+}

@@ -4,6 +4,7 @@ import { compressors } from 'hyparquet-compressors';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { RecordInputError, isAamiClass } from '@holterflow/contracts';
 import type { ReferenceBeat } from '../wfdb/annotations.js';
+import { parseWithInputErrors } from './async-buffer.js';
 import { recordIdFromName } from './metadata.js';
 
 export function writeReferenceBeatsParquet(beats: readonly ReferenceBeat[]): Uint8Array {
@@ -35,17 +36,24 @@ export async function readReferenceBeats(
   const fail = (problem: string): never => {
     throw new RecordInputError(recordId, problem, name);
   };
-  let rows: Record<string, unknown>[] = [];
-  try {
-    const metadata = await parquetMetadataAsync(file);
-    const names = metadata.schema.slice(1).map((e) => e.name);
-    for (const col of ['sample', 'symbol', 'aami'])
-      if (!names.includes(col)) fail(`reference beats have no ${col} column`);
-    rows = await parquetReadObjects({ file, metadata, columns: ['sample', 'symbol', 'aami'], compressors });
-  } catch (err) {
-    if (err instanceof RecordInputError) throw err;
-    fail(`not a readable reference-beats Parquet file (${(err as Error).message})`);
-  }
+  const rows = await parseWithInputErrors(
+    file,
+    async (f) => {
+      const metadata = await parquetMetadataAsync(f);
+      const names = metadata.schema.slice(1).map((e) => e.name);
+      for (const col of ['sample', 'symbol', 'aami'])
+        if (!names.includes(col)) fail(`reference beats have no ${col} column`);
+      return parquetReadObjects({ file: f, metadata, columns: ['sample', 'symbol', 'aami'], compressors });
+    },
+    (err) =>
+      err instanceof RecordInputError
+        ? err
+        : new RecordInputError(
+            recordId,
+            `not a readable reference-beats Parquet file (${err.message})`,
+            name,
+          ),
+  );
   return rows.map((row, i) => {
     const sample = Number(row.sample);
     if (!Number.isInteger(sample) || sample < 0)

@@ -12,6 +12,7 @@ import {
 import { compressors } from 'hyparquet-compressors';
 import { RecordInputError } from '@holterflow/contracts';
 import type { EcgRecording } from '../recording.js';
+import { parseWithInputErrors } from './async-buffer.js';
 import { parseRecordingKeyValues, recordIdFromName, rowGroupLayout, type RecordingMeta } from './metadata.js';
 
 /**
@@ -36,16 +37,12 @@ export async function readRecordingMeta(
   const recordId = recordIdFromName(name);
   if (file.byteLength < 12)
     throw new RecordInputError(recordId, `not a Parquet file (only ${file.byteLength} bytes)`, name);
-  let parquet: FileMetaData;
-  try {
-    parquet = await parquetMetadataAsync(file, { initialFetchSize: FOOTER_FETCH_BYTES });
-  } catch (err) {
-    throw new RecordInputError(
-      recordId,
-      `not a Parquet file or its footer is corrupt (${(err as Error).message})`,
-      name,
-    );
-  }
+  const parquet = await parseWithInputErrors(
+    file,
+    (f) => parquetMetadataAsync(f, { initialFetchSize: FOOTER_FETCH_BYTES }),
+    (err) =>
+      new RecordInputError(recordId, `not a Parquet file or its footer is corrupt (${err.message})`, name),
+  );
   const kv = new Map((parquet.key_value_metadata ?? []).map((e) => [e.key, e.value ?? '']));
   const floatColumns: string[] = [];
   const otherColumns: string[] = [];
@@ -92,25 +89,26 @@ export async function readRecordingSamples(
   const out = wanted.map(() => new Float32Array(end - start));
   if (end === start) return out;
   const index = new Map(wanted.map((lead, i) => [lead, i]));
-  try {
-    await parquetRead({
-      file,
-      metadata: footers.get(m),
-      columns: wanted,
-      rowStart: start,
-      rowEnd: end,
-      compressors,
-      onChunk: ({ columnName, columnData, rowStart }) => {
-        const target = out[index.get(columnName)!];
-        // A chunk may extend beyond the window on either side: copy the overlap only.
-        const from = Math.max(start, rowStart);
-        const to = Math.min(end, rowStart + columnData.length);
-        for (let r = from; r < to; r++) target[r - start] = columnData[r - rowStart] as number;
-      },
-    });
-  } catch (err) {
-    throw new RecordInputError(m.recordId, `sample data is corrupt (${(err as Error).message})`, name);
-  }
+  await parseWithInputErrors(
+    file,
+    (f) =>
+      parquetRead({
+        file: f,
+        metadata: footers.get(m),
+        columns: wanted,
+        rowStart: start,
+        rowEnd: end,
+        compressors,
+        onChunk: ({ columnName, columnData, rowStart }) => {
+          const target = out[index.get(columnName)!];
+          // A chunk may extend beyond the window on either side: copy the overlap only.
+          const from = Math.max(start, rowStart);
+          const to = Math.min(end, rowStart + columnData.length);
+          for (let r = from; r < to; r++) target[r - start] = columnData[r - rowStart] as number;
+        },
+      }),
+    (err) => new RecordInputError(m.recordId, `sample data is corrupt (${err.message})`, name),
+  );
   return out;
 }
 

@@ -1,0 +1,1 @@
+export * from './beat-results.js';

@@ -1,0 +1,58 @@
+/**
+ * Which failures the ingest processor makes final and which it leaves to BullMQ's retries.
+ * The BullMQ Job is faked (an external boundary: only `data` and `updateProgress` are used);
+ * the ObjectStore is real and points at a port nothing listens on, to stand for an S3 outage.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { StorageError } from '@holterflow/storage';
+import { workerConfigFromEnv } from '../src/config.js';
+import { IngestProcessor } from '../src/ingest/ingest.processor.js';
+import { ObjectStores } from '../src/stores.js';
+
+const config = workerConfigFromEnv({
+  HOLTERFLOW_S3_ENDPOINT: 'http://127.0.0.1:9',
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+});
+config.storage.retry = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 };
+
+function fakeJob(data: unknown): Job {
+  return { data, updateProgress: async () => {} } as unknown as Job;
+}
+
+const payload = {
+  bucket: 'holterflow',
+  recordId: '100',
+  source: { format: 'wfdb', header: 'raw/100.hea', data: ['raw/100.dat'] },
+  targetPrefix: 'recordings',
+};
+
+test('an invalid payload fails the job for good, naming the field', async () => {
+  const stores = new ObjectStores(config);
+  try {
+    await assert.rejects(
+      new IngestProcessor(stores).process(fakeJob({ ...payload, recordId: '../x' })),
+      (err: unknown) =>
+        err instanceof UnrecoverableError && /^invalid ingest job: recordId: /.test(err.message),
+    );
+  } finally {
+    stores.onApplicationShutdown();
+  }
+});
+
+test('S3 not answering is thrown as is, so BullMQ retries the job with backoff', async () => {
+  const stores = new ObjectStores(config);
+  try {
+    await assert.rejects(
+      new IngestProcessor(stores).process(fakeJob(payload)),
+      (err: unknown) =>
+        err instanceof StorageError &&
+        !(err instanceof UnrecoverableError) &&
+        /ECONNREFUSED/.test(err.message),
+    );
+  } finally {
+    stores.onApplicationShutdown();
+  }
+});

@@ -12,3 +12,13 @@ export interface EcgRecording {
   /** Provenance, e.g. "wfdb:212" or "edf+". */
   source: string;
 }
+
+export { voltageToMillivolts } from './units.js';
+
+/** A signal of a source file left out of its recording, and why. */
+export interface DroppedSignal {
+  label: string;
+  /** Its sampling rate in Hz. */
+  fs: number;
+  reason: string;
+}

@@ -87,7 +87,7 @@ test('WFDB: unknown signal format', () => {
   );
 });
 
-test('WFDB: missing header and a non-voltage signal', () => {
+test('WFDB: missing header, and a record without any voltage signal', () => {
   assert.throws(
     () => readWfdbRecordFromFiles('h', new Map()),
     inputError('h', 'h.hea', /header file not found/),
@@ -98,7 +98,7 @@ test('WFDB: missing header and a non-voltage signal', () => {
         'p',
         files({ 'p.hea': 'p 1 125 1\np.dat 16 1/mmHg 16 0 0 0 0 ABP\n', 'p.dat': [0, 0] }),
       ),
-    inputError('p', 'p.dat', /signal ABP has units "mmHg", not a voltage/),
+    inputError('p', 'p.hea', /no ECG signal: no signal is in a voltage unit \(ABP mmHg\)/),
   );
 });
 

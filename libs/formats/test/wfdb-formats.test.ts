@@ -139,3 +139,18 @@ test('multi-segment headers get a clear "not supported" error', () => {
       err.name === 'RecordInputError' && /multi-segment records are not supported/.test(err.message),
   );
 });
+
+test('signals in other units than volts are left out of the leads and reported', () => {
+  const ecg = [100, -100];
+  const abp = [12000, 8000];
+  const rec = readWfdbRecordFromFiles(
+    'b',
+    files({
+      'b.hea': `b 2 250 2\nb.dat 16 100/mmHg 16 0 12000 ${checksum(abp)} 0 ABP\nb.dat 16 200 16 0 100 ${checksum(ecg)} 0 II\n`,
+      'b.dat': new Uint8Array(new Int16Array([12000, 100, 8000, -100]).buffer),
+    }),
+  );
+  assert.deepEqual(rec.leads, ['II']);
+  assert.deepEqual(Array.from(rec.signals[0]), [0.5, -0.5]);
+  assert.deepEqual(rec.dropped, [{ label: 'ABP', fs: 250, reason: 'unit "mmHg" is not a voltage' }]);
+});

@@ -2,7 +2,7 @@
 import { RecordInputError } from '@holterflow/contracts';
 import { EDF_ANNOTATIONS_LABEL, parseRecordTals, type EdfAnnotation } from './annotations.js';
 import { parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './header.js';
-import { voltageToMillivolts } from './units.js';
+import { voltageToMillivolts } from '../units.js';
 
 export interface EdfSignal {
   header: EdfSignalHeader;

@@ -4,14 +4,8 @@
  * ECG rate and says what it dropped and why, without resampling anything.
  */
 import { RecordInputError } from '@holterflow/contracts';
-import type { EcgRecording } from '../recording.js';
+import type { DroppedSignal, EcgRecording } from '../recording.js';
 import { readEdf, type EdfFile, type EdfSignal } from './read.js';
-
-export interface DroppedSignal {
-  label: string;
-  fs: number;
-  reason: string;
-}
 
 export interface EcgSelection {
   fs: number;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RecordInputError } from '@holterflow/contracts';
-import type { EcgRecording } from '../recording.js';
+import type { DroppedSignal, EcgRecording } from '../recording.js';
 import { parseWfdbHeader, type WfdbHeader } from './header.js';
 import { decodeWfdbSignals } from './signals.js';
 import {
@@ -16,8 +16,13 @@ import {
   type WfdbAnnotation,
 } from './annotations.js';
 
+/**
+ * A WFDB record as a recording: its voltage signals are the leads (in mV); signals in other units
+ * (blood pressure, respiration...) are left out and listed in `dropped`.
+ */
 export interface WfdbRecord extends EcgRecording {
   header: WfdbHeader;
+  dropped: DroppedSignal[];
   /** All annotations of the annotator file, when it exists. */
   annotations?: WfdbAnnotation[];
   /** Beat annotations with AAMI classes, when annotations exist. */
@@ -41,20 +46,31 @@ export function readWfdbRecordFromFiles(
   const header = parseWfdbHeader(new TextDecoder('latin1').decode(headerBytes), recordId, headerName);
   if (header.signals.length === 0)
     throw new RecordInputError(recordId, 'header describes no signals', headerName);
-  const { signals } = decodeWfdbSignals(header, recordId, (fileName) => {
+  const decoded = decodeWfdbSignals(header, recordId, (fileName) => {
     const bytes = files.get(fileName);
     if (!bytes) throw new RecordInputError(recordId, `data file ${fileName} is missing`, fileName);
     return bytes;
   });
+  const lead = header.signals.map((_, i) => decoded.units[i] === 'mV');
+  const dropped: DroppedSignal[] = header.signals
+    .filter((_, i) => !lead[i])
+    .map((s) => ({ label: s.description, fs: header.fs, reason: `unit "${s.units}" is not a voltage` }));
+  if (!lead.includes(true))
+    throw new RecordInputError(
+      recordId,
+      `no ECG signal: no signal is in a voltage unit (${header.signals.map((s) => `${s.description} ${s.units}`).join(', ')})`,
+      headerName,
+    );
   const formats = [...new Set(header.signals.map((s) => s.format))].join('+');
   const record: WfdbRecord = {
     recordId,
     fs: header.fs,
-    leads: uniqueLeadNames(header.signals.map((s) => s.description)),
-    signals,
+    leads: uniqueLeadNames(header.signals.filter((_, i) => lead[i]).map((s) => s.description)),
+    signals: decoded.signals.filter((_, i) => lead[i]),
     start: header.start,
     source: `wfdb:${formats}`,
     header,
+    dropped,
   };
   const annName = `${recordId}.${annotator}`;
   const annBytes = files.get(annName);

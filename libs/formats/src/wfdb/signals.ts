@@ -3,6 +3,7 @@
  * Formats: https://physionet.org/physiotools/wag/signal-5.htm
  */
 import { RecordInputError } from '@holterflow/contracts';
+import { voltageToMillivolts } from '../units.js';
 import type { WfdbHeader, WfdbSignalSpec } from './header.js';
 
 /** Digital values WFDB uses to mark an invalid sample, per format; decoded to NaN. */
@@ -104,24 +105,11 @@ function decodeStream(format: number, bytes: Uint8Array, count: number): Int32Ar
 
 export const SUPPORTED_WFDB_FORMATS: readonly number[] = [212, 16, 80, 310, 311];
 
-/** Physical-unit scale to millivolts for a WFDB units string. */
-function toMillivolts(units: string): number | undefined {
-  switch (units) {
-    case 'mV':
-      return 1;
-    case 'uV':
-    case 'µV':
-      return 1e-3;
-    case 'V':
-      return 1e3;
-    default:
-      return undefined;
-  }
-}
-
 export interface DecodedSignals {
-  /** One array per header signal, in mV (NaN for WFDB invalid samples). */
+  /** One array per header signal in physical units (NaN for WFDB invalid samples). */
   signals: Float32Array[];
+  /** Unit of each array: "mV" for every voltage (converted), else the header's unit. */
+  units: string[];
   samplesPerSignal: number;
 }
 
@@ -142,6 +130,7 @@ export function decodeWfdbSignals(
   });
 
   const signals: Float32Array[] = new Array(header.signals.length);
+  const units = header.signals.map((s) => (voltageToMillivolts(s.units) !== undefined ? 'mV' : s.units));
   let samplesPerSignal = header.samplesPerSignal;
   for (const [fileName, group] of byFile) {
     const fail = (problem: string): never => {
@@ -153,10 +142,6 @@ export function decodeWfdbSignals(
     if (group.some((g) => g.spec.format !== format)) fail('signals in one file use different formats');
     if (group.some((g) => g.spec.samplesPerFrame !== 1))
       fail('multi-frequency records (samples per frame > 1) are not supported');
-    for (const { spec } of group) {
-      if (toMillivolts(spec.units) === undefined)
-        fail(`signal ${spec.description} has units "${spec.units}", not a voltage`);
-    }
     const all = readFile(fileName);
     const offset = group[0].spec.byteOffset;
     if (offset > all.byteLength)
@@ -186,7 +171,7 @@ export function decodeWfdbSignals(
     const invalid = INVALID_SAMPLE[format];
     group.forEach(({ spec, index }, k) => {
       // Divide by the gain as WFDB's aduphys does (a precomputed 1/gain can differ in the last bit).
-      const toMv = toMillivolts(spec.units)!;
+      const toMv = voltageToMillivolts(spec.units) ?? 1;
       const out = new Float32Array(samplesPerSignal!);
       let sum = 0;
       for (let i = 0, j = k; i < samplesPerSignal!; i++, j += perFrame) {
@@ -205,5 +190,5 @@ export function decodeWfdbSignals(
       signals[index] = out;
     });
   }
-  return { signals, samplesPerSignal: samplesPerSignal ?? 0 };
+  return { signals, units, samplesPerSignal: samplesPerSignal ?? 0 };
 }

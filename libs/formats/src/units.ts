@@ -1,4 +1,5 @@
-/** Physical dimension of a voltage signal → factor to millivolts; undefined when not a voltage. */
+/** Physical units shared by the WFDB and EDF readers: every recording is stored in millivolts. */
+/** Factor from a voltage unit to millivolts; undefined when the unit is not a voltage. */
 export function voltageToMillivolts(dimension: string): number | undefined {
   switch (dimension.trim()) {
     case 'uV':

@@ -9,3 +9,7 @@ export * from './schedule.js';
 export * from './loop.js';
 export * from './checkpoint.js';
 export * from './curves.js';
+export * from './protocol.js';
+export * from './store.js';
+export * from './train-job.js';
+export * from './evaluate.js';

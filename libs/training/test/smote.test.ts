@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordInputError } from '@holterflow/contracts';
 import {
+  assertTrainableBeats,
   BEAT_WIDTH,
   countPerClass,
   nearestNeighbours,
@@ -122,5 +123,20 @@ test('an empty class is a RecordInputError naming the class', () => {
       err instanceof RecordInputError &&
       /class V has no beats/.test(err.message) &&
       err.recordId === 'beats.parquet',
+  );
+});
+
+test('beats of the wrong width or with NaN are RecordInputErrors that say what to do', () => {
+  assert.throws(
+    () =>
+      assertTrainableBeats({ x: new Float32Array(10 * 180), labels: new Int32Array(10) }, 'narrow.parquet'),
+    (err: unknown) =>
+      err instanceof RecordInputError && /beats are 180 samples wide, the model needs 187/.test(err.message),
+  );
+  const x = new Float32Array(3 * BEAT_WIDTH);
+  x[BEAT_WIDTH + 7] = NaN;
+  assert.throws(
+    () => assertTrainableBeats({ x, labels: new Int32Array(3), recordIds: ['a', 'b', 'c'] }, 'nan.parquet'),
+    /beat 1 \(record b\) has a NaN value at sample 7/,
   );
 });

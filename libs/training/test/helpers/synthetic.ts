@@ -5,6 +5,7 @@
  * layers (Conv1D, pooling, Dense, Dropout, softmax) so the same code paths run.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
+import { SEGMENTATION_VERSION, type BeatDataset } from '@holterflow/ecg';
 import { BEAT_WIDTH, SeededRandom, type LabelledBeats } from '../../src/index.js';
 
 export function syntheticBeats(perClass: number[], seed: number): LabelledBeats {
@@ -43,4 +44,32 @@ export function tinyModel(seed: number): tfl.LayersModel {
   model.add(tfl.layers.dropout({ rate: 0.25 }));
   model.add(tfl.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: init(3) }));
   return model;
+}
+
+const SYMBOL_OF_CLASS = ['N', 'A', 'V', 'F', '/'] as const;
+const AAMI_OF_CLASS = ['N', 'S', 'V', 'F', 'Q'] as const;
+
+/**
+ * A full beat dataset (libs/ecg's schema) of synthetic beats; beat i belongs to records[i %
+ * records.length], so DS1 and DS2 record names make the inter-patient protocol usable.
+ */
+export function syntheticDataset(
+  perClass: number[],
+  seed: number,
+  records: readonly string[] = ['100', '101'],
+): BeatDataset {
+  const { x, labels } = syntheticBeats(perClass, seed);
+  const n = labels.length;
+  return {
+    x,
+    labels,
+    recordIds: Array.from({ length: n }, (_, i) => records[i % records.length]),
+    samples: Int32Array.from({ length: n }, (_, i) => 300 * i),
+    symbols: Array.from(labels, (l) => SYMBOL_OF_CLASS[l]),
+    aami: Array.from(labels, (l) => AAMI_OF_CLASS[l]),
+    rrPrevMs: new Float32Array(n).fill(800),
+    rrNextMs: new Float32Array(n).fill(800),
+    rrLocalMs: new Float32Array(n).fill(800),
+    segmentation: SEGMENTATION_VERSION,
+  };
 }

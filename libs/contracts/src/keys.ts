@@ -62,6 +62,8 @@ export const keys = {
     `runs/${assertSafeId('run', runId)}/records/${assertSafeId('record', recordId)}/report.html`,
   runRecordEvaluation: (runId: string, recordId: string) =>
     `runs/${assertSafeId('run', runId)}/records/${assertSafeId('record', recordId)}/evaluation.json`,
+  runRecordError: (runId: string, recordId: string) =>
+    `runs/${assertSafeId('run', runId)}/records/${assertSafeId('record', recordId)}/error.json`,
   runSummaryCsv: (runId: string) => `runs/${assertSafeId('run', runId)}/summary.csv`,
   runSummaryParquet: (runId: string) => `runs/${assertSafeId('run', runId)}/summary.parquet`,
 

@@ -5,12 +5,24 @@
  */
 import { QUEUES } from '../queues.js';
 import { IngestJobSchema, IngestResultSchema, ingestJobId } from './ingest.js';
+import { FinalizeResultSchema, SummarizeResultSchema } from './pipeline.js';
+import {
+  ClassifyJobSchema,
+  ClassifyResultSchema,
+  FinalizeJobSchema,
+  SummarizeJobSchema,
+  runJobIds,
+  type ClassifyJob,
+  type FinalizeJob,
+  type SummarizeJob,
+} from './runs.js';
 
 export * from './ingest.js';
 export * from './validation.js';
 export * from './queue-env.js';
 export * from './workers.js';
 export * from './runs.js';
+export * from './pipeline.js';
 
 export const JOB_CONTRACTS = {
   [QUEUES.ingest]: {
@@ -23,6 +35,36 @@ export const JOB_CONTRACTS = {
      * is not retried at all (the processor throws BullMQ's UnrecoverableError for it).
      */
     attempts: 5,
+    backoffMs: 2000,
+  },
+  /**
+   * The run flow (runs.ts, pipeline.ts). Transient trouble is retried with exponential backoff
+   * (2, 4 s); bad input fails at once (UnrecoverableError). A classify job that fails for good
+   * leaves its record to summarize's error.json (FLOW_CHILD_FAILURE_POLICY).
+   */
+  [QUEUES.classify]: {
+    name: 'classify-window',
+    payload: ClassifyJobSchema,
+    result: ClassifyResultSchema,
+    jobId: (j: Pick<ClassifyJob, 'runId' | 'recordId' | 'window'>) =>
+      runJobIds.classify(j.runId, j.recordId, j.window),
+    attempts: 3,
+    backoffMs: 2000,
+  },
+  [QUEUES.summarize]: {
+    name: 'summarize-record',
+    payload: SummarizeJobSchema,
+    result: SummarizeResultSchema,
+    jobId: (j: Pick<SummarizeJob, 'runId' | 'recordId'>) => runJobIds.summarize(j.runId, j.recordId),
+    attempts: 3,
+    backoffMs: 2000,
+  },
+  [QUEUES.finalize]: {
+    name: 'finalize-run',
+    payload: FinalizeJobSchema,
+    result: FinalizeResultSchema,
+    jobId: (j: Pick<FinalizeJob, 'runId'>) => runJobIds.finalize(j.runId),
+    attempts: 3,
     backoffMs: 2000,
   },
 } as const;

@@ -183,6 +183,7 @@ export const BEAT_RESULT_COLUMNS = [
 ] as const;
 
 /**
+ * Every flow child is added with FLOW_CHILD_FAILURE_POLICY (pipeline.ts: ignoreDependencyOnFailure).
  * Deterministic BullMQ job ids (BullMQ accepts ':' in custom ids only as exactly three fields).
  * Re-submitting a run adds no new work: existing ids are not added again.
  */

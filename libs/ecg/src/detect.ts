@@ -40,20 +40,19 @@ function combinedFeature(
 ): { energy: Float32Array; band: Float32Array } {
   const { energy, band } = qrsFeature(pre.leads[primary] as Float32Array);
   const n = energy.length;
-  const covered = Uint8Array.from(pre.readable[primary]);
+  const covered = pre.readable[primary].slice();
   for (let lead = 0; lead < pre.leads.length; lead++) {
     const cleaned = pre.leads[lead];
     if (lead === primary || !cleaned) continue;
     const ok = pre.readable[lead];
-    let helps = false;
-    for (let i = 0; i < n && !helps; i++) helps = !covered[i] && ok[i] === 1;
-    if (!helps) continue;
-    const other = qrsFeature(cleaned);
-    for (let i = 0; i < n; i++) {
-      if (!covered[i] && ok[i]) {
-        energy[i] = other.energy[i];
-        band[i] = other.band[i];
-        covered[i] = 1;
+    for (const { start, end } of pre.spans[lead]) {
+      const other = qrsFeature(cleaned.subarray(start, end));
+      for (let i = start; i < end; i++) {
+        if (!covered[i] && ok[i]) {
+          energy[i] = other.energy[i - start];
+          band[i] = other.band[i - start];
+          covered[i] = 1;
+        }
       }
     }
   }

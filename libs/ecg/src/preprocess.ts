@@ -25,13 +25,25 @@ export interface PreprocessedLeads {
   offset: number;
   /** Absolute 125 Hz index (time k/125 s from the record start) of element 0 of each lead. */
   first: number;
-  /** Cleaned leads at 125 Hz, mV; null for a lead that never has to stand in for the primary. */
+  /** Cleaned leads at 125 Hz, mV; null for a lead that never has to stand in for the primary.
+   * A stand-in lead is cleaned only over its `standIn` spans (zero elsewhere). */
   leads: (Float32Array | null)[];
-  /** Per lead and 125 Hz sample: 1 where the lead is readable. */
+  /** Per lead, the 125 Hz spans [start, end) (array indices) over which it was cleaned. */
+  spans: Span[][];
+  /** Per lead and 125 Hz sample: 1 where the lead is readable (all 0 for a lead not judged
+   * because the primary lead is readable throughout). */
   readable: Uint8Array[];
   /** Native-rate stretches of the input where no lead is readable. */
   unreadable: UnreadableStretch[];
 }
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Context cleaned around a stretch where a stand-in lead is needed: filter transients die here. */
+const STAND_IN_CONTEXT = 10 * BEAT_FS;
 
 export interface UnreadableStretch {
   /** Native sample range [start, end) of the record in which no lead is readable. */
@@ -53,10 +65,17 @@ export function preprocessLeads(
   const resampler = createResampler(fs, BEAT_FS);
   const first = resampler.firstOutputAtOrAfter(offset);
   const count = Math.max(0, resampler.firstOutputAtOrAfter(offset + n) - first);
-  const qualities = signals.map((raw) => assessLead(raw, fs, offset));
+  // The other leads matter only where the primary lead is unreadable: when it is readable
+  // throughout (the usual case) they are neither judged nor cleaned, which halves the work.
+  const primaryQuality = assessLead(signals[primaryLead], fs, offset);
+  const primaryReadable = primaryQuality.verdict.every((v) => v === 0);
+  const qualities = signals.map((raw, lead) =>
+    lead === primaryLead ? primaryQuality : primaryReadable ? null : assessLead(raw, fs, offset),
+  );
   const readable = qualities.map((q) => {
     // Per 125 Hz sample, the verdict of the quality block its native position falls in.
     const ok = new Uint8Array(count);
+    if (!q) return ok;
     for (let b = 0; b < q.verdict.length; b++) {
       if (q.verdict[b] !== 0) continue;
       const from = Math.max(0, resampler.firstOutputAtOrAfter((q.firstBlock + b) * q.blockSize) - first);
@@ -68,24 +87,46 @@ export function preprocessLeads(
     }
     return ok;
   });
-  // The other leads are only cleaned when they can stand in for an unreadable primary lead:
-  // that halves the work on a normal recording and changes no result.
-  const needed = signals.map((_, lead) => lead === primaryLead || standsIn(readable, primaryLead, lead));
+  const spans = signals.map((_, lead) =>
+    lead === primaryLead ? [{ start: 0, end: count }] : standInSpans(readable[primaryLead], readable[lead]),
+  );
   const leads = signals.map((raw, lead) => {
-    if (!needed[lead]) return null;
-    const clean = resampler.run(withoutMissing(raw), offset, first, count);
-    return filterZeroPhase(CLEANING_FILTER, clean, clean);
+    if (spans[lead].length === 0) return null;
+    const clean = new Float32Array(count);
+    const input = withoutMissing(raw);
+    for (const { start, end } of spans[lead]) {
+      const part = clean.subarray(start, end);
+      resampler.run(input, offset, first + start, end - start, part);
+      filterZeroPhase(CLEANING_FILTER, part, part);
+    }
+    return clean;
   });
-  const unreadable = unreadableStretches(qualities, offset, offset + n, primaryLead);
-  return { fs, offset, first, leads, readable, unreadable };
+  const unreadable = primaryReadable
+    ? []
+    : unreadableStretches(qualities as LeadQuality[], offset, offset + n, primaryLead);
+  return { fs, offset, first, leads, readable, spans, unreadable };
 }
 
-/** True when `lead` is readable somewhere the primary lead is not. */
-function standsIn(readable: readonly Uint8Array[], primary: number, lead: number): boolean {
-  const p = readable[primary];
-  const o = readable[lead];
-  for (let i = 0; i < p.length; i++) if (!p[i] && o[i]) return true;
-  return false;
+/**
+ * Where another lead must stand in for the primary one: the samples at which it is readable and
+ * the primary is not, each widened by STAND_IN_CONTEXT and merged. Spans are anchored on
+ * record-anchored quality blocks, so a window pass cleans the same spans as a whole-record pass.
+ */
+function standInSpans(primary: Uint8Array, other: Uint8Array): Span[] {
+  const spans: Span[] = [];
+  const n = primary.length;
+  for (let i = 0; i < n; i++) {
+    if (primary[i] || !other[i]) continue;
+    let j = i;
+    while (j < n && !primary[j] && other[j]) j++;
+    const start = Math.max(0, i - STAND_IN_CONTEXT);
+    const end = Math.min(n, j + STAND_IN_CONTEXT);
+    const last = spans[spans.length - 1];
+    if (last && start <= last.end) last.end = end;
+    else spans.push({ start, end });
+    i = j;
+  }
+  return spans;
 }
 
 /** Stretches where no lead is readable, in native samples, with the primary lead's reason. */

@@ -33,8 +33,12 @@ export function assessLead(x: Float32Array, fs: number, offset: number): LeadQua
   for (let b = firstBlock; b <= lastBlock; b++) {
     const from = Math.max(0, b * blockSize - offset);
     const to = Math.min(x.length, (b + 1) * blockSize - offset);
+    // One pass: extremes and how many samples sit exactly on each (the count restarts when a
+    // new extreme appears), so saturation costs no second pass.
     let min = Infinity;
     let max = -Infinity;
+    let atMin = 0;
+    let atMax = 0;
     let missing = false;
     for (let i = from; i < to; i++) {
       const v = x[i];
@@ -42,17 +46,19 @@ export function assessLead(x: Float32Array, fs: number, offset: number): LeadQua
         missing = true;
         break;
       }
-      if (v < min) min = v;
-      if (v > max) max = v;
+      if (v > max) {
+        max = v;
+        atMax = 1;
+      } else if (v === max) atMax++;
+      if (v < min) {
+        min = v;
+        atMin = 1;
+      } else if (v === min) atMin++;
     }
     let code = 0;
     if (missing) code = 1;
     else if (max - min < FLAT_PEAK_TO_PEAK_MV) code = 2;
-    else {
-      let atRail = 0;
-      for (let i = from; i < to; i++) if (x[i] === max || x[i] === min) atRail++;
-      if (atRail >= SATURATED_SHARE * (to - from)) code = 3;
-    }
+    else if (atMin + atMax >= SATURATED_SHARE * (to - from)) code = 3;
     verdict[b - firstBlock] = code;
   }
   return { firstBlock, blockSize, verdict };
@@ -68,7 +74,7 @@ export function withoutMissing(x: Float32Array): Float32Array {
     }
   }
   if (firstNaN < 0) return x;
-  const y = Float32Array.from(x);
+  const y = x.slice();
   let last = 0;
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== y[i]) y[i] = last;

@@ -29,6 +29,7 @@ let app: INestApplication;
 let base: string;
 let worker: ChildProcess;
 let workerLog = '';
+const extraWorkers: ChildProcess[] = [];
 
 /** Record 100 repeated `times` over (a longer job), with its header's sample count and checksums. */
 function repeated100(times: number): { hea: string; dat: Uint8Array } {
@@ -68,11 +69,40 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (worker && worker.exitCode !== null && what === 'the worker to start')
-      throw new Error(`the worker exited with code ${worker.exitCode}:\n${workerLog}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker log:\n${workerLog}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A worker process on this test's Redis prefix and S3 server, started once it says which roles run. */
+async function startWorker(
+  env: Record<string, string>,
+  onOutput: (chunk: string) => void,
+): Promise<{ child: ChildProcess; log: () => string }> {
+  let log = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...storageEnvOf(s3.config),
+      ...redis.env,
+      HOLTERFLOW_ROLES: 'ingest',
+      NO_COLOR: '1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (c: string) => {
+    log += c;
+    onOutput(c);
+  };
+  child.stdout!.setEncoding('utf8').on('data', collect);
+  child.stderr!.setEncoding('utf8').on('data', collect);
+  await waitFor('a worker to start', async () => {
+    if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode}:\n${log}`);
+    return /running roles: ingest/.test(log) ? true : undefined;
+  });
+  return { child, log: () => log };
 }
 
 const jobState = (jobId: string, states: string[]) =>
@@ -99,26 +129,12 @@ before(async () => {
   await app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
-  worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...storageEnvOf(s3.config),
-      ...redis.env,
-      HOLTERFLOW_ROLES: 'ingest',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  worker.stdout!.setEncoding('utf8').on('data', (c: string) => (workerLog += c));
-  worker.stderr!.setEncoding('utf8').on('data', (c: string) => (workerLog += c));
-  await waitFor('the worker to start', async () =>
-    /running roles: ingest/.test(workerLog) ? true : undefined,
-  );
+  worker = (await startWorker({}, (c) => (workerLog += c))).child;
 });
 
 after(async () => {
-  if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+  for (const child of [worker, ...extraWorkers])
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await app?.close();
   store?.destroy();
   await s3?.stop();
@@ -189,6 +205,18 @@ test('POST /ingest jobs are converted by the worker; a missing raw object fails 
       (await store.head(`recordings/${id}.beats.parquet`))!.size;
     assert.equal(done.result.bytes, written);
   }
+  // Submitting a finished record again runs it again (re-ingest replaces the objects).
+  const again = await http('POST', '/ingest', {
+    to: 'recordings',
+    records: [
+      {
+        source: { format: 'wfdb', header: 'raw/100.hea', data: ['raw/100.dat'], annotations: 'raw/100.atr' },
+      },
+    ],
+  });
+  assert.equal(again.json.jobs[0].outcome, 'requeued');
+  assert.equal((await jobState(again.json.jobs[0].jobId, ['completed', 'failed'])).state, 'completed');
+
   const ghost = await jobState(`ingest:${s3.bucket}/recordings:ghost`, ['completed', 'failed']);
   assert.equal(ghost.state, 'failed');
   assert.equal(ghost.attemptsMade, 1, 'bad input is not retried');
@@ -198,7 +226,7 @@ test('POST /ingest jobs are converted by the worker; a missing raw object fails 
   );
 
   const metrics = await (await fetch(`${base}/metrics`)).text();
-  assert.match(metrics, /holterflow_queue_jobs\{queue="ingest",state="completed"\} 2\n/);
+  assert.match(metrics, /holterflow_queue_jobs\{queue="ingest",state="completed"\} 2\n/); // 100 (run twice) and 232
   assert.match(metrics, /holterflow_queue_jobs\{queue="ingest",state="failed"\} 1\n/);
 });
 
@@ -236,4 +264,32 @@ test('SIGTERM while a job runs: the job finishes, heartbeats go, the process exi
   const { json: workers } = await http('GET', '/admin/workers');
   assert.equal(workers.queues.find((q: { queue: string }) => q.queue === 'ingest').workers.length, 0);
   assert.deepEqual(await redis.redis.keys(`${redis.prefix}:holterflow:worker:*`), []);
+});
+
+test('SIGTERM past the grace period: the worker stops waiting, exits 0, and does not fail the job', async () => {
+  // The first worker has exited (previous test); this one gives active jobs 100 ms.
+  const hurried = await startWorker({ HOLTERFLOW_SHUTDOWN_GRACE_MS: '100' }, (c) => (workerLog += c));
+  extraWorkers.push(hurried.child);
+  const { json } = await http('POST', '/ingest', {
+    to: 'recordings',
+    records: [
+      {
+        recordId: 'long100-release',
+        source: { format: 'wfdb', header: 'raw/long100.hea', data: ['raw/long100.dat'] },
+      },
+    ],
+  });
+  const jobId = json.jobs[0].jobId as string;
+  await jobState(jobId, ['active']);
+  const exited = new Promise<number | null>((resolve) => hurried.child.once('exit', (code) => resolve(code)));
+  hurried.child.kill('SIGTERM');
+  assert.equal(await exited, 0, hurried.log());
+  assert.match(hurried.log(), /grace period over: releasing the jobs still active to other workers/);
+  // The conversion is synchronous, so the grace timer fires only after it: whether the last
+  // upload and the completion got through before the connections closed depends on timing.
+  // Either way the job is never failed by a shutdown: it is done, or still active until its
+  // lock lapses and BullMQ's stalled-job check hands it to another worker.
+  const { json: status } = await http('GET', `/ingest/${encodeURIComponent(jobId)}`);
+  assert.ok(['active', 'completed'].includes(status.state), status.state);
+  assert.equal(status.attemptsMade <= 1 && !status.failedReason, true);
 });

@@ -16,10 +16,17 @@ export interface RoleDefinition {
   processor: Type<RoleProcessor>;
   /** Compute backend the role reports in its heartbeat; model roles will report their TF.js backend. */
   backend: string;
+  /**
+   * How long a job's lock lasts without renewal (BullMQ's 30 s when absent). Renewal runs on the
+   * event loop, which a synchronous step blocks (ingesting a 24 h record: ~25 s of decoding and
+   * Parquet encoding here); the lock must outlast the longest such step, or the job is declared
+   * stalled and run twice.
+   */
+  lockDurationMs?: number;
 }
 
 export const ROLE_TABLE: Partial<Record<WorkerRole, RoleDefinition>> = {
-  ingest: { queue: QUEUES.ingest, processor: IngestProcessor, backend: 'none' },
+  ingest: { queue: QUEUES.ingest, processor: IngestProcessor, backend: 'none', lockDurationMs: 5 * 60_000 },
 };
 
 export const IMPLEMENTED_ROLES = Object.keys(ROLE_TABLE) as WorkerRole[];

@@ -43,6 +43,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         connection: this.redis,
         prefix: this.config.queuePrefix,
         concurrency,
+        lockDuration: definition.lockDurationMs,
         name: this.heartbeat.nameOf(role),
       });
       worker.on('failed', (job, err) =>

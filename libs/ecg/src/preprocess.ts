@@ -6,7 +6,14 @@
  */
 import { butterworthHighpass, butterworthLowpass, filterZeroPhase, type Biquad } from './filters/biquad.js';
 import { createResampler } from './resample.js';
-import { assessLead, REASONS, withoutMissing, type LeadQuality, type UnreadableReason } from './quality.js';
+import {
+  assessLead,
+  hasMissing,
+  REASONS,
+  withoutMissing,
+  type LeadQuality,
+  type UnreadableReason,
+} from './quality.js';
 
 /** The beat model's sampling rate (Kachuee et al. 2018 resampled MIT-BIH to 125 Hz). */
 export const BEAT_FS = 125;
@@ -93,7 +100,8 @@ export function preprocessLeads(
   const leads = signals.map((raw, lead) => {
     if (spans[lead].length === 0) return null;
     const clean = new Float32Array(count);
-    const input = withoutMissing(raw);
+    const quality = qualities[lead];
+    const input = quality && hasMissing(quality) ? withoutMissing(raw) : raw;
     for (const { start, end } of spans[lead]) {
       const part = clean.subarray(start, end);
       resampler.run(input, offset, first + start, end - start, part);

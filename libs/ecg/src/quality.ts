@@ -64,6 +64,11 @@ export function assessLead(x: Float32Array, fs: number, offset: number): LeadQua
   return { firstBlock, blockSize, verdict };
 }
 
+/** True when some block of the lead has missing samples. */
+export function hasMissing(q: LeadQuality): boolean {
+  return q.verdict.includes(1 + REASONS.indexOf('missing'));
+}
+
 /** Replace NaN runs by the last valid value (0 before the first one) so filters stay finite. */
 export function withoutMissing(x: Float32Array): Float32Array {
   let firstNaN = -1;

@@ -112,18 +112,55 @@ function runSection(s: Biquad, x: Float32Array, y: Float32Array, backwards: bool
   }
 }
 
+/**
+ * Two sections in one loop: the second section's work on sample i does not wait for the first
+ * section's work on sample i+1, so the CPU overlaps them (~2x faster than two passes), and the
+ * array is read and written once instead of twice.
+ */
+function runSectionPair(s: Biquad, t: Biquad, x: Float32Array, y: Float32Array, backwards: boolean): void {
+  const n = x.length;
+  if (n === 0) return;
+  const first = backwards ? x[n - 1] : x[0];
+  const mid = (first * (s.b0 + s.b1 + s.b2)) / (1 + s.a1 + s.a2);
+  const yss = (mid * (t.b0 + t.b1 + t.b2)) / (1 + t.a1 + t.a2);
+  let u2 = s.b2 * first - s.a2 * mid;
+  let u1 = s.b1 * first - s.a1 * mid + u2;
+  let v2 = t.b2 * mid - t.a2 * yss;
+  let v1 = t.b1 * mid - t.a1 * yss + v2;
+  const { b0: sb0, b1: sb1, b2: sb2, a1: sa1, a2: sa2 } = s;
+  const { b0: tb0, b1: tb1, b2: tb2, a1: ta1, a2: ta2 } = t;
+  const step = backwards ? -1 : 1;
+  for (let k = 0, i = backwards ? n - 1 : 0; k < n; k++, i += step) {
+    const xi = x[i];
+    const m = sb0 * xi + u1;
+    u1 = sb1 * xi - sa1 * m + u2;
+    u2 = sb2 * xi - sa2 * m;
+    const yi = tb0 * m + v1;
+    v1 = tb1 * m - ta1 * yi + v2;
+    v2 = tb2 * m - ta2 * yi;
+    y[i] = yi;
+  }
+}
+
+/** Every section over x into y, two at a time where possible. */
+function runCascade(sections: readonly Biquad[], x: Float32Array, y: Float32Array, backwards: boolean): void {
+  let src = x;
+  let k = 0;
+  for (; k + 1 < sections.length; k += 2) {
+    runSectionPair(sections[k], sections[k + 1], src, y, backwards);
+    src = y;
+  }
+  if (k < sections.length) runSection(sections[k], src, y, backwards);
+  else if (sections.length === 0 && y !== x) y.set(x);
+}
+
 /** Causal filtering through every section in turn; `out` may be `x` for in-place work. */
 export function filterForward(
   sections: readonly Biquad[],
   x: Float32Array,
   out: Float32Array = new Float32Array(x.length),
 ): Float32Array {
-  let src = x;
-  for (const s of sections) {
-    runSection(s, src, out, false);
-    src = out;
-  }
-  if (sections.length === 0 && out !== x) out.set(x);
+  runCascade(sections, x, out, false);
   return out;
 }
 
@@ -137,7 +174,7 @@ export function filterZeroPhase(
   x: Float32Array,
   out: Float32Array = new Float32Array(x.length),
 ): Float32Array {
-  filterForward(sections, x, out);
-  for (const s of sections) runSection(s, out, out, true);
+  runCascade(sections, x, out, false);
+  runCascade(sections, out, out, true);
   return out;
 }

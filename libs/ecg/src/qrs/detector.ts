@@ -32,7 +32,7 @@ const MAX_CANDIDATES = 256;
 export const ENERGY_FLOOR = 0.7;
 
 export interface QrsDetectorInput {
-  /** Combined energy feature (QRS energy of the readable lead at each sample). */
+  /** Combined energy feature (QRS energy of the readable lead at each sample, (mV/s)²). */
   energy: Float32Array;
   /** Band-passed lead the slopes are measured on, per sample the same lead as `energy`. */
   band: Float32Array;
@@ -68,7 +68,7 @@ export function detectQrsPeaks({ energy, band }: QrsDetectorInput): Int32Array {
     const sec = s % learn;
     let m = 0;
     for (let i = sec * BEAT_FS; i < Math.min(n, (sec + 1) * BEAT_FS); i++) if (energy[i] > m) m = energy[i];
-    qrsPeaks[s] = m;
+    qrsPeaks[s] = Math.sqrt(m);
   }
   let qrsSlot = 0;
   let noiseSlot = 0;
@@ -130,14 +130,15 @@ export function detectQrsPeaks({ energy, band }: QrsDetectorInput): Int32Array {
       }
     }
     if (!dominant) continue;
+    const height = Math.sqrt(v); // RMS slope: see qrsFeature
     searchBack(i);
     if (lastQrs >= 0 && i - lastQrs < REFRACTORY) continue;
     const isTWave =
       lastQrs >= 0 && i - lastQrs < T_WAVE_WINDOW && maxSlope(band, i) < T_WAVE_SLOPE_RATIO * lastSlope;
-    if (v > threshold && !isTWave) {
-      acceptQrs(i, v);
+    if (height > threshold && !isTWave) {
+      acceptQrs(i, height);
     } else {
-      noisePeaks[noiseSlot] = v;
+      noisePeaks[noiseSlot] = height;
       noiseSlot = (noiseSlot + 1) % MEMORY;
       updateThreshold();
       // A T wave stays noise: search-back must not turn it into a beat during a pause.
@@ -148,7 +149,7 @@ export function detectQrsPeaks({ energy, band }: QrsDetectorInput): Int32Array {
         candCount--;
       }
       candIndex[candCount] = i;
-      candValue[candCount] = v;
+      candValue[candCount] = height;
       candCount++;
     }
   }

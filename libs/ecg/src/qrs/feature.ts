@@ -1,9 +1,10 @@
 /**
  * The QRS energy feature of Pan & Tompkins (1985) at 125 Hz: band-pass 5–15 Hz (where QRS energy
  * dominates P/T waves and baseline), five-point derivative, squaring, and moving-window
- * integration over 150 ms (about the widest normal QRS). The integral is kept as its square root (an
- * RMS slope, mV/s): ectopic beats are often ten times a normal beat's energy, and thresholds that
- * average such heights would otherwise rise above every normal beat in bigeminy (MIT-BIH 228).
+ * integration over 150 ms (about the widest normal QRS). The detector compares peak heights as the
+ * square root of this integral (an RMS slope, mV/s): ectopic beats are often ten times a normal
+ * beat's energy, and thresholds that average such heights would otherwise rise above every normal
+ * beat in bigeminy (MIT-BIH 228). The root is taken at peaks only, not at every sample.
  */
 import { butterworthHighpass, butterworthLowpass, filterForward, type Biquad } from '../filters/biquad.js';
 import { BEAT_FS } from '../preprocess.js';
@@ -17,7 +18,7 @@ export const INTEGRATION_SAMPLES = Math.round(0.15 * BEAT_FS);
 export interface QrsFeature {
   /** The 5–15 Hz band-passed lead (used for slope tests). */
   band: Float32Array;
-  /** Root of the moving-window mean of the squared derivative (mV/s). */
+  /** Moving-window mean of the squared derivative ((mV/s)²). */
   energy: Float32Array;
 }
 
@@ -39,7 +40,7 @@ export function qrsFeature(lead: Float32Array): QrsFeature {
     sum += sq - ring[slot];
     ring[slot] = sq;
     if (++slot === INTEGRATION_SAMPLES) slot = 0;
-    energy[i] = sum > 0 ? Math.sqrt(sum / INTEGRATION_SAMPLES) : 0;
+    energy[i] = sum > 0 ? sum * (1 / INTEGRATION_SAMPLES) : 0;
   }
   return { band, energy };
 }

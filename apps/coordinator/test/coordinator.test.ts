@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { QUEUES } from '@holterflow/contracts';
+import { ObjectStore } from '@holterflow/storage';
 import { createCoordinator } from '../src/app.js';
 import type { CoordinatorConfig } from '../src/config.js';
 import type { Health } from '../src/health/health.service.js';
@@ -30,6 +31,12 @@ before(async () => {
   redis = await connectTestRedis(import.meta.url);
   s3 = await startS3rver();
   base = await start({ port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config });
+  const store = new ObjectStore(s3.config);
+  try {
+    await store.put('raw/night1.edf', new Uint8Array(256)); // only its existence is checked here
+  } finally {
+    store.destroy();
+  }
 });
 
 after(async () => {
@@ -136,4 +143,24 @@ test('POST /ingest without a worker: jobs wait, are deduplicated by id, counted 
   for (const queue of Object.values(QUEUES))
     for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed'])
       assert.match(text, new RegExp(`holterflow_queue_jobs\\{queue="${queue}",state="${state}"\\} \\d+\\n`));
+});
+
+test('POST /ingest naming raw objects that do not exist: 422 listing them, nothing queued', async () => {
+  const res = await fetch(`${base}/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      to: 'recordings',
+      records: [
+        { source: { format: 'edf', file: 'raw/night1.edf' } },
+        { source: { format: 'wfdb', header: 'raw/typo/100.hea', data: ['raw/typo/100.dat'] } },
+      ],
+    }),
+  });
+  assert.equal(res.status, 422);
+  const body = (await res.json()) as { message: string; missing: string[] };
+  assert.equal(body.message, `2 raw object(s) do not exist in bucket ${s3.bucket}; nothing was queued`);
+  assert.deepEqual(body.missing, ['raw/typo/100.hea', 'raw/typo/100.dat']);
+  const typo = await fetch(`${base}/ingest/${encodeURIComponent(`ingest:${s3.bucket}/recordings:100`)}`);
+  assert.equal(typo.status, 404);
 });

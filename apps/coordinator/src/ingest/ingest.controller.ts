@@ -21,7 +21,8 @@ export class IngestController {
     summary: 'Convert raw WFDB/EDF records already on S3 into canonical Parquet recordings',
     description:
       'Adds one job per record to the `ingest` queue. Job ids are deterministic ' +
-      '(`ingest:<bucket>/<prefix>:<recordId>`): a record already queued is not added twice, a finished one is re-run.',
+      '(`ingest:<bucket>/<prefix>:<recordId>`): a record already queued is not added twice, a finished one is re-run. ' +
+      '400 lists every invalid field; 422 lists raw objects that do not exist. Either way nothing is queued.',
   })
   @ApiBody({ schema: IngestRequestJsonSchema as object })
   async submit(

@@ -1,4 +1,10 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import {
@@ -11,6 +17,7 @@ import {
 } from '@holterflow/contracts';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import type { EnqueuedRecord, IngestJobStatus, IngestRequest } from './ingest.dto.js';
+import { RawObjects, rawKeysOf } from './raw-objects.js';
 
 const contract = JOB_CONTRACTS[QUEUES.ingest];
 
@@ -22,11 +29,12 @@ export class IngestService {
   constructor(
     @InjectQueue(QUEUES.ingest) private readonly queue: Queue,
     @Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig,
+    @Inject(RawObjects) private readonly rawObjects: RawObjects,
   ) {}
 
   /**
-   * One job per record, validated against the queue contract before anything is added, so a
-   * request with one bad record adds nothing. The job id is deterministic: a record already
+   * One job per record, validated against the queue contract and checked for its raw objects
+   * before anything is added, so a request with one bad record adds nothing. The job id is deterministic: a record already
    * waiting or running is not added twice; a finished one (completed or failed) is replaced,
    * because re-ingesting means "convert again" (e.g. after the raw files were fixed).
    */
@@ -59,6 +67,17 @@ export class IngestService {
         throw new BadRequestException(`record ${job.recordId} is named twice for the same target prefix`);
       ids.add(id);
     }
+    const missing = await this.rawObjects.missing(
+      bucket,
+      jobs.flatMap((job) => rawKeysOf(job.source)),
+    );
+    if (missing.length > 0)
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: `${missing.length} raw object(s) do not exist in bucket ${bucket}; nothing was queued`,
+        missing: missing.slice(0, 100),
+      });
     const out: EnqueuedRecord[] = [];
     for (const job of jobs) out.push(await this.add(job));
     return out;

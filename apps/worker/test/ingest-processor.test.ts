@@ -1,12 +1,14 @@
 /**
  * Which failures the ingest processor makes final and which it leaves to BullMQ's retries.
  * The BullMQ Job is faked (an external boundary: only `data` and `updateProgress` are used);
- * the ObjectStore is real and points at a port nothing listens on, to stand for an S3 outage.
+ * the ObjectStore is real: against s3rver, and against a port nothing listens on to stand for an
+ * S3 outage.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { StorageError } from '@holterflow/storage';
+import { StorageError, storageEnvOf } from '@holterflow/storage';
+import { startS3rver } from '../../../test/support/s3rver.js';
 import { workerConfigFromEnv } from '../src/config.js';
 import { IngestProcessor } from '../src/ingest/ingest.processor.js';
 import { ObjectStores } from '../src/stores.js';
@@ -54,5 +56,21 @@ test('S3 not answering is thrown as is, so BullMQ retries the job with backoff',
     );
   } finally {
     stores.onApplicationShutdown();
+  }
+});
+
+test('a raw object that vanished after submission fails the job for good, naming the key', async () => {
+  const s3 = await startS3rver();
+  const stores = new ObjectStores(workerConfigFromEnv(storageEnvOf(s3.config)));
+  try {
+    await assert.rejects(
+      new IngestProcessor(stores).process(fakeJob({ ...payload, bucket: s3.bucket })),
+      (err: unknown) =>
+        err instanceof UnrecoverableError &&
+        err.message === `record 100 (raw/100.hea): raw object s3://${s3.bucket}/raw/100.hea does not exist`,
+    );
+  } finally {
+    stores.onApplicationShutdown();
+    await s3.stop();
   }
 });

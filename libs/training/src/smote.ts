@@ -33,6 +33,8 @@ export interface SmoteResult extends LabelledBeats {
 
 /** Rows processed together in the distance loops: 64 rows × 187 floats ≈ 48 kB stays in L2. */
 const BLOCK_ROWS = 64;
+/** Samples summed between two pruning checks. */
+const PRUNE_STRIDE = 24;
 
 /**
  * The k nearest neighbours (squared Euclidean, self excluded) of each of the m rows of `x`,
@@ -66,11 +68,21 @@ export function nearestNeighbours(x: Float32Array, m: number, k: number, width =
         const a = i * width;
         for (let j = Math.max(jb, i + 1); j < jEnd; j++) {
           const b = j * width;
+          // Partial-distance pruning: once the running sum reaches both rows' current k-th
+          // distance, neither row can take j (offer needs d < k-th), so the rest is skipped.
+          // Exact: the neighbours are the same as without it, only found sooner.
+          const bound = Math.max(dist[i * k + k - 1], dist[j * k + k - 1]);
           let d = 0;
-          for (let t = 0; t < width; t++) {
-            const diff = x[a + t] - x[b + t];
-            d += diff * diff;
+          let t = 0;
+          while (t < width) {
+            const end = Math.min(t + PRUNE_STRIDE, width);
+            for (; t < end; t++) {
+              const diff = x[a + t] - x[b + t];
+              d += diff * diff;
+            }
+            if (d >= bound) break;
           }
+          if (d >= bound) continue;
           offer(i, j, d);
           offer(j, i, d);
         }

@@ -16,6 +16,8 @@ export interface DetectOptions {
   ownedEnd?: number;
   /** Index of the lead to prefer (MLII); the other leads stand in where it is unreadable. */
   primaryLead?: number;
+  /** Names the recording in RecordInputError messages. */
+  recordId?: string;
 }
 
 export interface DetectedBeats extends RPeaks {
@@ -70,7 +72,7 @@ export function detectBeats(
   if (primaryLead < 0 || primaryLead >= signals.length) throw new RangeError(`no lead ${primaryLead}`);
   const ownedStart = options.ownedStart ?? offset;
   const ownedEnd = options.ownedEnd ?? offset + (signals[0]?.length ?? 0);
-  const pre = preprocessLeads(signals, fs, offset, primaryLead);
+  const pre = preprocessLeads(signals, fs, offset, primaryLead, options.recordId);
   const { energy, band } = combinedFeature(pre, primaryLead);
   const peaks = detectQrsPeaks({ energy, band });
   const samples: number[] = [];

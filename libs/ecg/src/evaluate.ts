@@ -33,7 +33,10 @@ export function evaluateQrs(record: WfdbRecord): QrsRecordResult {
   if (!record.beats || !record.annotations)
     throw new RecordInputError(record.recordId, 'has no annotation file to evaluate against');
   const primary = primaryLeadOf(record.leads);
-  const detection = detectBeats(record.signals, record.fs, { primaryLead: primary });
+  const detection = detectBeats(record.signals, record.fs, {
+    primaryLead: primary,
+    recordId: record.recordId,
+  });
   const excluded = ventricularFibrillationEpisodes(record.annotations, record.signals[0].length);
   const m = matchBeats(
     record.beats.map((b) => b.sample),

@@ -22,8 +22,12 @@
  * forgets its start well within the margin (IIR filters), and all grids are anchored at the
  * record start. Near the record ends there is no margin, and results there are the record's own.
  *
- * Beat datasets (dataset/): writeBeatDataset / readBeatDataset (Parquet, fixed schema),
- * buildBeatDataset from WFDB records, splitIntraPatient / splitInterPatient.
+ * Beat datasets (dataset/): writeBeatDataset(ds) → Uint8Array and readBeatDataset(bytes) →
+ * Promise<BeatDataset> (Parquet with the fixed schema, validated on read; async because hyparquet
+ * decodes asynchronously), buildBeatDataset from annotated WFDB records, splitIntraPatient /
+ * splitInterPatient. evaluateQrs / qrsTotals run the EC57 evaluation that `holterflow qrs-eval`
+ * prints. Bad recordings (no leads, no samples, leads of different lengths, invalid rate) raise
+ * RecordInputError naming the recording (DetectOptions.recordId).
  */
 export {
   BEAT_FS,

@@ -4,6 +4,7 @@
  * electrode motion) and low-pass 40 Hz against powerline (50/60 Hz) and muscle noise. Filtering
  * after resampling costs a third of filtering at 360 Hz; zero-phase keeps the QRS where it is.
  */
+import { RecordInputError } from '@holterflow/contracts';
 import { butterworthHighpass, butterworthLowpass, filterZeroPhase, type Biquad } from './filters/biquad.js';
 import { createResampler } from './resample.js';
 import {
@@ -64,11 +65,17 @@ export function preprocessLeads(
   fs: number,
   offset = 0,
   primaryLead = 0,
+  recordId = 'recording',
 ): PreprocessedLeads {
-  if (signals.length === 0) throw new RangeError('no leads given');
+  const fail = (problem: string): never => {
+    throw new RecordInputError(recordId, problem);
+  };
+  if (signals.length === 0) fail('has no ECG leads');
   const n = signals[0].length;
-  if (n === 0) throw new RangeError('the leads are empty');
-  if (signals.some((s) => s.length !== n)) throw new RangeError('leads differ in length');
+  if (n === 0) fail('has no samples');
+  if (signals.some((s) => s.length !== n))
+    fail(`its leads differ in length (${signals.map((s) => s.length).join(', ')} samples)`);
+  if (!(fs > 0 && Number.isFinite(fs))) fail(`has an invalid sampling rate (${fs} Hz)`);
   const resampler = createResampler(fs, BEAT_FS);
   const first = resampler.firstOutputAtOrAfter(offset);
   const count = Math.max(0, resampler.firstOutputAtOrAfter(offset + n) - first);

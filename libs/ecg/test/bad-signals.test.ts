@@ -72,7 +72,15 @@ test('very short records do not crash', () => {
     const { beats } = analyseBeats(lead, FS);
     assert.ok(beats.samples.length <= Math.ceil(n / FS / 0.5));
   }
-  assert.throws(() => detectBeats([new Float32Array(0)], FS), /empty/);
+  assert.throws(() => detectBeats([new Float32Array(0)], FS, { recordId: 'h42' }), {
+    name: 'RecordInputError',
+    message: 'record h42: has no samples',
+  });
+  assert.throws(
+    () => detectBeats([new Float32Array(10), new Float32Array(9)], FS),
+    /leads differ in length \(10, 9 samples\)/,
+  );
+  assert.throws(() => detectBeats([new Float32Array(10)], 0), /invalid sampling rate/);
 });
 
 for (const [bpm, fs] of [

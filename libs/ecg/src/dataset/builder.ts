@@ -31,7 +31,10 @@ export function recordBeats(record: WfdbRecord): BeatDataset {
       'has no annotation file: a beat dataset needs reference beats',
     );
   const primary = primaryLeadOf(record.leads);
-  const detection = detectBeats(record.signals, record.fs, { primaryLead: primary });
+  const detection = detectBeats(record.signals, record.fs, {
+    primaryLead: primary,
+    recordId: record.recordId,
+  });
   const match = matchBeats(
     reference.map((b) => b.sample),
     detection.samples,

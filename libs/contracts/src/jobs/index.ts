@@ -6,6 +6,7 @@
 import { QUEUES } from '../queues.js';
 import { IngestJobSchema, IngestResultSchema, ingestJobId } from './ingest.js';
 import { FinalizeResultSchema, SummarizeResultSchema } from './pipeline.js';
+import { TrainJobSchema, TrainResultSchema, trainJobId } from './train.js';
 import {
   ClassifyJobSchema,
   ClassifyResultSchema,
@@ -23,6 +24,7 @@ export * from './queue-env.js';
 export * from './workers.js';
 export * from './runs.js';
 export * from './pipeline.js';
+export * from './train.js';
 
 export const JOB_CONTRACTS = {
   [QUEUES.ingest]: {
@@ -66,6 +68,18 @@ export const JOB_CONTRACTS = {
     jobId: (j: Pick<FinalizeJob, 'runId'>) => runJobIds.finalize(j.runId),
     attempts: 3,
     backoffMs: 2000,
+  },
+  /**
+   * Training (libs/training). A crashed or stalled job is retried and resumes after its last
+   * checkpointed epoch; bad input fails at once (UnrecoverableError).
+   */
+  [QUEUES.train]: {
+    name: 'train-model',
+    payload: TrainJobSchema,
+    result: TrainResultSchema,
+    jobId: trainJobId,
+    attempts: 3,
+    backoffMs: 5000,
   },
 } as const;
 export type ContractQueue = keyof typeof JOB_CONTRACTS;

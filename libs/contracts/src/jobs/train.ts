@@ -1,0 +1,63 @@
+/**
+ * The `train` queue: one job trains one model version from a beat dataset (libs/ecg's Parquet
+ * schema) on S3 and writes models/<version>/. The job id is derived from the version, so
+ * submitting the same version twice is one job, and a retry resumes from that job's checkpoint.
+ */
+import { z } from 'zod';
+import { isSafeId } from '../keys.js';
+
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid S3 bucket name');
+const modelVersion = z.string().refine(isSafeId, {
+  message: "model versions are 1-128 letters, digits, '_', '-' or '.', not starting with '.'",
+});
+
+export const TRAIN_PROTOCOLS = ['intra', 'inter'] as const;
+
+export const TrainJobSchema = z.object({
+  bucket: bucketName,
+  /** The beat dataset object (Parquet). */
+  dataKey: z.string().min(1).max(1024),
+  /** intra: the seed's random split by beat; inter: MIT-BIH DS1 -> DS2 by record. */
+  protocol: z.enum(TRAIN_PROTOCOLS),
+  version: modelVersion,
+  /** Overrides of the seed's setup (libs/training TRAINING_DEFAULTS). */
+  config: z
+    .object({
+      epochs: z.number().int().min(1).max(1000).optional(),
+      batchSize: z.number().int().min(1).max(4096).optional(),
+      learningRate: z.number().positive().optional(),
+      seed: z.number().int().optional(),
+    })
+    .strict()
+    .default({}),
+});
+export type TrainJob = z.infer<typeof TrainJobSchema>;
+export type TrainJobInput = z.input<typeof TrainJobSchema>;
+
+export const TrainResultSchema = z.object({
+  version: modelVersion,
+  accuracy: z.number(),
+  macroF1: z.number(),
+  epochs: z.number().int(),
+  bestEpoch: z.number().int(),
+  /** 0 for a fresh run; the checkpointed epoch a retried job continued after. */
+  resumedFromEpoch: z.number().int(),
+  keys: z.array(z.string()),
+});
+export type TrainResult = z.infer<typeof TrainResultSchema>;
+
+/** Per-epoch job progress (BullMQ job.updateProgress). */
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  lr: number;
+  secondsPerEpoch: number;
+  eta: number;
+}
+
+/** Valid as a BullMQ job id and as keys.trainingCheckpoint's id (no ':'). */
+export const trainJobId = (j: Pick<TrainJob, 'version'>) => `train-${j.version}`;

@@ -40,13 +40,17 @@ export function createWasmEqualConfig(wasmEqual: KernelConfig): KernelConfig {
     const aStrides = broadcastStrides(a.shape, outShape);
     const bStrides = broadcastStrides(b.shape, outShape);
     const rank = outShape.length;
+    const inner = outShape[rank - 1];
+    const aInner = aStrides[rank - 1];
+    const bInner = bStrides[rank - 1];
     const index = new Array<number>(rank).fill(0);
     let ai = 0;
     let bi = 0;
-    // Odometer over the output: on each step the innermost axis advances; carries rewind.
-    for (let i = 0; i < out.length; i++) {
-      out[i] = av[ai] === bv[bi] ? 1 : 0;
-      for (let axis = rank - 1; axis >= 0; axis--) {
+    // A tight loop along the last axis; an odometer over the outer axes (carries rewind offsets).
+    for (let o = 0; o < out.length; o += inner) {
+      for (let k = 0, pa = ai, pb = bi; k < inner; k++, pa += aInner, pb += bInner)
+        out[o + k] = av[pa] === bv[pb] ? 1 : 0;
+      for (let axis = rank - 2; axis >= 0; axis--) {
         index[axis]++;
         ai += aStrides[axis];
         bi += bStrides[axis];

@@ -18,8 +18,8 @@ try {
 }
 
 const logger = new Logger('worker');
+// createApplicationContext initialises the modules: the workers start taking jobs here.
 const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config));
-await app.init();
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {

@@ -58,7 +58,13 @@ export class WorkersService {
   private async heartbeat(name: string): Promise<WorkerHeartbeat | null> {
     const raw = await this.redis.get(workerHeartbeatKey(this.config.queuePrefix, name));
     if (!raw) return null;
-    const parsed = WorkerHeartbeatSchema.safeParse(JSON.parse(raw));
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null; // not written by a worker of ours: describe it as unknown rather than fail the list
+    }
+    const parsed = WorkerHeartbeatSchema.safeParse(value);
     return parsed.success ? parsed.data : null;
   }
 }

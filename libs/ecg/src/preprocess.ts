@@ -34,7 +34,7 @@ export interface PreprocessedLeads {
   /** Absolute 125 Hz index (time k/125 s from the record start) of element 0 of each lead. */
   first: number;
   /** Cleaned leads at 125 Hz, mV; null for a lead that never has to stand in for the primary.
-   * A stand-in lead is cleaned only over its `standIn` spans (zero elsewhere). */
+   * A stand-in lead is cleaned only over its `spans` (zero elsewhere). */
   leads: (Float32Array | null)[];
   /** Per lead, the 125 Hz spans [start, end) (array indices) over which it was cleaned. */
   spans: Span[][];

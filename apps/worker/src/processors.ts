@@ -2,10 +2,11 @@
  * The role → processor table (immich's job-handler table, here keyed by worker role = queue).
  * A role is runnable exactly when it has an entry; config.ts refuses the others by name.
  */
-import type { Type } from '@nestjs/common';
+import type { Provider, Type } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { QUEUES, type QueueName, type WorkerRole } from '@holterflow/contracts';
 import { IngestProcessor } from './ingest/ingest.processor.js';
+import { PIPELINE_ROLES } from './pipeline/roles.js';
 
 export interface RoleProcessor {
   process(job: Job): Promise<unknown>;
@@ -23,10 +24,13 @@ export interface RoleDefinition {
    * stalled and run twice.
    */
   lockDurationMs?: number;
+  /** Services the processor needs besides the worker's shared ones (e.g. compute threads). */
+  providers?: Provider[];
 }
 
 export const ROLE_TABLE: Partial<Record<WorkerRole, RoleDefinition>> = {
   ingest: { queue: QUEUES.ingest, processor: IngestProcessor, backend: 'none', lockDurationMs: 5 * 60_000 },
+  ...PIPELINE_ROLES,
 };
 
 export const IMPLEMENTED_ROLES = Object.keys(ROLE_TABLE) as WorkerRole[];

@@ -14,6 +14,7 @@ export class WorkerModule {
     // maxRetriesPerRequest null: BullMQ's blocking commands must wait out Redis restarts.
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     const processors = config.roles.map(({ role }) => ROLE_TABLE[role]!.processor);
+    const roleProviders = [...new Set(config.roles.flatMap(({ role }) => ROLE_TABLE[role]!.providers ?? []))];
     return {
       module: WorkerModule,
       providers: [
@@ -23,6 +24,7 @@ export class WorkerModule {
         HeartbeatService,
         WorkerHost,
         ...processors,
+        ...roleProviders,
       ],
     };
   }

@@ -5,8 +5,9 @@ import { WorkerConfigError, parseRoles, workerConfigFromEnv } from '../src/confi
 test('HOLTERFLOW_ROLES: a comma list of roles that have processors; unset means all of them', () => {
   assert.deepEqual(parseRoles('ingest'), ['ingest']);
   assert.deepEqual(parseRoles(' ingest , ingest '), ['ingest']);
-  assert.deepEqual(parseRoles(undefined), ['ingest']);
-  assert.deepEqual(parseRoles(''), ['ingest']);
+  assert.deepEqual(parseRoles('summarize,classify'), ['summarize', 'classify']);
+  assert.deepEqual(parseRoles(undefined), ['ingest', 'classify', 'summarize', 'finalize']);
+  assert.deepEqual(parseRoles(''), ['ingest', 'classify', 'summarize', 'finalize']);
 });
 
 test('unknown roles and roles without a processor are refused by name', () => {
@@ -18,8 +19,8 @@ test('unknown roles and roles without a processor are refused by name', () => {
         'HOLTERFLOW_ROLES: unknown role "classfy" (roles are: ingest, classify, summarize, finalize, train)',
   );
   assert.throws(
-    () => parseRoles('classify'),
-    /role "classify" has no processor yet \(roles that run today: ingest\)/,
+    () => parseRoles('train'),
+    /role "train" has no processor yet \(roles that run today: ingest, classify, summarize, finalize\)/,
   );
 });
 

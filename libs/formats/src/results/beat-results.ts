@@ -147,15 +147,15 @@ function canonicalMeta(m: BeatResultsMeta): BeatResultsMeta {
   };
 }
 
-/** The footer's metadata only (one ranged read on S3): what a reused part reports without reading rows. */
-export async function readBeatResultsMeta(
+/** The footer only (one ranged read on S3): what a reused part reports without reading its rows. */
+export async function readBeatResultsFooter(
   file: AsyncBuffer,
   name = 'beats.parquet',
-): Promise<BeatResultsMeta> {
+): Promise<{ meta: BeatResultsMeta; beats: number }> {
   const metadata = await parquetMetadataAsync(file).catch((err: unknown) => {
     throw new Error(`${name} is not a readable Parquet file (${(err as Error).message})`);
   });
-  return parseMeta(metadata.key_value_metadata, name);
+  return { meta: parseMeta(metadata.key_value_metadata, name), beats: Number(metadata.num_rows) };
 }
 
 function parseMeta(kv: { key: string; value?: string }[] | undefined, name: string): BeatResultsMeta {

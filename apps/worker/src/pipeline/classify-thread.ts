@@ -1,0 +1,75 @@
+/**
+ * A compute thread of the classify role: holds the loaded models (each version once per thread,
+ * not per job) and runs classifyWindow. DSP and inference take ~1 s per 30-minute window and
+ * are synchronous (ORT's session.run included, measured: the event loop got 12 of ~120 5-ms
+ * ticks during a 0.6 s predict), so on the main thread they would stall BullMQ's lock renewal
+ * and stalled-job checks, and the S3 reads of the next job, for that long.
+ */
+import { parentPort } from 'node:worker_threads';
+import { BeatClassifier, initBackend, loadModel, type ModelStore } from '@holterflow/model';
+import { classifyWindow } from './classify-window.js';
+import type { FromClassifyThread, ModelFiles, ToClassifyThread } from './classify-thread-protocol.js';
+
+if (!parentPort) throw new Error('classify-thread.ts runs as a worker thread only');
+const port = parentPort;
+const classifiers = new Map<string, BeatClassifier>();
+let backendReady: Promise<unknown> | undefined;
+
+/** The two files as a read-only ModelStore, so loading goes through libs/model's own checks. */
+function memoryStore(files: ModelFiles): ModelStore {
+  const byKey = new Map([
+    ['model.json', files.modelJson],
+    ['weights.bin', files.weights],
+  ]);
+  return {
+    get: async (key) => {
+      const bytes = byKey.get(key);
+      if (!bytes) throw new Error(`model ${files.version} has no file ${key}`);
+      return bytes;
+    },
+    put: () => Promise.reject(new Error('read-only model store')),
+  };
+}
+
+async function load(files: ModelFiles): Promise<string> {
+  const existing = classifiers.get(files.version);
+  if (existing) return existing.info.engine;
+  backendReady ??= initBackend({ log: () => {} });
+  await backendReady;
+  const { model } = await loadModel(memoryStore(files), '');
+  const classifier = await BeatClassifier.create(model, { log: () => {} });
+  // ORT holds its own copy of the weights; the tfjs engine keeps using the model.
+  if (classifier.info.engine === 'onnx') model.dispose();
+  classifiers.set(files.version, classifier);
+  return classifier.info.engine;
+}
+
+async function handle(message: ToClassifyThread): Promise<FromClassifyThread> {
+  if (message.type === 'load') {
+    return { type: 'loaded', version: message.model.version, engine: await load(message.model) };
+  }
+  const classifier = classifiers.get(message.modelVersion);
+  if (!classifier) throw new Error(`model ${message.modelVersion} is not loaded in this thread`);
+  return { type: 'classified', output: await classifyWindow(message.input, classifier) };
+}
+
+port.on('message', (message: ToClassifyThread) => {
+  handle(message).then(
+    (reply) => {
+      const transfer =
+        reply.type === 'classified'
+          ? [
+              reply.output.results.samples.buffer,
+              reply.output.results.timeS.buffer,
+              reply.output.results.probabilities.buffer,
+              reply.output.results.rrPrevMs.buffer,
+              reply.output.results.rrNextMs.buffer,
+              reply.output.results.window.buffer,
+            ]
+          : [];
+      port.postMessage(reply, transfer as ArrayBuffer[]);
+    },
+    (err: unknown) =>
+      port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
+});

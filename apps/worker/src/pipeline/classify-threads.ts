@@ -1,0 +1,131 @@
+/**
+ * The classify role's compute threads: one per concurrent classify job of this process
+ * (HOLTERFLOW_CLASSIFY_CONCURRENCY), each with its own copy of the models it has been given.
+ * The main thread keeps only I/O (S3 reads and writes, Parquet decode/encode) and BullMQ.
+ */
+import { Worker } from 'node:worker_threads';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { WorkerConfig } from '../config.js';
+import { WORKER_CONFIG } from '../tokens.js';
+import type { WindowInput, WindowOutput } from './classify-window.js';
+import type { FromClassifyThread, ModelFiles, ToClassifyThread } from './classify-thread-protocol.js';
+
+/**
+ * Workers run TypeScript through tsx like the rest of the repo (no build step). Node 20 does not
+ * apply `--import tsx` to worker threads, so a tiny bootstrap registers tsx's loader first.
+ */
+function startThread(): Worker {
+  const script = new URL('./classify-thread.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+class ClassifyThread {
+  private pending?: { resolve: (m: FromClassifyThread) => void; reject: (e: Error) => void };
+  private readonly loaded = new Set<string>();
+  private dead?: Error;
+
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (m: FromClassifyThread) => {
+      const p = this.pending;
+      this.pending = undefined;
+      if (m.type === 'error') p?.reject(new Error(m.message));
+      else p?.resolve(m);
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`classify thread exited with code ${code}`)));
+  }
+
+  private fail(err: Error): void {
+    this.dead ??= err;
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reject(err);
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  private request(message: ToClassifyThread, transfer: ArrayBuffer[] = []): Promise<FromClassifyThread> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.pending) return Promise.reject(new Error('one request at a time per classify thread'));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(message, transfer);
+    });
+  }
+
+  async classify(
+    model: () => Promise<ModelFiles>,
+    version: string,
+    input: WindowInput,
+  ): Promise<WindowOutput> {
+    if (!this.loaded.has(version)) {
+      await this.request({ type: 'load', model: await model() });
+      this.loaded.add(version);
+    }
+    // The signals move to the thread (no copy); the caller does not use them afterwards.
+    const transfer = input.signals.map((s) => s.buffer as ArrayBuffer);
+    const reply = await this.request({ type: 'classify', modelVersion: version, input }, transfer);
+    if (reply.type !== 'classified') throw new Error(`classify thread answered ${reply.type}`);
+    return reply.output;
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+@Injectable()
+export class ClassifyThreads implements OnApplicationShutdown {
+  private readonly idle: ClassifyThread[] = [];
+  private readonly waiting: ((t: ClassifyThread) => void)[] = [];
+  private readonly all: ClassifyThread[] = [];
+  private readonly size: number;
+
+  constructor(@Inject(WORKER_CONFIG) config: WorkerConfig) {
+    this.size = config.roles.find((r) => r.role === 'classify')?.concurrency ?? 1;
+  }
+
+  /** Runs one window on a free thread (started on first use; a thread that died is replaced). */
+  async run(model: () => Promise<ModelFiles>, version: string, input: WindowInput): Promise<WindowOutput> {
+    const thread = await this.acquire();
+    try {
+      return await thread.classify(model, version, input);
+    } finally {
+      this.release(thread);
+    }
+  }
+
+  private acquire(): Promise<ClassifyThread> {
+    const free = this.idle.pop();
+    if (free) return Promise.resolve(free);
+    if (this.all.length < this.size) {
+      const thread = new ClassifyThread(startThread());
+      this.all.push(thread);
+      return Promise.resolve(thread);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(thread: ClassifyThread): void {
+    let next = thread;
+    if (!thread.alive) {
+      void thread.terminate();
+      this.all.splice(this.all.indexOf(thread), 1);
+      next = new ClassifyThread(startThread());
+      this.all.push(next);
+    }
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(next);
+    else this.idle.push(next);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.all.map((t) => t.terminate()));
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * finalize(run): once every summarize(record) has finished, gather each record's summary.json or
+ * error.json (and the records rejected at planning) into runs/<run>/summary.csv and
+ * summary.parquet, then mark the manifest complete.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import {
+  InvalidJobError,
+  JOB_CONTRACTS,
+  QUEUES,
+  RecordErrorSchema,
+  RecordSummarySchema,
+  RunManifestSchema,
+  keys,
+  parseJobData,
+  type FinalizeJob,
+  type FinalizeResult,
+  type PlannedRecord,
+} from '@holterflow/contracts';
+import type { ObjectStore } from '@holterflow/storage';
+import { ObjectStores } from '../stores.js';
+import { mapLimit } from './map-limit.js';
+import { runSummaryCsv, runSummaryParquet, type RunSummaryRow } from './run-summary.js';
+import { jsonText } from './summarize.processor.js';
+
+const contract = JOB_CONTRACTS[QUEUES.finalize];
+const READS_AT_ONCE = 16;
+
+@Injectable()
+export class FinalizeProcessor {
+  private readonly logger = new Logger('finalize');
+
+  constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
+
+  async process(job: Job): Promise<FinalizeResult> {
+    let payload: FinalizeJob;
+    try {
+      payload = parseJobData(QUEUES.finalize, contract.payload, job.data);
+    } catch (err) {
+      if (err instanceof InvalidJobError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+    const result = await this.finalize(payload, summarizeFailures(await job.getIgnoredChildrenFailures()));
+    this.logger.log(
+      `${job.id}: ${result.completed} of ${result.records} records complete, ${result.beats} beats`,
+    );
+    return contract.result.parse(result);
+  }
+
+  private async finalize(job: FinalizeJob, failures: Map<string, string>): Promise<FinalizeResult> {
+    const store = this.stores.forBucket(job.bucket);
+    const manifestKey = keys.runManifest(job.runId);
+    const manifest = await store.getJson(manifestKey, RunManifestSchema);
+    const planned = await mapLimit(manifest.records, READS_AT_ONCE, (r) =>
+      recordRow(store, job.runId, r, failures.get(r.recordId)),
+    );
+    const rejected: RunSummaryRow[] = manifest.rejected.map((r) => ({
+      recordId: r.recordId,
+      status: 'rejected',
+      error: r.error,
+      summary: null,
+    }));
+    const rows = [...planned, ...rejected];
+    await store.put(keys.runSummaryCsv(job.runId), runSummaryCsv(rows), { contentType: 'text/csv' });
+    await store.put(keys.runSummaryParquet(job.runId), runSummaryParquet(rows), {
+      contentType: 'application/vnd.apache.parquet',
+    });
+    // Re-finalizing (a resumed run) keeps the first completion time.
+    if (!manifest.completedAt)
+      await store.put(manifestKey, jsonText({ ...manifest, completedAt: new Date().toISOString() }), {
+        contentType: 'application/json',
+      });
+    const completed = rows.filter((r) => r.status === 'complete');
+    return {
+      records: rows.length,
+      completed: completed.length,
+      failed: rows.length - completed.length,
+      beats: completed.reduce((s, r) => s + (r.summary?.beats ?? 0), 0),
+    };
+  }
+}
+
+async function recordRow(
+  store: ObjectStore,
+  runId: string,
+  record: PlannedRecord,
+  summarizeFailure: string | undefined,
+): Promise<RunSummaryRow> {
+  const summaryKey = keys.runRecordSummary(runId, record.recordId);
+  if (await store.exists(summaryKey))
+    return {
+      recordId: record.recordId,
+      status: 'complete',
+      error: null,
+      summary: await store.getJson(summaryKey, RecordSummarySchema),
+    };
+  const errorKey = keys.runRecordError(runId, record.recordId);
+  const error = (await store.exists(errorKey))
+    ? (await store.getJson(errorKey, RecordErrorSchema)).error
+    : (summarizeFailure ?? 'the record was not summarized (no summary.json or error.json)');
+  return { recordId: record.recordId, status: 'failed', error, summary: null };
+}
+
+/**
+ * A summarize job that failed for good, by record id (`<prefix>:summarize:<run>:<record>:summary`):
+ * its reason stands in when it could not even write error.json.
+ */
+function summarizeFailures(failures: Record<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [jobKey, reason] of Object.entries(failures)) {
+    const fields = jobKey.split(':');
+    out.set(fields[fields.length - 2], reason);
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+/** The run flow's roles for the worker's role table (processors.ts). */
+import { QUEUES, type WorkerRole } from '@holterflow/contracts';
+import type { RoleDefinition } from '../processors.js';
+import { ClassifyProcessor } from './classify.processor.js';
+import { ClassifyThreads } from './classify-threads.js';
+import { FinalizeProcessor } from './finalize.processor.js';
+import { ModelFilesCache } from './model-files.js';
+import { SummarizeProcessor } from './summarize.processor.js';
+
+/**
+ * Lock durations: BullMQ's 30 s, given explicitly (the worker host passes the field through as
+ * is). The classify main thread only does I/O and Parquet work — DSP and inference run on its
+ * compute threads — and each job logs its longest event-loop stall, far below the 15 s between
+ * lock renewals (bench/pipeline.ts reports the maximum).
+ */
+const LOCK_MS = 30_000;
+
+export const PIPELINE_ROLES: Partial<Record<WorkerRole, RoleDefinition>> = {
+  classify: {
+    queue: QUEUES.classify,
+    processor: ClassifyProcessor,
+    // onnxruntime-node on CPU unless HOLTERFLOW_INFERENCE_ENGINE says otherwise (libs/model).
+    backend: 'onnxruntime-node cpu',
+    providers: [ClassifyThreads, ModelFilesCache],
+    lockDurationMs: LOCK_MS,
+  },
+  summarize: {
+    queue: QUEUES.summarize,
+    processor: SummarizeProcessor,
+    backend: 'none',
+    lockDurationMs: LOCK_MS,
+  },
+  finalize: {
+    queue: QUEUES.finalize,
+    processor: FinalizeProcessor,
+    backend: 'none',
+    lockDurationMs: LOCK_MS,
+  },
+};

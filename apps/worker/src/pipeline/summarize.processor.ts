@@ -1,0 +1,175 @@
+/**
+ * summarize(record): merge the record's parts in window order (RR intervals recomputed across
+ * window edges) → beats.parquet, summary.json, and evaluation.json where reference beats exist.
+ * A record with windows that failed for good (their reasons arrive as the job's ignored child
+ * failures, FLOW_CHILD_FAILURE_POLICY) or without any readable signal gets error.json instead,
+ * and the job still completes so finalize runs for the whole run.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import {
+  InvalidJobError,
+  JOB_CONTRACTS,
+  QUEUES,
+  RecordErrorSchema,
+  keys,
+  parseJobData,
+  type RecordError,
+  type SummarizeJob,
+  type SummarizeResult,
+} from '@holterflow/contracts';
+import {
+  asyncBufferFromBytes,
+  readBeatResultsParquet,
+  readReferenceBeats,
+  writeBeatResultsParquet,
+  type BeatResults,
+  type UnreadableRange,
+} from '@holterflow/formats';
+import { summarizeRecord } from '@holterflow/report';
+import type { ObjectStore } from '@holterflow/storage';
+import { ObjectStores } from '../stores.js';
+import { evaluateRecord } from './evaluation.js';
+import { mergeParts } from './merge-parts.js';
+import { mapLimit } from './map-limit.js';
+
+const contract = JOB_CONTRACTS[QUEUES.summarize];
+/** Parts fetched at once: enough to hide S3 latency, few enough to bound memory. */
+const PART_FETCHES = 8;
+
+type Part = { results: BeatResults; unreadable: UnreadableRange[] };
+
+@Injectable()
+export class SummarizeProcessor {
+  private readonly logger = new Logger('summarize');
+
+  constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
+
+  async process(job: Job): Promise<SummarizeResult> {
+    let payload: SummarizeJob;
+    try {
+      payload = parseJobData(QUEUES.summarize, contract.payload, job.data);
+    } catch (err) {
+      if (err instanceof InvalidJobError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+    const failures = windowFailures(await job.getIgnoredChildrenFailures());
+    const result = await this.summarize(payload, failures);
+    this.logger.log(`${job.id}: ${result.status}, ${result.beats} beats`);
+    return contract.result.parse(result);
+  }
+
+  private async summarize(job: SummarizeJob, failures: Map<number, string>): Promise<SummarizeResult> {
+    const store = this.stores.forBucket(job.bucket);
+    const windows = Array.from({ length: job.windows }, (_, w) => w);
+    const parts = await mapLimit(windows, PART_FETCHES, (w) => readPart(store, job, w));
+    const failedWindows = windows.filter((w) => parts[w] === undefined);
+    if (failedWindows.length > 0) {
+      const error: RecordError = {
+        runId: job.runId,
+        recordId: job.recordId,
+        error: failures.get(failedWindows[0]) ?? `window ${failedWindows[0]} has no results`,
+        failedWindows: failedWindows.map((w) => ({
+          window: w,
+          error: failures.get(w) ?? 'no part was written',
+        })),
+      };
+      return this.fail(store, job, error);
+    }
+    const merged = mergeParts(parts as Part[], job.fs);
+    const unreadableSamples = merged.unreadable.reduce((s, u) => s + (u.end - u.start), 0);
+    if (merged.results.samples.length === 0 && unreadableSamples >= job.numSamples) {
+      const reasons = [...new Set(merged.unreadable.map((u) => u.reason))].join(', ');
+      return this.fail(store, job, {
+        runId: job.runId,
+        recordId: job.recordId,
+        error: `record ${job.recordId}: no lead is readable anywhere in the recording (${reasons}); check the electrodes and the export`,
+        failedWindows: [],
+      });
+    }
+
+    const beatsBytes = writeBeatResultsParquet(merged.results, {
+      runId: job.runId,
+      recordId: job.recordId,
+      modelVersion: job.modelVersion,
+      fs: job.fs,
+      start: 0,
+      end: job.numSamples,
+      unreadable: merged.unreadable,
+    });
+    const summary = summarizeRecord({
+      runId: job.runId,
+      recordId: job.recordId,
+      modelVersion: job.modelVersion,
+      fs: job.fs,
+      numSamples: job.numSamples,
+      classes: merged.results.classes,
+      rrPrevMs: merged.results.rrPrevMs,
+      unreadable: merged.unreadable,
+    });
+    await store.put(keys.runRecordBeats(job.runId, job.recordId), beatsBytes, {
+      contentType: 'application/vnd.apache.parquet',
+    });
+    let evaluated = false;
+    if (job.referenceBeatsKey) {
+      const reference = await readReferenceBeats(
+        await store.asyncBuffer(job.referenceBeatsKey),
+        job.referenceBeatsKey,
+      );
+      const evaluation = evaluateRecord(
+        job.recordId,
+        job.fs,
+        reference,
+        merged.results.samples,
+        merged.results.classes,
+      );
+      await store.put(keys.runRecordEvaluation(job.runId, job.recordId), jsonText(evaluation), {
+        contentType: 'application/json',
+      });
+      evaluated = true;
+    }
+    // summary.json last: its presence says the record's outputs are complete (finalize reads it).
+    await store.put(keys.runRecordSummary(job.runId, job.recordId), jsonText(summary), {
+      contentType: 'application/json',
+    });
+    // A retry-failed that succeeded leaves no stale error behind.
+    await store.delete(keys.runRecordError(job.runId, job.recordId));
+    return { recordId: job.recordId, status: 'complete', beats: summary.beats, failedWindows: [], evaluated };
+  }
+
+  private async fail(store: ObjectStore, job: SummarizeJob, error: RecordError): Promise<SummarizeResult> {
+    await store.put(keys.runRecordError(job.runId, job.recordId), jsonText(RecordErrorSchema.parse(error)), {
+      contentType: 'application/json',
+    });
+    await store.delete(keys.runRecordSummary(job.runId, job.recordId));
+    return {
+      recordId: job.recordId,
+      status: 'failed',
+      beats: 0,
+      failedWindows: error.failedWindows.map((f) => f.window),
+      evaluated: false,
+    };
+  }
+}
+
+async function readPart(store: ObjectStore, job: SummarizeJob, window: number): Promise<Part | undefined> {
+  const key = keys.runPart(job.runId, job.recordId, window);
+  if (!(await store.exists(key))) return undefined;
+  const { results, meta } = await readBeatResultsParquet(asyncBufferFromBytes(await store.get(key)), key);
+  return { results, unreadable: meta.unreadable };
+}
+
+/** BullMQ reports ignored failures by child job key (`<prefix>:classify:<run>:<record>:<window>`). */
+function windowFailures(failures: Record<string, string>): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const [jobKey, reason] of Object.entries(failures)) {
+    const window = Number(jobKey.slice(jobKey.lastIndexOf(':') + 1));
+    if (Number.isInteger(window)) out.set(window, reason);
+  }
+  return out;
+}
+
+/** Stable text for JSON outputs: same value → same bytes. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

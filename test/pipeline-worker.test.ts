@@ -1,0 +1,289 @@
+/**
+ * The worker side of the classification flow against real Redis and a real S3 API server, with
+ * two worker processes (`HOLTERFLOW_ROLES=classify,summarize,finalize`):
+ *  - window edges: the merged beats of records cut into 5-minute windows (the last one 5.6 s)
+ *    equal a whole-record pass — no beat lost or doubled, RR intervals continuous;
+ *  - a classify worker SIGKILLed mid-run: the run completes on the other worker and every
+ *    output is byte-identical to the undisturbed run;
+ *  - parts already in S3 are reused, not recomputed;
+ *  - a record whose recording is corrupt fails alone, with its reason in error.json and in the
+ *    run's summary.csv.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Job } from 'bullmq';
+import {
+  RecordErrorSchema,
+  RecordSummarySchema,
+  RunManifestSchema,
+  keys,
+  type ClassifyResult,
+  type RunManifest,
+} from '@holterflow/contracts';
+import { primaryLeadOf } from '@holterflow/ecg';
+import { asyncBufferFromBytes, readBeatResultsParquet, readWfdbRecord } from '@holterflow/formats';
+import { BeatClassifier, loadModel } from '@holterflow/model';
+import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
+import { recomputeRrIntervals } from '../apps/worker/src/pipeline/merge-parts.js';
+import { connectTestRedis, type TestRedis } from './support/redis.js';
+import {
+  FIXTURES,
+  addRunFlow,
+  manifestOf,
+  objectsUnder,
+  pipelineQueues,
+  putFixtureRecording,
+  putSeedModel,
+} from './support/run-flow.js';
+import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MODEL = 'seed-7';
+const WINDOW_SECONDS = 300;
+/** BullMQ hands a dead worker's job on once its lock lapses (30 s) and a stalled check runs. */
+const RUN_TIMEOUT_MS = 150_000;
+
+let redis: TestRedis;
+let s3: S3rverHandle;
+let store: ObjectStore;
+let queues: ReturnType<typeof pipelineQueues>;
+let manifest: RunManifest;
+const workers: { child: ChildProcess; log: string }[] = [];
+
+function startWorker(): { child: ChildProcess; log: string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...storageEnvOf(s3.config),
+      ...redis.env,
+      HOLTERFLOW_ROLES: 'classify,summarize,finalize',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const w = { child, log: '' };
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
+  workers.push(w);
+  return w;
+}
+
+const logs = () => workers.map((w) => `--- worker ${w.child.pid}\n${w.log}`).join('\n');
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker logs:\n${logs()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function finalizeDone(runId: string): Promise<Job> {
+  return waitFor(
+    `finalize of ${runId}`,
+    async () => {
+      const job = await queues.finalize.getJob(`${runId}:run:finalize`);
+      const state = await job?.getState();
+      if (state === 'failed') throw new Error(`finalize failed: ${job!.failedReason}\n${logs()}`);
+      return state === 'completed' ? job : undefined;
+    },
+    RUN_TIMEOUT_MS,
+  );
+}
+
+/** Removes every job of the run from Redis (S3 keeps what was written). */
+async function forgetJobs(): Promise<void> {
+  for (const q of Object.values(queues)) await q.obliterate({ force: true });
+}
+
+before(async () => {
+  redis = await connectTestRedis(import.meta.url);
+  s3 = await startS3rver();
+  store = new ObjectStore(s3.config);
+  await putSeedModel(store, MODEL);
+  const records = [
+    await putFixtureRecording(store, 'recordings', '100', WINDOW_SECONDS),
+    await putFixtureRecording(store, 'recordings', '208', WINDOW_SECONDS),
+  ];
+  manifest = manifestOf('edges', s3.bucket, MODEL, records, WINDOW_SECONDS);
+  queues = pipelineQueues(redis.newConnection(), redis.prefix);
+  startWorker();
+  startWorker();
+  await waitFor(
+    'two workers to start',
+    async () => (workers.every((w) => /running roles: classify/.test(w.log)) ? true : undefined),
+    60_000,
+  );
+});
+
+after(async () => {
+  for (const { child } of workers)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (queues) {
+    const connection = queues.classify.opts.connection as { quit?: () => Promise<unknown> };
+    for (const q of Object.values(queues)) await q.close();
+    await connection.quit?.();
+  }
+  store?.destroy();
+  await s3?.stop();
+  await redis?.cleanup();
+});
+
+let undisturbed: Map<string, Buffer>;
+
+test('windowed parts merge into exactly the beats of a whole-record pass (no beat lost or doubled)', async () => {
+  await addRunFlow(store, redis.redis, redis.prefix, manifest);
+  const done = await finalizeDone('edges');
+  assert.deepEqual(done.returnvalue, { records: 2, completed: 2, failed: 0, beats: done.returnvalue.beats });
+  // Both processes took classify jobs: the work was spread.
+  const byWorker = new Set((await queues.classify.getCompleted()).map((j) => j.processedBy));
+  assert.equal(byWorker.size, 2, `classify jobs ran on ${[...byWorker].join(', ')}`);
+
+  const { model } = await loadModel(store, keys.modelPrefix(MODEL));
+  const classifier = await BeatClassifier.create(model, { log: () => {} });
+  let total = 0;
+  for (const planned of manifest.records) {
+    const id = planned.recordId;
+    const rec = readWfdbRecord(join(FIXTURES, `${id}.hea`));
+    const whole = await classifyWindow(
+      {
+        signals: rec.signals,
+        fs: rec.fs,
+        offset: 0,
+        ownedStart: 0,
+        ownedEnd: rec.signals[0].length,
+        primaryLead: primaryLeadOf(rec.leads),
+        window: 0,
+      },
+      classifier,
+    );
+    recomputeRrIntervals(whole.results, rec.fs, whole.unreadable);
+    const key = keys.runRecordBeats('edges', id);
+    const { results, meta } = await readBeatResultsParquet(asyncBufferFromBytes(await store.get(key)), key);
+    assert.equal(planned.windows, 7);
+    assert.deepEqual(results.samples, whole.results.samples, `record ${id}: R-peaks`);
+    assert.deepEqual(results.classes, whole.results.classes, `record ${id}: classes`);
+    for (let i = 0; i < whole.results.probabilities.length; i++)
+      assert.ok(
+        Math.abs(results.probabilities[i] - whole.results.probabilities[i]) < 1e-5,
+        `record ${id}: probability ${i}`,
+      );
+    assert.deepEqual(results.rrPrevMs, whole.results.rrPrevMs, `record ${id}: rr_prev across window edges`);
+    assert.deepEqual(results.rrNextMs, whole.results.rrNextMs, `record ${id}: rr_next across window edges`);
+    assert.deepEqual(meta.unreadable, whole.unreadable);
+    // Each beat belongs to the window whose owned range holds its R-peak.
+    for (let i = 0; i < results.samples.length; i++)
+      assert.equal(results.window[i], Math.floor(results.samples[i] / (WINDOW_SECONDS * rec.fs)));
+
+    const summary = RecordSummarySchema.parse(await store.getJson(keys.runRecordSummary('edges', id)));
+    assert.equal(summary.beats, whole.results.samples.length);
+    const evaluation = await store.getJson<{ referenceBeats: number; detection: { sensitivity: number } }>(
+      keys.runRecordEvaluation('edges', id),
+    );
+    assert.equal(evaluation.referenceBeats, rec.beats!.length);
+    // The detector's own figures on these records are > 0.99 (libs/ecg tests); the parts must not lose any.
+    assert.ok(evaluation.detection.sensitivity > 0.99, `record ${id} Se ${evaluation.detection.sensitivity}`);
+    total += summary.beats;
+  }
+  await classifier.dispose();
+  assert.equal(done.returnvalue.beats, total);
+  const csv = (await store.getText(keys.runSummaryCsv('edges'))).trim().split('\n');
+  assert.equal(csv.length, 3);
+  assert.match(csv[1], /^100,complete,\d+,/);
+  assert.match(csv[2], /^208,complete,\d+,/);
+  assert.ok(RunManifestSchema.parse(await store.getJson(keys.runManifest('edges'))).completedAt);
+  undisturbed = await objectsUnder(store, 'runs/edges/');
+});
+
+test('a classify worker SIGKILLed mid-run: the run completes and its outputs are byte-identical', async () => {
+  assert.ok(undisturbed, 'needs the undisturbed run of the previous test');
+  await forgetJobs();
+  for (const key of undisturbed.keys()) await store.delete(key);
+  await addRunFlow(store, redis.redis, redis.prefix, manifest);
+
+  const victim = workers[0];
+  // Kill while the victim has just started a classify job (a job takes ~1 s here), after the
+  // first parts are written.
+  const active = await waitFor(
+    'a classify job just started on the first worker after the first parts',
+    async () => {
+      const parts = (await objectsUnder(store, 'runs/edges/parts/')).size;
+      if (parts < 2) return undefined;
+      const jobs = await queues.classify.getActive();
+      return jobs.find(
+        (j) => j.processedBy?.endsWith(`#${victim.child.pid}`) && Date.now() - (j.processedOn ?? 0) < 300,
+      );
+    },
+    60_000,
+  );
+  victim.child.kill('SIGKILL');
+  const done = await finalizeDone('edges');
+  assert.equal(done.returnvalue.completed, 2);
+
+  // BullMQ found the killed job stalled and the surviving worker ran it again, once.
+  const recovered = await queues.classify.getJob(active.id!);
+  assert.equal(await recovered!.getState(), 'completed');
+  assert.equal(recovered!.stalledCounter, 1);
+  assert.equal(recovered!.attemptsStarted, 2);
+  assert.equal(recovered!.processedBy, `classify@${hostname()}#${workers[1].child.pid}`);
+  // The kill cost one repeated window, nothing more: 14 windows, 15 starts.
+  const starts = (await queues.classify.getCompleted()).map((j) => j.attemptsStarted);
+  assert.equal(starts.length, 14);
+  assert.equal(
+    starts.reduce((a, b) => a + b, 0),
+    15,
+  );
+
+  const rerun = await objectsUnder(store, 'runs/edges/');
+  const manifestKey = keys.runManifest('edges');
+  const compared = [...undisturbed.keys()].filter((k) => k !== manifestKey);
+  assert.deepEqual([...rerun.keys()].sort(), [...undisturbed.keys()].sort());
+  for (const key of compared) assert.ok(rerun.get(key)!.equals(undisturbed.get(key)!), `${key} differs`);
+});
+
+test('a resubmitted run reuses every part already in S3 and rewrites identical outputs', async () => {
+  await forgetJobs();
+  await addRunFlow(store, redis.redis, redis.prefix, manifest);
+  await finalizeDone('edges');
+  const results = (await queues.classify.getCompleted()).map((j) => j.returnvalue as ClassifyResult);
+  assert.equal(results.length, 14);
+  assert.ok(
+    results.every((r) => r.reused),
+    'no part was recomputed',
+  );
+  const again = await objectsUnder(store, 'runs/edges/');
+  for (const [key, bytes] of undisturbed)
+    if (key !== keys.runManifest('edges')) assert.ok(again.get(key)!.equals(bytes), `${key} differs`);
+});
+
+test('a corrupt recording fails alone: error.json with the reason, the other record completes', async () => {
+  await store.put('recordings/broken.parquet', new TextEncoder().encode('not a parquet file at all, sorry'));
+  const good = manifest.records.find((r) => r.recordId === '100')!;
+  const broken = { ...good, recordId: 'broken', recordingKey: 'recordings/broken.parquet' };
+  delete (broken as { referenceBeatsKey?: string }).referenceBeatsKey;
+  const m = manifestOf('mixed', s3.bucket, MODEL, [good, broken], WINDOW_SECONDS);
+  await addRunFlow(store, redis.redis, redis.prefix, m);
+  const done = await finalizeDone('mixed');
+  assert.deepEqual(done.returnvalue, { records: 2, completed: 1, failed: 1, beats: done.returnvalue.beats });
+  const error = RecordErrorSchema.parse(await store.getJson(keys.runRecordError('mixed', 'broken')));
+  assert.match(error.error, /record broken \(recordings\/broken\.parquet\): not a Parquet file/);
+  assert.deepEqual(
+    error.failedWindows.map((f) => f.window),
+    [0, 1, 2, 3, 4, 5, 6],
+  );
+  // Bad input is not retried.
+  const failed = await queues.classify.getJob('mixed:broken:0');
+  assert.equal(failed!.attemptsMade, 1);
+  const csv = (await store.getText(keys.runSummaryCsv('mixed'))).trim().split('\n');
+  assert.match(csv[1], /^100,complete,/);
+  assert.match(csv[2], /^broken,failed,,.*not a Parquet file/);
+  assert.equal(await store.exists(keys.runRecordSummary('mixed', 'broken')), false);
+});

@@ -44,6 +44,7 @@ class TrainWorker {
       else p?.resolve(m);
     });
     worker.on('error', (err) => this.pending?.reject(err));
+    worker.on('exit', (code) => this.pending?.reject(new Error(`train worker exited with code ${code}`)));
   }
 
   request(message: ToWorker): Promise<FromWorker> {

@@ -30,17 +30,21 @@ export function qrsFeature(lead: Float32Array): QrsFeature {
   const ring = new Float64Array(INTEGRATION_SAMPLES);
   let sum = 0;
   let slot = 0;
+  // Module constants as locals: imported and module bindings are re-read on every iteration.
+  const window = INTEGRATION_SAMPLES;
+  const scale = BEAT_FS / 8;
+  const inverse = 1 / INTEGRATION_SAMPLES;
   for (let i = 0; i < n; i++) {
     const x0 = band[i];
     const x1 = i >= 1 ? band[i - 1] : band[0];
     const x3 = i >= 3 ? band[i - 3] : band[0];
     const x4 = i >= 4 ? band[i - 4] : band[0];
-    const d = (2 * x0 + x1 - x3 - 2 * x4) * (BEAT_FS / 8);
+    const d = (2 * x0 + x1 - x3 - 2 * x4) * scale;
     const sq = d * d;
     sum += sq - ring[slot];
     ring[slot] = sq;
-    if (++slot === INTEGRATION_SAMPLES) slot = 0;
-    energy[i] = sum > 0 ? sum * (1 / INTEGRATION_SAMPLES) : 0;
+    if (++slot === window) slot = 0;
+    energy[i] = sum > 0 ? sum * inverse : 0;
   }
   return { band, energy };
 }

@@ -48,7 +48,9 @@ for (let run = 0; run < 3; run++) {
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   runs.push({ wall, cpu: (c.user + c.system) / 1e6, beats: beats.samples.length });
-  console.log(`run ${run + 1}: ${wall.toFixed(2)} s wall, ${runs[run].cpu.toFixed(2)} s CPU, ${beats.samples.length} beats`);
+  console.log(
+    `run ${run + 1}: ${wall.toFixed(2)} s wall, ${runs[run].cpu.toFixed(2)} s CPU, ${beats.samples.length} beats`,
+  );
 }
 const best = runs.reduce((a, b) => (b.cpu < a.cpu ? b : a));
 console.log(

@@ -1,0 +1,76 @@
+/**
+ * The `train` role: one job trains one model version (libs/training runTraining) from a beat
+ * dataset on S3 into models/<version>/ of the same bucket, reporting every epoch as job
+ * progress. Checkpoints go to training/<jobId>/checkpoint/ after every epoch, so when a worker
+ * dies mid-run BullMQ's stalled-job check hands the job to another worker, which continues after
+ * the last checkpointed epoch instead of starting again.
+ *
+ * Bad input (payload, dataset) and cancellation fail the job for good (UnrecoverableError);
+ * S3 or Redis trouble is thrown as is, so BullMQ retries with the contract's backoff.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import {
+  InvalidJobError,
+  JOB_CONTRACTS,
+  QUEUES,
+  RecordInputError,
+  parseJobData,
+  type TrainProgress,
+  type TrainResult,
+} from '@holterflow/contracts';
+import { currentBackend, initBackend } from '@holterflow/model';
+import { runTraining, TrainingCancelledError, type TrainingStore } from '@holterflow/training';
+import { ObjectStores } from '../stores.js';
+
+const contract = JOB_CONTRACTS[QUEUES.train];
+
+export async function processTrainJob(
+  job: Job,
+  storeFor: (bucket: string) => TrainingStore,
+  signal?: AbortSignal,
+): Promise<TrainResult> {
+  try {
+    const payload = parseJobData(QUEUES.train, contract.payload, job.data);
+    if (!currentBackend()) await initBackend();
+    const store = storeFor(payload.bucket);
+    const bytes = await store.get(payload.dataKey);
+    const outcome = await runTraining({
+      dataset: { bytes, name: payload.dataKey },
+      protocol: payload.protocol,
+      config: payload.config,
+      store,
+      version: payload.version,
+      // Checkpoints belong to the job, so a retry of this job (same id) finds them.
+      jobId: job.id ?? contract.jobId(payload),
+      signal,
+      onProgress: (r) => job.updateProgress(r satisfies TrainProgress),
+    });
+    return contract.result.parse({
+      version: outcome.version,
+      accuracy: outcome.test.accuracy,
+      macroF1: outcome.test.macroF1,
+      epochs: outcome.history.length,
+      bestEpoch: outcome.bestEpoch,
+      resumedFromEpoch: outcome.resumedFromEpoch,
+      keys: outcome.keys,
+    });
+  } catch (err) {
+    if (
+      err instanceof RecordInputError ||
+      err instanceof InvalidJobError ||
+      err instanceof TrainingCancelledError
+    )
+      throw new UnrecoverableError(err.message);
+    throw err;
+  }
+}
+
+@Injectable()
+export class TrainProcessor {
+  constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
+
+  process(job: Job, signal?: AbortSignal): Promise<TrainResult> {
+    return processTrainJob(job, (bucket) => this.stores.forBucket(bucket), signal);
+  }
+}

@@ -3,9 +3,10 @@ import * as ingest from './ingest.js';
 import * as stack from './stack.js';
 import * as qrsEval from './qrs-eval.js';
 import * as dataset from './dataset.js';
+import * as train from './train.js';
 
 /** One entry per sub-command module; each module exports `register(program)`. */
-const modules: { register(program: Command): void }[] = [ingest, stack, qrsEval, dataset];
+const modules: { register(program: Command): void }[] = [ingest, stack, qrsEval, dataset, train];
 
 export function registerCommands(program: Command): void {
   for (const m of modules) m.register(program);

@@ -41,7 +41,8 @@ export function workerConfigFromEnv(env: Env = process.env): WorkerConfig {
 
 /**
  * HOLTERFLOW_ROLES is a comma list of libs/contracts WORKER_ROLES. Unset means every role that
- * has a processor. Unknown roles and roles without a processor yet are refused, never ignored:
+ * has a processor except train, which runs only where named: one training job holds a CPU for
+ * hours, and belongs on the hosts sized for it. Unknown roles and roles without a processor yet are refused, never ignored:
  * a fleet that silently runs nothing for a queue is worse than one that does not start.
  */
 export function parseRoles(raw: string | undefined): WorkerRole[] {
@@ -49,7 +50,7 @@ export function parseRoles(raw: string | undefined): WorkerRole[] {
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
-  if (names.length === 0) return [...IMPLEMENTED_ROLES];
+  if (names.length === 0) return IMPLEMENTED_ROLES.filter((role) => role !== 'train');
   const roles: WorkerRole[] = [];
   for (const name of names) {
     if (!(WORKER_ROLES as readonly string[]).includes(name))

@@ -7,9 +7,11 @@ import type { Job } from 'bullmq';
 import { QUEUES, type QueueName, type WorkerRole } from '@holterflow/contracts';
 import { IngestProcessor } from './ingest/ingest.processor.js';
 import { PIPELINE_ROLES } from './pipeline/roles.js';
+import { TrainProcessor } from './train/train.processor.js';
 
 export interface RoleProcessor {
-  process(job: Job): Promise<unknown>;
+  /** `signal` aborts when the job is cancelled (BullMQ worker.cancelJob). */
+  process(job: Job, signal?: AbortSignal): Promise<unknown>;
 }
 
 export interface RoleDefinition {
@@ -31,6 +33,8 @@ export interface RoleDefinition {
 export const ROLE_TABLE: Partial<Record<WorkerRole, RoleDefinition>> = {
   ingest: { queue: QUEUES.ingest, processor: IngestProcessor, backend: 'none', lockDurationMs: 5 * 60_000 },
   ...PIPELINE_ROLES,
+  // Reading a 100k-beat dataset and SMOTE's kNN block the event loop for tens of seconds.
+  train: { queue: QUEUES.train, processor: TrainProcessor, backend: 'tfjs', lockDurationMs: 5 * 60_000 },
 };
 
 export const IMPLEMENTED_ROLES = Object.keys(ROLE_TABLE) as WorkerRole[];

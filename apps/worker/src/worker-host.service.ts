@@ -39,7 +39,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       const definition = ROLE_TABLE[role];
       if (!definition) throw new Error(`role ${role} has no processor`); // config.ts refuses these first
       const processor = this.moduleRef.get(definition.processor, { strict: false });
-      const worker = new Worker(definition.queue, (job) => processor.process(job), {
+      const worker = new Worker(definition.queue, (job, _token, signal) => processor.process(job, signal), {
         connection: this.redis,
         prefix: this.config.queuePrefix,
         concurrency,

@@ -77,17 +77,20 @@ for (const { k, inC, outC, len } of [
   });
 }
 
-test('MaxPoolGrad (pool 2, stride 2, odd length, with ties) matches cpu', async () => {
-  const [batch, len, ch] = [4, 187, 8];
-  const x0 = seeded(batch * len * ch, 4).map((v) => Math.round(v * 4) / 4); // many ties
-  const dy0 = seeded(batch * 93 * ch, 5);
-  const r = await onBothBackends(() => {
-    const x = tf.tensor4d(x0, [batch, 1, len, ch]);
-    const dy = tf.tensor4d(dy0, [batch, 1, 93, ch]);
-    return [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, [1, 2], [1, 2], 'valid'))(x, dy)];
+for (const pad of ['valid', 'same'] as const) {
+  test(`MaxPoolGrad (pool 2, stride 2, odd length, ${pad}, with ties) matches cpu`, async () => {
+    const [batch, len, ch] = [4, 187, 8];
+    const outLen = pad === 'valid' ? 93 : 94;
+    const x0 = seeded(batch * len * ch, 4).map((v) => Math.round(v * 4) / 4); // many ties
+    const dy0 = seeded(batch * outLen * ch, 5);
+    const r = await onBothBackends(() => {
+      const x = tf.tensor4d(x0, [batch, 1, len, ch]);
+      const dy = tf.tensor4d(dy0, [batch, 1, outLen, ch]);
+      return [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, [1, 2], [1, 2], pad))(x, dy)];
+    });
+    assertClose('maxPool gradient', r);
   });
-  assertClose('maxPool gradient', r);
-});
+}
 
 test('the GlobalMaxPool gradient (Max over time, broadcasting Equal) matches cpu', async () => {
   const [batch, len, ch] = [5, 46, 128];

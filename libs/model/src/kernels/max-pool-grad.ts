@@ -44,6 +44,14 @@ function maxPoolGrad(args: {
 
   const xRow = inWidth * channels;
   const xBatch = inHeight * xRow;
+  const oneRowPairs =
+    effectiveFilterHeight === 1 &&
+    effectiveFilterWidth === 2 &&
+    dilationWidth === 1 &&
+    padTop === 0 &&
+    padLeft === 0 &&
+    // the last window's second element must exist ('same' padding of an odd length has none)
+    (outWidth - 1) * strideWidth + 1 < inWidth;
   let gi = 0;
   for (let b = 0; b < batchSize; b++) {
     const xb = b * xBatch;
@@ -51,6 +59,17 @@ function maxPoolGrad(args: {
       const hStart = oh * strideHeight - padTop;
       for (let ow = 0; ow < outWidth; ow++) {
         const wStart = ow * strideWidth - padLeft;
+        if (oneRowPairs) {
+          // The seed CNN's case (MaxPooling1D, pool 2, valid): two candidates, no bounds to check.
+          const first = xb + hStart * xRow + wStart * channels;
+          const second = first + channels;
+          for (let c = 0; c < channels; c++, gi++) {
+            if (x[second + c] > x[first + c]) dx[second + c] += g[gi];
+            else if (x[first + c] > -Infinity) dx[first + c] += g[gi];
+            else if (x[second + c] > -Infinity) dx[second + c] += g[gi];
+          }
+          continue;
+        }
         for (let c = 0; c < channels; c++, gi++) {
           let best = -Infinity;
           let bestIndex = -1;

@@ -6,6 +6,7 @@ import { HealthModule } from './health/health.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { QueuesModule } from './queues/queues.module.js';
+import { RunsModule } from './runs/runs.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         IngestModule,
         AdminModule,
         MetricsModule,
+        RunsModule,
       ],
       providers: [{ provide: COORDINATOR_CONFIG, useValue: config }],
       exports: [COORDINATOR_CONFIG],

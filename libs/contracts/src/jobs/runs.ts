@@ -90,6 +90,8 @@ export const RunManifestSchema = z.object({
   rejected: z.array(RejectedRecordSchema).default([]),
   /** Set by finalize once summary.csv/.parquet are written. */
   completedAt: z.string().optional(),
+  /** Set by POST /runs/:id/cancel: the run's queued jobs are removed and no new work starts. */
+  cancelledAt: z.string().optional(),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 

@@ -1,0 +1,18 @@
+/**
+ * The run id of a request: a hash of what the run computes (bucket, recordings, resolved model
+ * version, options), so submitting the same request again — or the same request after the
+ * coordinator restarted — names the same run and resumes it instead of starting a second one.
+ */
+import { createHash } from 'node:crypto';
+import type { RunRequest } from '@holterflow/contracts';
+
+export function deriveRunId(request: RunRequest, modelVersion: string): string {
+  const identity = {
+    bucket: request.bucket,
+    prefix: request.prefix ?? null,
+    recordings: request.recordings ? [...new Set(request.recordings)].sort() : null,
+    model: modelVersion,
+    options: { windowSeconds: request.options.windowSeconds, marginSeconds: request.options.marginSeconds },
+  };
+  return `run-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`;
+}

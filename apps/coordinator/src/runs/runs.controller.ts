@@ -1,0 +1,104 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { RunRequest } from '@holterflow/contracts';
+import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import {
+  RecordListQuerySchema,
+  RunListQuerySchema,
+  RunRequestJsonSchema,
+  type RecordListQuery,
+  type RunListQuery,
+} from './runs.dto.js';
+import { RunRequestPipe } from './run-request.pipe.js';
+import { RunsService, type RunListEntry, type SubmitAnswer } from './runs.service.js';
+import { RECORD_STATES, type RecordStatus, type RunStatus } from './status.js';
+
+const runIdParam = { name: 'runId', description: 'as returned by POST /runs' };
+
+@ApiTags('runs')
+@Controller('runs')
+export class RunsController {
+  constructor(@Inject(RunsService) private readonly runs: RunsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Classify every beat of a set of recordings (plan from Parquet footers, queue the flow)',
+    description:
+      "Reads only the recordings' Parquet footers, writes runs/<runId>/manifest.json and queues " +
+      'finalize ← summarize(record) ← classify(window). The run id is derived from the request, so ' +
+      'submitting the same request again resumes the run: nothing already queued or in S3 is redone. ' +
+      'Recordings that cannot be planned are listed in "rejected" and the run goes on without them.',
+  })
+  @ApiBody({ schema: RunRequestJsonSchema as object })
+  @ApiResponse({ status: 202, description: 'planned, resumed, or already complete' })
+  @ApiResponse({ status: 400, description: 'the body is not valid (every problem listed by field)' })
+  @ApiResponse({ status: 409, description: 'the runId exists with another model or bucket' })
+  @ApiResponse({ status: 422, description: 'the model version does not exist, or there are no recordings' })
+  async submit(@Body(RunRequestPipe) body: RunRequest): Promise<SubmitAnswer> {
+    return this.runs.submit(body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Runs, newest first' })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1-1000, default 100' })
+  async list(
+    @Query(new ZodBodyPipe(RunListQuerySchema)) query: RunListQuery,
+  ): Promise<{ runs: RunListEntry[]; total: number }> {
+    return this.runs.list(query.offset, query.limit);
+  }
+
+  @Get(':runId')
+  @ApiOperation({
+    summary: 'Progress of a run: records total/done/failed, beats so far, throughput, ETA, outputs',
+  })
+  @ApiParam(runIdParam)
+  @ApiResponse({ status: 404, description: 'no such run' })
+  async status(@Param('runId') runId: string): Promise<RunStatus> {
+    return this.runs.status(runId);
+  }
+
+  @Get(':runId/records')
+  @ApiOperation({ summary: 'Per-record state, windows, beats, class counts, error and output keys' })
+  @ApiParam(runIdParam)
+  @ApiQuery({ name: 'state', required: false, enum: RECORD_STATES })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1-1000, default 100' })
+  async records(
+    @Param('runId') runId: string,
+    @Query(new ZodBodyPipe(RecordListQuerySchema)) query: RecordListQuery,
+  ): Promise<{ records: RecordStatus[]; total: number }> {
+    return this.runs.records(runId, query);
+  }
+
+  @Post(':runId/cancel')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Cancel a run: queued jobs are removed, running windows finish; resubmit to resume',
+  })
+  @ApiParam(runIdParam)
+  @ApiResponse({ status: 409, description: 'the run already completed' })
+  async cancel(
+    @Param('runId') runId: string,
+  ): Promise<{ runId: string; cancelledAt: string; busyRecords: number }> {
+    return this.runs.cancel(runId);
+  }
+
+  @Post(':runId/retry-failed')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Queue the failed records again (parts already in S3 are reused); rejected recordings are not retried',
+  })
+  @ApiParam(runIdParam)
+  @ApiResponse({
+    status: 409,
+    description: 'the run is cancelled, or a failed record still has a window running',
+  })
+  async retryFailed(
+    @Param('runId') runId: string,
+  ): Promise<{ runId: string; retried: string[]; notRetried: string[] }> {
+    return this.runs.retryFailed(runId);
+  }
+}

@@ -1,0 +1,268 @@
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnprocessableEntityException,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  QUEUES,
+  RunManifestSchema,
+  isSafeId,
+  keys,
+  runJobIds,
+  type RunManifest,
+  type RunRequest,
+} from '@holterflow/contracts';
+import { ObjectStore } from '@holterflow/storage';
+import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
+import { REDIS } from '../queues/redis.js';
+import { enqueueRun, type RunQueues } from './flow.js';
+import { ModelVersionError, resolveModelVersion } from './model-version.js';
+import { planRun } from './plan.js';
+import { deriveRunId } from './run-id.js';
+import { RunIndex } from './run-index.js';
+import { removeRecordJobs, removeRunJobs, removeGate } from './run-jobs.js';
+import { recordStatuses, runStatus, type RecordState, type RecordStatus, type RunStatus } from './status.js';
+
+export type SubmitOutcome = 'planned' | 'resumed' | 'already-complete';
+
+export interface SubmitAnswer {
+  runId: string;
+  outcome: SubmitOutcome;
+  bucket: string;
+  model: string;
+  records: number;
+  rejected: { recordId: string; recordingKey: string; error: string }[];
+  /** Jobs offered to the queues (ids that already existed were not added again). */
+  jobs: number;
+  manifest: string;
+}
+
+export interface RunListEntry {
+  runId: string;
+  bucket: string;
+  model: string;
+  createdAt: string;
+  records: number;
+  rejected: number;
+  completedAt?: string;
+  cancelledAt?: string;
+}
+
+/** How often a cancel retries removing jobs that were active (windows take seconds). */
+const CANCEL_SWEEP_MS = 1000;
+const CANCEL_SWEEP_LIMIT = 600;
+
+@Injectable()
+export class RunsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('runs');
+  private readonly stores = new Map<string, ObjectStore>();
+  private readonly index: RunIndex;
+  private readonly queues: RunQueues;
+  private readonly sweeps = new Set<NodeJS.Timeout>();
+
+  constructor(
+    @InjectQueue(QUEUES.classify) classify: Queue,
+    @InjectQueue(QUEUES.summarize) summarize: Queue,
+    @InjectQueue(QUEUES.finalize) finalize: Queue,
+    @Inject(REDIS) redis: Redis,
+    @Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig,
+  ) {
+    this.queues = { connection: redis, prefix: config.queuePrefix, classify, summarize, finalize };
+    this.index = new RunIndex(redis, config.queuePrefix);
+  }
+
+  private store(bucket: string): ObjectStore {
+    let store = this.stores.get(bucket);
+    if (!store) {
+      store = new ObjectStore({ ...this.config.storage, bucket });
+      this.stores.set(bucket, store);
+    }
+    return store;
+  }
+
+  onApplicationShutdown(): void {
+    for (const t of this.sweeps) clearTimeout(t);
+    for (const s of this.stores.values()) s.destroy();
+  }
+
+  /**
+   * Plans and queues a run, or resumes it: the same request gives the same run id, an existing
+   * manifest is reused as planned, and re-adding the flow adds no job that already exists.
+   */
+  async submit(request: RunRequest): Promise<SubmitAnswer> {
+    const store = this.store(request.bucket);
+    let model: string;
+    try {
+      model = await resolveModelVersion(store, request.model);
+    } catch (err) {
+      if (err instanceof ModelVersionError) throw new UnprocessableEntityException(err.message);
+      throw err;
+    }
+    const runId = request.runId ?? deriveRunId(request, model);
+    const manifestKey = keys.runManifest(runId);
+    let manifest: RunManifest;
+    let outcome: SubmitOutcome;
+    if (await store.exists(manifestKey)) {
+      manifest = await store.getJson(manifestKey, RunManifestSchema);
+      if (manifest.model.version !== model || manifest.bucket !== request.bucket)
+        throw new ConflictException(
+          `run ${runId} already exists with model ${manifest.model.version} in bucket ${manifest.bucket}; ` +
+            'choose another runId',
+        );
+      outcome = manifest.completedAt ? 'already-complete' : 'resumed';
+      if (manifest.cancelledAt) {
+        // Resubmitting a cancelled run resumes it: what was done stays in S3 and is not redone.
+        const { cancelledAt: _, ...resumed } = manifest;
+        manifest = resumed;
+        await store.putJson(manifestKey, manifest);
+      }
+    } else {
+      manifest = await planRun(store, { ...request }, runId, model);
+      if (manifest.records.length === 0 && manifest.rejected.length === 0)
+        throw new UnprocessableEntityException(
+          request.prefix !== undefined
+            ? `no recordings (*.parquet, *.arrow) under s3://${request.bucket}/${request.prefix}`
+            : 'no recordings named',
+        );
+      await store.putJson(manifestKey, manifest);
+      outcome = 'planned';
+    }
+    await this.index.add(runId, manifest.bucket, manifest.createdAt);
+    const report = manifest.completedAt ? { jobs: 0 } : await enqueueRun(this.queues, manifest);
+    this.logger.log(
+      `run ${runId} ${outcome}: ${manifest.records.length} records, ${manifest.rejected.length} rejected, ` +
+        `${report.jobs} jobs offered`,
+    );
+    return {
+      runId,
+      outcome,
+      bucket: manifest.bucket,
+      model,
+      records: manifest.records.length,
+      rejected: manifest.rejected,
+      jobs: report.jobs,
+      manifest: manifestKey,
+    };
+  }
+
+  async manifest(runId: string): Promise<{ manifest: RunManifest; store: ObjectStore }> {
+    if (!isSafeId(runId)) throw new NotFoundException(`no run ${JSON.stringify(runId)}`);
+    const bucket = (await this.index.bucketOf(runId)) ?? this.config.storage.bucket;
+    const store = this.store(bucket);
+    const key = keys.runManifest(runId);
+    if (!(await store.exists(key))) throw new NotFoundException(`no run ${runId} (no s3://${bucket}/${key})`);
+    return { manifest: await store.getJson(key, RunManifestSchema), store };
+  }
+
+  async list(offset: number, limit: number): Promise<{ runs: RunListEntry[]; total: number }> {
+    const { runIds, total } = await this.index.list(offset, limit);
+    const runs: RunListEntry[] = [];
+    for (const runId of runIds) {
+      const { manifest: m } = await this.manifest(runId).catch(() => ({ manifest: undefined }));
+      if (!m) continue;
+      runs.push({
+        runId,
+        bucket: m.bucket,
+        model: m.model.version,
+        createdAt: m.createdAt,
+        records: m.records.length,
+        rejected: m.rejected.length,
+        ...(m.completedAt ? { completedAt: m.completedAt } : {}),
+        ...(m.cancelledAt ? { cancelledAt: m.cancelledAt } : {}),
+      });
+    }
+    return { runs, total };
+  }
+
+  async status(runId: string): Promise<RunStatus> {
+    const { manifest, store } = await this.manifest(runId);
+    return runStatus(this.queues, store, manifest, await recordStatuses(this.queues, store, manifest));
+  }
+
+  async records(
+    runId: string,
+    filter: { state?: RecordState; offset: number; limit: number },
+  ): Promise<{ records: RecordStatus[]; total: number }> {
+    const { manifest, store } = await this.manifest(runId);
+    const all = (await recordStatuses(this.queues, store, manifest)).filter(
+      (r) => filter.state === undefined || r.state === filter.state,
+    );
+    return { records: all.slice(filter.offset, filter.offset + filter.limit), total: all.length };
+  }
+
+  /**
+   * Marks the run cancelled in its manifest and removes its queued jobs. Windows being classified
+   * right now finish (their parts are valid and a resumed run reuses them); their records' jobs
+   * are removed by a sweep once they do.
+   */
+  async cancel(runId: string): Promise<{ runId: string; cancelledAt: string; busyRecords: number }> {
+    const { manifest, store } = await this.manifest(runId);
+    if (manifest.completedAt)
+      throw new ConflictException(`run ${runId} completed at ${manifest.completedAt}`);
+    const cancelled: RunManifest = {
+      ...manifest,
+      cancelledAt: manifest.cancelledAt ?? new Date().toISOString(),
+    };
+    await store.putJson(keys.runManifest(runId), cancelled);
+    const report = await removeRunJobs(this.queues, cancelled);
+    if (!report.complete) this.sweepUntilRemoved(cancelled, CANCEL_SWEEP_LIMIT);
+    return { runId, cancelledAt: cancelled.cancelledAt!, busyRecords: report.busyRecords };
+  }
+
+  private sweepUntilRemoved(manifest: RunManifest, triesLeft: number): void {
+    const timer = setTimeout(() => {
+      this.sweeps.delete(timer);
+      removeRunJobs(this.queues, manifest)
+        .then((r) => {
+          if (!r.complete && triesLeft > 1) this.sweepUntilRemoved(manifest, triesLeft - 1);
+        })
+        .catch((err: unknown) => this.logger.warn(`cancel of ${manifest.runId}: ${(err as Error).message}`));
+    }, CANCEL_SWEEP_MS);
+    this.sweeps.add(timer);
+  }
+
+  /**
+   * Queues the failed records of a run again (their failed jobs are removed first). Parts already
+   * in S3 are reused by classify, so only the failing windows are computed again. Records the
+   * planner rejected are not retried: fix the file and submit a new run.
+   */
+  async retryFailed(runId: string): Promise<{ runId: string; retried: string[]; notRetried: string[] }> {
+    const { manifest, store } = await this.manifest(runId);
+    if (manifest.cancelledAt) throw new ConflictException(`run ${runId} is cancelled; resubmit it to resume`);
+    const statuses = await recordStatuses(this.queues, store, manifest);
+    const failedIds = new Set(statuses.filter((s) => s.state === 'failed').map((s) => s.recordId));
+    const failed = manifest.records.filter((r) => failedIds.has(r.recordId));
+    const notRetried = manifest.rejected.map((r) => r.recordId);
+    if (failed.length === 0) return { runId, retried: [], notRetried };
+
+    const finalizeId = runJobIds.finalize(runId);
+    const finalizeState = await this.queues.finalize.getJobState(finalizeId);
+    let toQueue: RunManifest;
+    if (finalizeState === 'waiting-children') {
+      // Still running: swap the failed records' jobs for fresh ones under the same finalize.
+      for (const record of failed)
+        if (!(await removeRecordJobs(this.queues, manifest, record)))
+          throw new ConflictException(`record ${record.recordId} has a window running; retry when it ends`);
+      toQueue = { ...manifest, records: failed };
+    } else {
+      // Finished (or finalize failed): a fresh finalize over the retried records; it summarises
+      // the whole run again from S3, so the records done before are in summary.csv as well.
+      const removal = await removeRunJobs(this.queues, manifest);
+      if (!removal.complete)
+        throw new ConflictException(`run ${runId} has jobs running; retry when they end`);
+      await removeGate(this.queues, runId);
+      const { completedAt: _, ...reopened } = manifest;
+      await store.putJson(keys.runManifest(runId), reopened);
+      toQueue = { ...reopened, records: failed };
+    }
+    await enqueueRun(this.queues, toQueue);
+    return { runId, retried: failed.map((r) => r.recordId), notRetried };
+  }
+}

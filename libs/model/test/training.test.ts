@@ -48,7 +48,7 @@ test('LocalTrainer lowers the loss on wasm and rejects malformed batches', async
 
 test('ParallelTrainer keeps its workers bit-identical and follows the single-thread trainer', async () => {
   await initBackend({ prefer: 'wasm', log: () => {} });
-  const data = batch(30); // uneven shards would be 15+15; 30 also exercises a split
+  const data = batch(31); // uneven shards (16 + 15): the average must weight them by size
   const local = new LocalTrainer(buildSeedCnn({ seed: 3, dropout: 0 }));
   const initial = await local.weights();
   const parallel = await ParallelTrainer.create(buildSeedCnn({ seed: 3, dropout: 0 }), {

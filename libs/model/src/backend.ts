@@ -95,10 +95,16 @@ async function loadNative(pkg: 'tfjs-node-gpu' | 'tfjs-node'): Promise<Partial<B
   return { tfBackend: 'tensorflow', version: `${tf.version_core} (${pkg} ${mod.version?.[pkg] ?? '?'})` };
 }
 
-/** tfjs-node-gpu falls back to CPU kernels when CUDA is missing; ask TensorFlow what it has. */
+/**
+ * tfjs-node-gpu falls back to CPU kernels when CUDA is missing; ask TensorFlow what it has
+ * (NodeJSKernelBackend keeps the answer in isUsingGpuDevice, from binding.isUsingGpuDevice()).
+ */
 async function hasGpu(): Promise<boolean> {
-  const backend = tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } };
-  return backend.binding?.isUsingGpuDevice?.() ?? false;
+  const backend = tf.backend() as unknown as {
+    isUsingGpuDevice?: boolean;
+    binding?: { isUsingGpuDevice?: () => boolean };
+  };
+  return backend.isUsingGpuDevice ?? backend.binding?.isUsingGpuDevice?.() ?? false;
 }
 
 async function loadWasm(): Promise<Partial<BackendInfo>> {

@@ -1,0 +1,221 @@
+/**
+ * The whole classification pipeline on 24-hour recordings built from real MIT-BIH signal
+ * (bench/mitdb-24h.ts), against real Redis and s3rver, with 1 and then 2 worker processes
+ * (`HOLTERFLOW_ROLES=classify,summarize,finalize`, concurrency 1 each). Prints, per setting:
+ * beats/s, recorded hours per wall minute, the per-stage time of the classify jobs (S3 read +
+ * Parquet decode, DSP, inference, Parquet encode + write, and queue wait), the worker's longest
+ * main-thread stall, and the ratio of pipeline throughput to raw in-process model throughput
+ * measured in this same run.
+ *
+ *   npm run bench:pipeline -- [--records 2] [--hours 24] [--workers 1,2] [--window 1800]
+ *                             [--model-dir models/<version>] [--mitdb /work/shared/data/mitdb]
+ *
+ * Without --model-dir the deterministic seed CNN stands in (same architecture, same cost).
+ * The machine's load average is printed: on shared cores the figures move with it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { keys, type ClassifyResult, type PlannedRecord } from '@holterflow/contracts';
+import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
+import { writeRecordingParquet } from '@holterflow/formats';
+import {
+  BeatClassifier,
+  buildSeedCnn,
+  directoryStore,
+  initBackend,
+  loadModel,
+  saveModel,
+} from '@holterflow/model';
+import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import { connectTestRedis } from '../test/support/redis.js';
+import { startS3rver } from '../test/support/s3rver.js';
+import { addRunFlow, manifestOf, pipelineQueues } from '../test/support/run-flow.js';
+import { build24hRecording, mitdbDir } from './mitdb-24h.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '2' },
+    hours: { type: 'string', default: '24' },
+    workers: { type: 'string', default: '1,2' },
+    window: { type: 'string', default: '1800' },
+    'model-dir': { type: 'string' },
+    mitdb: { type: 'string' },
+  },
+});
+const RECORDS = Number(args.records);
+const HOURS = Number(args.hours);
+const WINDOW_SECONDS = Number(args.window);
+const WORKER_COUNTS = args.workers!.split(',').map(Number);
+
+const log = (line: string) => console.log(line);
+const fmt = (x: number, d = 1) => x.toFixed(d);
+
+const redis = await connectTestRedis('bench-pipeline');
+const s3 = await startS3rver({ bucket: 'holterflow-bench' });
+const store = new ObjectStore(s3.config);
+const children: ChildProcess[] = [];
+
+try {
+  log(
+    `load average at start: ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')} on this machine`,
+  );
+  // The model: a trained version from the repo, or the seed CNN.
+  await initBackend({ log: () => {} });
+  const version = args['model-dir'] ? basename(args['model-dir']) : 'seed-bench';
+  const { model } = args['model-dir']
+    ? await loadModel(directoryStore(args['model-dir']), '')
+    : { model: buildSeedCnn({ seed: 1 }) };
+  await saveModel(model, store, keys.modelPrefix(version), { version });
+
+  // Recordings: one 24 h build, uploaded under RECORDS names.
+  let t = performance.now();
+  const rec = build24hRecording(args.mitdb ?? mitdbDir(), HOURS);
+  const bytes = writeRecordingParquet(rec);
+  const planned: PlannedRecord[] = [];
+  for (let i = 0; i < RECORDS; i++) {
+    const recordId = `mitdb${HOURS}h-${i}`;
+    const recordingKey = keys.recording('recordings', recordId);
+    await store.upload(recordingKey, bytes);
+    const numSamples = rec.signals[0].length;
+    planned.push({
+      recordId,
+      recordingKey,
+      fs: rec.fs,
+      numSamples,
+      leads: rec.leads,
+      windows: Math.ceil(numSamples / (WINDOW_SECONDS * rec.fs)),
+    });
+  }
+  log(
+    `${RECORDS} × ${HOURS} h two-lead 360 Hz recordings (${fmt(bytes.byteLength / 1e6)} MB each) built and uploaded in ${fmt((performance.now() - t) / 1000)} s`,
+  );
+
+  // Raw in-process model throughput on real beats (the first 30 min of the recording), one thread.
+  const slice = rec.signals.map((s) => s.subarray(0, 1800 * rec.fs));
+  const { beats } = analyseBeats(slice, rec.fs, { primaryLead: primaryLeadOf(rec.leads) });
+  const classifier = await BeatClassifier.create(model, { log: () => {} });
+  const n = beats.samples.length;
+  await classifier.predict(beats.x, n); // warm-up
+  const reps = 5;
+  t = performance.now();
+  for (let r = 0; r < reps; r++) await classifier.predict(beats.x, n);
+  const rawBeatsPerSecond = (reps * n) / ((performance.now() - t) / 1000);
+  log(
+    `raw in-process model throughput (${classifier.info.engine}, ${classifier.info.threads} thread): ${fmt(rawBeatsPerSecond, 0)} beats/s`,
+  );
+  await classifier.dispose();
+
+  const queues = pipelineQueues(redis.newConnection(), redis.prefix);
+  const rows: string[] = [];
+  for (const workerCount of WORKER_COUNTS) {
+    const runId = `bench-${workerCount}w`;
+    const logs: string[] = [];
+    const started = [];
+    for (let w = 0; w < workerCount; w++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...storageEnvOf(s3.config),
+          ...redis.env,
+          HOLTERFLOW_ROLES: 'classify,summarize,finalize',
+          NO_COLOR: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      logs[w] = '';
+      child.stdout!.setEncoding('utf8').on('data', (c: string) => (logs[w] += c));
+      child.stderr!.setEncoding('utf8').on('data', (c: string) => (logs[w] += c));
+      started.push(child);
+    }
+    while (!logs.every((l) => /running roles: classify/.test(l)))
+      await new Promise((r) => setTimeout(r, 100));
+
+    const manifest = manifestOf(runId, s3.bucket, version, planned, WINDOW_SECONDS);
+    const t0 = Date.now();
+    await addRunFlow(store, redis.redis, redis.prefix, manifest);
+    let finalize;
+    for (;;) {
+      finalize = await queues.finalize.getJob(`${runId}:run:finalize`);
+      const state = await finalize?.getState();
+      if (state === 'completed') break;
+      if (state === 'failed')
+        throw new Error(`finalize failed: ${finalize!.failedReason}\n${logs.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const wall = (finalize!.finishedOn! - t0) / 1000;
+    const jobs = (await queues.classify.getCompleted(0, -1)).filter((j) => j.id!.startsWith(`${runId}:`));
+    const stage = { read: 0, dsp: 0, inference: 0, write: 0, job: 0 };
+    for (const j of jobs) {
+      const r = j.returnvalue as ClassifyResult;
+      stage.read += r.seconds.read;
+      stage.dsp += r.seconds.dsp;
+      stage.inference += r.seconds.inference;
+      stage.write += r.seconds.write;
+      stage.job += (j.finishedOn! - j.processedOn!) / 1000;
+    }
+    const summarizeJobs = (await queues.summarize.getCompleted(0, -1)).filter((j) =>
+      j.id!.startsWith(`${runId}:`),
+    );
+    const summarizeSeconds = summarizeJobs.reduce((s, j) => s + (j.finishedOn! - j.processedOn!) / 1000, 0);
+    const beatsTotal = (finalize!.returnvalue as { beats: number }).beats;
+    const stalls = logs.flatMap((l) =>
+      [...l.matchAll(/event loop max delay (\d+) ms/g)].map((m) => Number(m[1])),
+    );
+    const beatsPerSecond = beatsTotal / wall;
+    const hoursPerMinute = (RECORDS * HOURS) / (wall / 60);
+    const inJobs = stage.read + stage.dsp + stage.inference + stage.write;
+    // Worker time in no job at all: waiting on the queue, BullMQ round trips between jobs, the
+    // flow's hand-over from classify to summarize to finalize.
+    const finalizeSeconds = (finalize!.finishedOn! - finalize!.processedOn!) / 1000;
+    const queueIdle = wall * workerCount - stage.job - summarizeSeconds - finalizeSeconds;
+    log(
+      `\n${workerCount} worker process(es): ${jobs.length} classify jobs, ${beatsTotal} beats in ${fmt(wall)} s wall`,
+    );
+    log(
+      `  throughput      ${fmt(beatsPerSecond, 0)} beats/s, ${fmt(hoursPerMinute)} recorded hours per wall minute`,
+    );
+    log(
+      `  classify stages (sum over jobs, s): S3 read+decode ${fmt(stage.read)}, DSP ${fmt(stage.dsp)}, inference ${fmt(stage.inference)}, ` +
+        `encode+write ${fmt(stage.write)}, rest of the job ${fmt(stage.job - inJobs)}; ` +
+        `queue (worker time outside jobs) ${fmt(queueIdle)}`,
+    );
+    log(`  summarize: ${summarizeJobs.length} jobs, ${fmt(summarizeSeconds)} s in total`);
+    log(
+      `  longest main-thread stall in a classify job: ${Math.max(0, ...stalls)} ms (lock renewal every 15 s)`,
+    );
+    log(`  pipeline / raw model throughput: ${fmt(beatsPerSecond / rawBeatsPerSecond, 3)}`);
+    rows.push(`${workerCount}\t${fmt(beatsPerSecond, 0)}\t${fmt(hoursPerMinute)}\t${fmt(wall)}`);
+    for (const child of started) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+  log(`\nworkers\tbeats/s\th/min\twall s\n${rows.join('\n')}`);
+  if (rows.length >= 2) {
+    const [one, two] = rows.map((r) => Number(r.split('\t')[1]));
+    log(`scaling 1 → ${WORKER_COUNTS[1]} workers: ×${fmt(two / one, 2)}`);
+  }
+  log(
+    `load average at end: ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}`,
+  );
+  for (const q of Object.values(queues)) await q.close();
+} finally {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  store.destroy();
+  await s3.stop();
+  await redis.cleanup();
+}
+// The queues' shared connection and the AWS SDK's keep-alive sockets would hold the process open.
+process.exit(0);

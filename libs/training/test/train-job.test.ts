@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { RecordInputError } from '@holterflow/contracts';
 import { writeBeatDataset } from '@holterflow/ecg';
+import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';
 import { loadModel, saveModel } from '@holterflow/model';
 import {
   evaluateModel,
@@ -163,8 +164,55 @@ test('a job cancelled after epoch 2 and run again under its job id resumes at ep
   );
 });
 
-test('bad input: NaN samples, an empty class, a dataset without DS1/DS2 records, a missing model version', async () => {
+/** A beat dataset Parquet whose beats are 180 samples wide (x000..x179): what an old cut would give. */
+function narrowDatasetBytes(): Uint8Array {
+  const ds = syntheticDataset([20, 5, 5, 5, 5], 1);
+  const n = ds.labels.length;
+  const columnData: ColumnSource[] = [
+    { name: 'record_id', data: ds.recordIds, type: 'STRING', nullable: false },
+    { name: 'sample', data: ds.samples, type: 'INT32', nullable: false },
+    { name: 'symbol', data: ds.symbols, type: 'STRING', nullable: false },
+    { name: 'aami', data: ds.aami, type: 'STRING', nullable: false },
+    { name: 'label', data: ds.labels, type: 'INT32', nullable: false },
+    { name: 'rr_prev_ms', data: ds.rrPrevMs, type: 'FLOAT', nullable: false },
+    { name: 'rr_next_ms', data: ds.rrNextMs, type: 'FLOAT', nullable: false },
+    { name: 'rr_local_ms', data: ds.rrLocalMs, type: 'FLOAT', nullable: false },
+    ...Array.from({ length: 180 }, (_, k): ColumnSource => ({
+      name: `x${String(k).padStart(3, '0')}`,
+      data: Float32Array.from({ length: n }, (_, i) => ds.x[i * 187 + k]),
+      type: 'FLOAT',
+      nullable: false,
+    })),
+  ];
+  const writer = new ByteWriter();
+  parquetWrite({
+    writer,
+    columnData,
+    kvMetadata: [
+      { key: 'holterflow.beat_fs', value: '125' },
+      { key: 'holterflow.beat_length', value: '187' },
+      { key: 'holterflow.segmentation', value: ds.segmentation },
+    ],
+  });
+  return new Uint8Array(writer.getBuffer());
+}
+
+test('bad input: beats of the wrong width, an empty class, a dataset without DS1/DS2 records, a missing model version', async () => {
   const store = memoryStore();
+  await assert.rejects(
+    runTraining({
+      dataset: { bytes: narrowDatasetBytes(), name: 'narrow.parquet' },
+      protocol: 'intra',
+      config,
+      store,
+      version: 'x',
+      buildModel,
+    }),
+    (err: unknown) =>
+      err instanceof RecordInputError &&
+      /columns missing: x180, x181/.test(err.message) &&
+      err.file === 'narrow.parquet',
+  );
   const withNaN = syntheticDataset(COUNTS, 1);
   withNaN.x[5 * 187 + 40] = NaN;
   await assert.rejects(

@@ -53,7 +53,7 @@ test('ParallelTrainer keeps its workers bit-identical and follows the single-thr
   const initial = await local.weights();
   const parallel = await ParallelTrainer.create(buildSeedCnn({ seed: 3, dropout: 0 }), {
     workers: 2,
-    modelOptions: { dropout: 0 },
+    dropout: 0,
   });
   try {
     for (let step = 0; step < 3; step++) {

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { BEAT_LENGTH, type SeedCnnOptions } from '../architecture.js';
+import { BEAT_LENGTH } from '../architecture.js';
 import type { BackendPreference } from '../backend.js';
 import { assertBatch, type TrainBatch } from './loss.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -17,8 +17,12 @@ export interface ParallelTrainerOptions {
   /** Worker threads, one per core to use (default 2). */
   workers?: number;
   learningRate?: number;
-  /** Must match the model's architecture options (dropout rate). */
-  modelOptions?: SeedCnnOptions;
+  /**
+   * The model's dropout rate (default 0.5, as buildSeedCnn). Workers build their copies WITHOUT
+   * a seed: weights come from the model, and a seeded tfjs Dropout layer would draw the same mask
+   * on every step.
+   */
+  dropout?: number;
   backend?: BackendPreference;
 }
 
@@ -88,7 +92,7 @@ export class ParallelTrainer implements Trainer {
             type: 'init',
             weights,
             learningRate,
-            modelOptions: options.modelOptions ?? {},
+            dropout: options.dropout ?? 0.5,
             backend: options.backend ?? 'wasm',
           }),
         ),

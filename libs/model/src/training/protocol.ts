@@ -1,5 +1,4 @@
 /** Messages between ParallelTrainer (main thread) and its train workers. */
-import type { SeedCnnOptions } from '../architecture.js';
 import type { BackendPreference } from '../backend.js';
 import type { TrainBatch } from './loss.js';
 
@@ -8,7 +7,7 @@ export type ToWorker =
       type: 'init';
       weights: Float32Array[];
       learningRate: number;
-      modelOptions: SeedCnnOptions;
+      dropout: number;
       backend: BackendPreference;
     }
   /** Apply the previous step's averaged gradients (if any), then compute this shard's. */

@@ -20,7 +20,7 @@ function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'init') {
     const info = await initBackend({ prefer: message.backend, log: () => {} });
-    stepper = new GradientStepper(buildSeedCnn(message.modelOptions), message.learningRate);
+    stepper = new GradientStepper(buildSeedCnn({ dropout: message.dropout }), message.learningRate);
     stepper.setWeights(message.weights);
     return reply({ type: 'ready', backend: info.name });
   }

@@ -197,7 +197,7 @@ function narrowDatasetBytes(): Uint8Array {
   return new Uint8Array(writer.getBuffer());
 }
 
-test('bad input: beats of the wrong width, an empty class, a dataset without DS1/DS2 records, a missing model version', async () => {
+test('bad input: beats of the wrong width, NaN samples, an empty class, a dataset without DS1/DS2 records, a missing model version', async () => {
   const store = memoryStore();
   await assert.rejects(
     runTraining({

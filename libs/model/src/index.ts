@@ -5,7 +5,8 @@
  *   const backend = await initBackend();            // tfjs-node-gpu > tfjs-node > wasm > cpu;
  *                                                   // HOLTERFLOW_TF_BACKEND forces one; report `backend` on /admin/workers
  * Training (libs/training):
- *   const model = buildSeedCnn({ seed });           // 52,357 parameters, dropout 0.5
+ *   const model = buildSeedCnn({ seed });           // 52,357 parameters, dropout 0.5; NB a seeded tfjs Dropout
+ *                                                   // draws the same mask every call: reseed it per step
  *   const trainer = await ParallelTrainer.create(model, { workers: 2 });  // data-parallel wasm, one worker per core
  *   //  or new LocalTrainer(model) for one thread on the current backend (also the GPU path)
  *   const loss = await trainer.trainStep({ beats, labels, n });  // Adam 1e-3, sparse categorical CE

@@ -75,7 +75,7 @@ try {
   await saveModel(model, store, keys.modelPrefix(version), { version });
 
   // Recordings: one 24 h build, uploaded under RECORDS names.
-  let t = performance.now();
+  const t = performance.now();
   const rec = build24hRecording(args.mitdb ?? mitdbDir(), HOURS);
   const bytes = writeRecordingParquet(rec);
   const planned: PlannedRecord[] = [];
@@ -97,20 +97,25 @@ try {
     `${RECORDS} × ${HOURS} h two-lead 360 Hz recordings (${fmt(bytes.byteLength / 1e6)} MB each) built and uploaded in ${fmt((performance.now() - t) / 1000)} s`,
   );
 
-  // Raw in-process model throughput on real beats (the first 30 min of the recording), one thread.
+  // Raw in-process model throughput on real beats (the first 30 min of the recording), one
+  // thread, measured before every setting and after the last: on shared cores the rate moves
+  // with the load, so each setting is compared with the mean of the measurements around it.
   const slice = rec.signals.map((s) => s.subarray(0, 1800 * rec.fs));
   const { beats } = analyseBeats(slice, rec.fs, { primaryLead: primaryLeadOf(rec.leads) });
   const classifier = await BeatClassifier.create(model, { log: () => {} });
   const n = beats.samples.length;
   await classifier.predict(beats.x, n); // warm-up
-  const reps = 5;
-  t = performance.now();
-  for (let r = 0; r < reps; r++) await classifier.predict(beats.x, n);
-  const rawBeatsPerSecond = (reps * n) / ((performance.now() - t) / 1000);
-  log(
-    `raw in-process model throughput (${classifier.info.engine}, ${classifier.info.threads} thread): ${fmt(rawBeatsPerSecond, 0)} beats/s`,
-  );
-  await classifier.dispose();
+  const rawThroughput = async (): Promise<number> => {
+    const reps = 5;
+    const start = performance.now();
+    for (let r = 0; r < reps; r++) await classifier.predict(beats.x, n);
+    const rate = (reps * n) / ((performance.now() - start) / 1000);
+    log(
+      `raw in-process model throughput (${classifier.info.engine}, ${classifier.info.threads} thread, ${reps * n} beats): ${fmt(rate, 0)} beats/s, load ${fmt(loadavg()[0], 2)}`,
+    );
+    return rate;
+  };
+  const raw = [await rawThroughput()];
 
   const queues = pipelineQueues(redis.newConnection(), redis.prefix);
   const rows: string[] = [];
@@ -152,8 +157,10 @@ try {
       await new Promise((r) => setTimeout(r, 200));
     }
     const wall = (finalize!.finishedOn! - t0) / 1000;
+    raw.push(await rawThroughput());
+    const rawBeatsPerSecond = (raw[raw.length - 2] + raw[raw.length - 1]) / 2;
     const jobs = (await queues.classify.getCompleted(0, -1)).filter((j) => j.id!.startsWith(`${runId}:`));
-    const stage = { read: 0, dsp: 0, inference: 0, write: 0, job: 0 };
+    const stage = { read: 0, dsp: 0, inference: 0, write: 0, job: 0, queue: 0 };
     for (const j of jobs) {
       const r = j.returnvalue as ClassifyResult;
       stage.read += r.seconds.read;
@@ -161,6 +168,16 @@ try {
       stage.inference += r.seconds.inference;
       stage.write += r.seconds.write;
       stage.job += (j.finishedOn! - j.processedOn!) / 1000;
+    }
+    // Queue time: on each worker, the gaps between finishing one classify job and starting the
+    // next (the first counted from submission): BullMQ round trips and waiting for work.
+    const byWorker = new Map<string, typeof jobs>();
+    for (const j of jobs) byWorker.set(j.processedBy!, [...(byWorker.get(j.processedBy!) ?? []), j]);
+    for (const list of byWorker.values()) {
+      list.sort((a, b) => a.processedOn! - b.processedOn!);
+      list.forEach(
+        (j, i) => (stage.queue += (j.processedOn! - (i === 0 ? t0 : list[i - 1].finishedOn!)) / 1000),
+      );
     }
     const summarizeJobs = (await queues.summarize.getCompleted(0, -1)).filter((j) =>
       j.id!.startsWith(`${runId}:`),
@@ -173,10 +190,6 @@ try {
     const beatsPerSecond = beatsTotal / wall;
     const hoursPerMinute = (RECORDS * HOURS) / (wall / 60);
     const inJobs = stage.read + stage.dsp + stage.inference + stage.write;
-    // Worker time in no job at all: waiting on the queue, BullMQ round trips between jobs, the
-    // flow's hand-over from classify to summarize to finalize.
-    const finalizeSeconds = (finalize!.finishedOn! - finalize!.processedOn!) / 1000;
-    const queueIdle = wall * workerCount - stage.job - summarizeSeconds - finalizeSeconds;
     log(
       `\n${workerCount} worker process(es): ${jobs.length} classify jobs, ${beatsTotal} beats in ${fmt(wall)} s wall`,
     );
@@ -186,13 +199,16 @@ try {
     log(
       `  classify stages (sum over jobs, s): S3 read+decode ${fmt(stage.read)}, DSP ${fmt(stage.dsp)}, inference ${fmt(stage.inference)}, ` +
         `encode+write ${fmt(stage.write)}, rest of the job ${fmt(stage.job - inJobs)}; ` +
-        `queue (worker time outside jobs) ${fmt(queueIdle)}`,
+        `queue (gaps between jobs on a worker) ${fmt(stage.queue)}`,
     );
     log(`  summarize: ${summarizeJobs.length} jobs, ${fmt(summarizeSeconds)} s in total`);
     log(
       `  longest main-thread stall in a classify job: ${Math.max(0, ...stalls)} ms (lock renewal every 15 s)`,
     );
-    log(`  pipeline / raw model throughput: ${fmt(beatsPerSecond / rawBeatsPerSecond, 3)}`);
+    log(
+      `  pipeline / raw model throughput: ${fmt(beatsPerSecond / rawBeatsPerSecond, 3)} ` +
+        `(per worker process: ${fmt(beatsPerSecond / workerCount / rawBeatsPerSecond, 3)})`,
+    );
     rows.push(`${workerCount}\t${fmt(beatsPerSecond, 0)}\t${fmt(hoursPerMinute)}\t${fmt(wall)}`);
     for (const child of started) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -205,6 +221,7 @@ try {
     const [one, two] = rows.map((r) => Number(r.split('\t')[1]));
     log(`scaling 1 → ${WORKER_COUNTS[1]} workers: ×${fmt(two / one, 2)}`);
   }
+  await classifier.dispose();
   log(
     `load average at end: ${loadavg()
       .map((l) => fmt(l, 2))

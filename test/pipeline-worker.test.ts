@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { Job } from 'bullmq';
 import {
   RecordErrorSchema,
+  RecordEvaluationSchema,
   RecordSummarySchema,
   RunManifestSchema,
   keys,
@@ -185,9 +186,7 @@ test('windowed parts merge into exactly the beats of a whole-record pass (no bea
 
     const summary = RecordSummarySchema.parse(await store.getJson(keys.runRecordSummary('edges', id)));
     assert.equal(summary.beats, whole.results.samples.length);
-    const evaluation = await store.getJson<{ referenceBeats: number; detection: { sensitivity: number } }>(
-      keys.runRecordEvaluation('edges', id),
-    );
+    const evaluation = await store.getJson(keys.runRecordEvaluation('edges', id), RecordEvaluationSchema);
     assert.equal(evaluation.referenceBeats, rec.beats!.length);
     // The detector's own figures on these records are > 0.99 (libs/ecg tests); the parts must not lose any.
     assert.ok(evaluation.detection.sensitivity > 0.99, `record ${id} Se ${evaluation.detection.sensitivity}`);

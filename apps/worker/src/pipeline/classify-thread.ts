@@ -13,7 +13,8 @@ import type { FromClassifyThread, ModelFiles, ToClassifyThread } from './classif
 if (!parentPort) throw new Error('classify-thread.ts runs as a worker thread only');
 const port = parentPort;
 const classifiers = new Map<string, BeatClassifier>();
-let backendReady: Promise<unknown> | undefined;
+// Started at once, while the thread waits for its first job.
+const backendReady = initBackend({ log: () => {} });
 
 /** The two files as a read-only ModelStore, so loading goes through libs/model's own checks. */
 function memoryStore(files: ModelFiles): ModelStore {
@@ -34,7 +35,6 @@ function memoryStore(files: ModelFiles): ModelStore {
 async function load(files: ModelFiles): Promise<string> {
   const existing = classifiers.get(files.version);
   if (existing) return existing.info.engine;
-  backendReady ??= initBackend({ log: () => {} });
   await backendReady;
   const { model } = await loadModel(memoryStore(files), '');
   const classifier = await BeatClassifier.create(model, { log: () => {} });

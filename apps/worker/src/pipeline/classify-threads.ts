@@ -4,7 +4,7 @@
  * The main thread keeps only I/O (S3 reads and writes, Parquet decode/encode) and BullMQ.
  */
 import { Worker } from 'node:worker_threads';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { WorkerConfig } from '../config.js';
 import { WORKER_CONFIG } from '../tokens.js';
 import type { WindowInput, WindowOutput } from './classify-window.js';
@@ -79,7 +79,7 @@ class ClassifyThread {
 }
 
 @Injectable()
-export class ClassifyThreads implements OnApplicationShutdown {
+export class ClassifyThreads implements OnModuleInit, OnApplicationShutdown {
   private readonly idle: ClassifyThread[] = [];
   private readonly waiting: ((t: ClassifyThread) => void)[] = [];
   private readonly all: ClassifyThread[] = [];
@@ -87,6 +87,18 @@ export class ClassifyThreads implements OnApplicationShutdown {
 
   constructor(@Inject(WORKER_CONFIG) config: WorkerConfig) {
     this.size = config.roles.find((r) => r.role === 'classify')?.concurrency ?? 1;
+  }
+
+  /**
+   * Threads start with the worker, not with its first job: loading tsx, libs/ecg, tfjs and ORT
+   * in a thread takes seconds, which would otherwise land on the first job of every process.
+   */
+  onModuleInit(): void {
+    while (this.all.length < this.size) {
+      const thread = new ClassifyThread(startThread());
+      this.all.push(thread);
+      this.idle.push(thread);
+    }
   }
 
   /** Runs one window on a free thread (started on first use; a thread that died is replaced). */

@@ -3,31 +3,13 @@
  * QRS detection Se/+P and, per class, Se and +P of the classification over matched beats
  * (a detected beat with no reference counts as a false positive of the class it was given).
  */
-import { AAMI_CLASSES, type AamiClass } from '@holterflow/contracts';
+import {
+  AAMI_CLASSES,
+  RecordEvaluationSchema,
+  type AamiClass,
+  type RecordEvaluation,
+} from '@holterflow/contracts';
 import { classConfusion, matchBeats, positivePredictivity, sensitivity } from '@holterflow/ecg';
-
-export interface ClassFigures {
-  reference: number;
-  truePositives: number;
-  sensitivity: number | null;
-  positivePredictivity: number | null;
-}
-
-export interface RecordEvaluation {
-  recordId: string;
-  referenceBeats: number;
-  detectedBeats: number;
-  detection: {
-    truePositives: number;
-    falseNegatives: number;
-    falsePositives: number;
-    sensitivity: number;
-    positivePredictivity: number;
-  };
-  classes: Record<AamiClass, ClassFigures>;
-  /** confusion[reference][predicted] over matched beats, classes in N,S,V,F,Q order. */
-  confusion: number[][];
-}
 
 export function evaluateRecord(
   recordId: string,
@@ -46,7 +28,7 @@ export function evaluateRecord(
     reference.map((b) => b.aami),
     detectedClasses,
   );
-  const classes = {} as Record<AamiClass, ClassFigures>;
+  const classes = {} as RecordEvaluation['classes'];
   AAMI_CLASSES.forEach((c, k) => {
     const matchedAsC = confusion.matrix.reduce((sum, row) => sum + row[k], 0);
     let unmatchedAsC = 0;
@@ -63,7 +45,7 @@ export function evaluateRecord(
       positivePredictivity: called === 0 ? null : tp / called,
     };
   });
-  return {
+  return RecordEvaluationSchema.parse({
     recordId,
     referenceBeats: reference.length,
     detectedBeats: detectedSamples.length,
@@ -76,5 +58,5 @@ export function evaluateRecord(
     },
     classes,
     confusion: confusion.matrix,
-  };
+  });
 }

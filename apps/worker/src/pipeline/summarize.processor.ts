@@ -12,6 +12,7 @@ import {
   JOB_CONTRACTS,
   QUEUES,
   RecordErrorSchema,
+  RecordInputError,
   keys,
   parseJobData,
   type RecordError,
@@ -54,7 +55,14 @@ export class SummarizeProcessor {
       throw err;
     }
     const failures = windowFailures(await job.getIgnoredChildrenFailures());
-    const result = await this.summarize(payload, failures);
+    let result: SummarizeResult;
+    try {
+      result = await this.summarize(payload, failures);
+    } catch (err) {
+      // Unreadable reference beats: retrying cannot fix them; finalize reports the reason.
+      if (err instanceof RecordInputError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
     this.logger.log(`${job.id}: ${result.status}, ${result.beats} beats`);
     return contract.result.parse(result);
   }

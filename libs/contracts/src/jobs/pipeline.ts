@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { isSafeId } from '../keys.js';
+import { AAMI_CLASSES } from '../aami.js';
 
 const id = z.string().refine(isSafeId, { message: "ids are 1-128 letters, digits, '_', '-' or '.'" });
 
@@ -53,3 +54,35 @@ export const FinalizeResultSchema = z.object({
   beats: z.number().int().nonnegative(),
 });
 export type FinalizeResult = z.infer<typeof FinalizeResultSchema>;
+
+const share = z.number().min(0).max(1);
+const classFigures = z.object({
+  /** Reference beats of the class (matched or missed). */
+  reference: z.number().int().nonnegative(),
+  truePositives: z.number().int().nonnegative(),
+  /** TP / reference beats of the class; null without reference beats of it. */
+  sensitivity: share.nullable(),
+  /** TP / detected beats given the class (unmatched detections included); null when none were. */
+  positivePredictivity: share.nullable(),
+});
+
+/**
+ * runs/<runId>/records/<recordId>/evaluation.json, written where reference beats exist:
+ * ANSI/AAMI EC57 beat-by-beat matching (150 ms), QRS detection Se/+P and per-class figures.
+ */
+export const RecordEvaluationSchema = z.object({
+  recordId: id,
+  referenceBeats: z.number().int().nonnegative(),
+  detectedBeats: z.number().int().nonnegative(),
+  detection: z.object({
+    truePositives: z.number().int().nonnegative(),
+    falseNegatives: z.number().int().nonnegative(),
+    falsePositives: z.number().int().nonnegative(),
+    sensitivity: share,
+    positivePredictivity: share,
+  }),
+  classes: z.object(Object.fromEntries(AAMI_CLASSES.map((c) => [c, classFigures]))),
+  /** confusion[reference][predicted] over matched beats, classes in N, S, V, F, Q order. */
+  confusion: z.array(z.array(z.number().int().nonnegative())),
+});
+export type RecordEvaluation = z.infer<typeof RecordEvaluationSchema>;

@@ -1,0 +1,333 @@
+/**
+ * The classification pipeline end to end, as a lab uses it: MIT-BIH fixture records ingested
+ * with the ingest code onto a real S3 server, POST /runs on the coordinator (in-process), two
+ * worker processes (`node --import tsx apps/worker/src/main.ts`, roles classify,summarize,finalize)
+ * on real Redis, and the per-beat output checked against the reference annotations, EC57 style.
+ *  - detection Se/+P (gross, over the records) above floors set from measurement; they hold for
+ *    any model, because the detector does not depend on it;
+ *  - per-class Se/+P floors apply to the shipped model (models/DEFAULT in the repo); until one is
+ *    shipped the run uses a deterministic untrained seed CNN and that check is skipped, saying so;
+ *  - the same run submitted twice at once does each window's work once (jobs processed counted);
+ *  - bad recordings (corrupt Parquet, wrong schema, no sampling rate, all-NaN lead, one second
+ *    long) each fail alone with a clear error in the run status; the others complete;
+ *  - a coordinator restarted mid-run loses nothing: the run completes with the same beats.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { AAMI_CLASSES, QUEUES, keys, type AamiClass } from '@holterflow/contracts';
+import { classConfusion, matchBeats } from '@holterflow/ecg';
+import { asyncBufferFromBytes, readBeatResultsParquet, readReferenceBeats } from '@holterflow/formats';
+import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import { createCoordinator } from '../apps/coordinator/src/app.js';
+import { setDefaultModelVersion } from '../apps/coordinator/src/runs/model-version.js';
+import { connectTestRedis, type TestRedis } from './support/redis.js';
+import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import { BAD_RECORDINGS, ingestFixtures, putBadRecordings, saveSeedModel } from './support/run-fixtures.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RECORDS = ['100', '119', '208'];
+const RUN_TIMEOUT_MS = 300_000;
+/**
+ * Gross QRS detection over 100, 119 and 208, measured with this test: Se 99.83%, +P 99.92%; floors
+ * a little below (the detector is deterministic; the margin leaves room for deliberate tuning).
+ */
+const DETECTION_FLOORS = { sensitivity: 0.995, positivePredictivity: 0.995 };
+/**
+ * Per-class floors (Se, +P) for the shipped model, on the classes these records hold in number.
+ * Provisional, well under the seed report's figures, until the shipped model's own measurement
+ * on these records replaces them; they are not applied to the untrained seed CNN.
+ */
+const SHIPPED_MODEL_CLASS_FLOORS: Partial<Record<AamiClass, { se: number; ppv: number }>> = {
+  N: { se: 0.9, ppv: 0.9 },
+  V: { se: 0.8, ppv: 0.8 },
+};
+
+/** The shipped model: models/DEFAULT in the repo names a version under models/<version>/. */
+function shippedModel(): { version: string; dir: string } | undefined {
+  const pointer = join(ROOT, 'models/DEFAULT');
+  if (!existsSync(pointer)) return undefined;
+  const version = readFileSync(pointer, 'utf8').trim();
+  const dir = join(ROOT, 'models', version);
+  return existsSync(join(dir, 'model.json')) ? { version, dir } : undefined;
+}
+const shipped = shippedModel();
+
+let redis: TestRedis;
+let s3: S3rverHandle;
+let store: ObjectStore;
+let app: INestApplication;
+let base: string;
+let classifyQueue: Queue;
+const workers: { child: ChildProcess; log: string }[] = [];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+type Json = any;
+
+async function http(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function startCoordinator(): Promise<void> {
+  app = await createCoordinator(
+    { port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config },
+    { logger: false },
+  );
+  await app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+}
+
+function startWorker(): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...storageEnvOf(s3.config),
+      ...redis.env,
+      HOLTERFLOW_ROLES: 'classify,summarize,finalize',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const w = { child, log: '' };
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
+  workers.push(w);
+}
+
+const logs = () => workers.map((w) => `--- worker ${w.child.pid}\n${w.log.slice(-4000)}`).join('\n');
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = RUN_TIMEOUT_MS,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    for (const w of workers)
+      if (w.child.exitCode !== null) throw new Error(`a worker exited (${w.child.exitCode}):\n${logs()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const finished = (runId: string) =>
+  waitFor(`run ${runId} to complete`, async () => {
+    const { json } = await http('GET', `/runs/${runId}`);
+    return json.state === 'completed' ? json : undefined;
+  });
+
+/** classify jobs the workers completed, by the workers' own log lines (one per processed job). */
+function classifyCompletions(runId: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const re = new RegExp(`classify job (${runId}:[^ ]+) completed`, 'g');
+  for (const w of workers) for (const m of w.log.matchAll(re)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  return counts;
+}
+
+before(async () => {
+  redis = await connectTestRedis(import.meta.url);
+  s3 = await startS3rver();
+  store = new ObjectStore(s3.config);
+  await ingestFixtures(store, 'mitdb', RECORDS);
+  await putBadRecordings(store, 'mitdb');
+  if (shipped)
+    for (const file of ['model.json', 'weights.bin'])
+      await store.put(keys.modelFile(shipped.version, file), readFileSync(join(shipped.dir, file)));
+  else await saveSeedModel(store, 'seed-1');
+  await setDefaultModelVersion(store, shipped?.version ?? 'seed-1');
+  classifyQueue = new Queue(QUEUES.classify, { connection: redis.newConnection(), prefix: redis.prefix });
+  await startCoordinator();
+  startWorker();
+  startWorker();
+  await waitFor('both workers to start', async () =>
+    workers.every((w) => /running roles: classify/.test(w.log)) ? true : undefined,
+  );
+});
+
+after(async () => {
+  for (const w of workers)
+    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+  await app?.close();
+  await classifyQueue?.close();
+  store?.destroy();
+  await s3?.stop();
+  await redis?.cleanup();
+});
+
+interface Gross {
+  tp: number;
+  fn: number;
+  fp: number;
+  confusion: number[][];
+  missed: number[];
+  calledUnmatched: number[];
+}
+
+/** Every record's beats.parquet against its reference beats, summed (EC57 gross statistics). */
+async function evaluate(runId: string): Promise<{ gross: Gross; beatsByRecord: Record<string, number> }> {
+  const k = AAMI_CLASSES.length;
+  const gross: Gross = {
+    tp: 0,
+    fn: 0,
+    fp: 0,
+    confusion: Array.from({ length: k }, () => new Array<number>(k).fill(0)),
+    missed: new Array<number>(k).fill(0),
+    calledUnmatched: new Array<number>(k).fill(0),
+  };
+  const beatsByRecord: Record<string, number> = {};
+  for (const id of RECORDS) {
+    const beatsKey = keys.runRecordBeats(runId, id);
+    const { results, meta } = await readBeatResultsParquet(
+      asyncBufferFromBytes(await store.get(beatsKey)),
+      beatsKey,
+    );
+    const refKey = keys.referenceBeats('mitdb', id);
+    const reference = await readReferenceBeats(asyncBufferFromBytes(await store.get(refKey)), refKey);
+    beatsByRecord[id] = results.samples.length;
+    const match = matchBeats(
+      reference.map((b) => b.sample),
+      results.samples,
+      meta.fs,
+    );
+    gross.tp += match.truePositives;
+    gross.fn += match.falseNegatives;
+    gross.fp += match.falsePositives;
+    const c = classConfusion(
+      match,
+      reference.map((b) => b.aami),
+      results.classes,
+    );
+    for (let r = 0; r < k; r++) {
+      gross.missed[r] += c.missedByClass[r];
+      for (let p = 0; p < k; p++) gross.confusion[r][p] += c.matrix[r][p];
+    }
+    for (let j = 0; j < results.samples.length; j++)
+      if (match.detectedToReference[j] < 0 && !match.detectedExcluded[j])
+        gross.calledUnmatched[AAMI_CLASSES.indexOf(results.classes[j])]++;
+  }
+  return { gross, beatsByRecord };
+}
+
+let firstRun: { runId: string; beatsByRecord: Record<string, number> };
+
+test('a run over MIT-BIH records with two workers: EC57 detection above floors, bad recordings fail alone, submitted twice does each window once', async (t) => {
+  const request = { prefix: 'mitdb', options: { windowSeconds: 600, marginSeconds: 30 } };
+  const [a, b] = await Promise.all([http('POST', '/runs', request), http('POST', '/runs', request)]);
+  assert.equal(a.status, 202, JSON.stringify(a.json));
+  assert.equal(b.status, 202, JSON.stringify(b.json));
+  assert.equal(a.json.runId, b.json.runId);
+  const runId: string = a.json.runId;
+  const again = await http('POST', '/runs', request);
+  assert.equal(again.json.outcome, 'resumed');
+
+  const status = await finished(runId);
+  assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
+  // 3 records of 1805.6 s in 600 s windows (4 each) + all-nan (120 s, 1 window).
+  assert.equal(status.windows.total, 13);
+  assert.ok(status.throughput.beatsPerSecond > 0);
+
+  const { json: failed } = await http('GET', `/runs/${runId}/records?state=failed`);
+  const errors = Object.fromEntries(failed.records.map((r: Json) => [r.recordId, r.error]));
+  assert.deepEqual(Object.keys(errors).sort(), Object.keys(BAD_RECORDINGS).sort());
+  for (const [id, pattern] of Object.entries(BAD_RECORDINGS))
+    assert.match(errors[id], pattern, `${id}: ${errors[id]}`);
+  const { json: done } = await http('GET', `/runs/${runId}/records?state=done`);
+  for (const r of done.records) {
+    assert.equal(r.windows.done, r.windows.total);
+    assert.equal(
+      Object.values(r.classCounts as Record<string, number>).reduce((x, y) => x + y, 0),
+      r.beats,
+    );
+    assert.ok(await store.exists(r.outputs.evaluation), r.outputs.evaluation);
+  }
+  const csv = await store.getText(keys.runSummaryCsv(runId));
+  for (const id of [...RECORDS, ...Object.keys(BAD_RECORDINGS)])
+    assert.match(csv, new RegExp(`^${id},`, 'm'));
+
+  // Each window was processed exactly once though the run was submitted three times.
+  const completions = classifyCompletions(runId);
+  assert.equal(completions.size, 13, logs());
+  assert.deepEqual([...new Set(completions.values())], [1]);
+  assert.equal((await classifyQueue.getJobCounts('completed')).completed, 13);
+
+  const { gross, beatsByRecord } = await evaluate(runId);
+  firstRun = { runId, beatsByRecord };
+  const se = gross.tp / (gross.tp + gross.fn);
+  const ppv = gross.tp / (gross.tp + gross.fp);
+  t.diagnostic(
+    `gross detection over ${RECORDS.join(', ')}: Se ${(100 * se).toFixed(2)}%, +P ${(100 * ppv).toFixed(2)}%`,
+  );
+  assert.ok(se >= DETECTION_FLOORS.sensitivity, `detection Se ${se}`);
+  assert.ok(ppv >= DETECTION_FLOORS.positivePredictivity, `detection +P ${ppv}`);
+
+  const perClass: Record<string, { se: number | null; ppv: number | null }> = {};
+  AAMI_CLASSES.forEach((c, i) => {
+    const ref = gross.confusion[i].reduce((x, y) => x + y, 0) + gross.missed[i];
+    const called = gross.confusion.reduce((s, row) => s + row[i], 0) + gross.calledUnmatched[i];
+    perClass[c] = {
+      se: ref ? gross.confusion[i][i] / ref : null,
+      ppv: called ? gross.confusion[i][i] / called : null,
+    };
+  });
+  t.diagnostic(`per class (model ${shipped?.version ?? 'seed-1, untrained'}): ${JSON.stringify(perClass)}`);
+});
+
+test(
+  'per-class EC57 floors of the shipped model',
+  { skip: shipped ? false : 'no shipped model in models/ (models/DEFAULT) yet' },
+  async () => {
+    const { gross } = await evaluate(firstRun.runId);
+    for (const [c, floor] of Object.entries(SHIPPED_MODEL_CLASS_FLOORS)) {
+      const i = AAMI_CLASSES.indexOf(c as AamiClass);
+      const ref = gross.confusion[i].reduce((x, y) => x + y, 0) + gross.missed[i];
+      const called = gross.confusion.reduce((s, row) => s + row[i], 0) + gross.calledUnmatched[i];
+      assert.ok(gross.confusion[i][i] / ref >= floor.se, `${c} Se`);
+      assert.ok(gross.confusion[i][i] / called >= floor.ppv, `${c} +P`);
+    }
+  },
+);
+
+test('a coordinator restarted mid-run loses nothing: the run completes with the same beats', async () => {
+  const request = { prefix: 'mitdb', options: { windowSeconds: 300, marginSeconds: 30 } };
+  const submitted = await http('POST', '/runs', request);
+  assert.equal(submitted.status, 202);
+  const runId: string = submitted.json.runId;
+  assert.notEqual(runId, firstRun.runId);
+  await waitFor('the first window of the second run', async () => {
+    const { json } = await http('GET', `/runs/${runId}`);
+    return json.windows.done > 0 ? true : undefined;
+  });
+  await app.close(); // the coordinator goes away mid-run; S3 and Redis keep the state
+  const midway = (await classifyQueue.getJobCounts('waiting', 'active')) as Record<string, number>;
+  assert.ok(midway.waiting + midway.active > 0, 'the run was still going when the coordinator stopped');
+  await startCoordinator();
+  const resumed = await http('POST', '/runs', request);
+  assert.equal(resumed.json.outcome, 'resumed');
+  const status = await finished(runId);
+  assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
+  // 3 × 7 windows of 300 s (the last 5.6 s) + 1 for all-nan; none processed twice.
+  const completions = classifyCompletions(runId);
+  assert.equal(completions.size, 22);
+  assert.deepEqual([...new Set(completions.values())], [1]);
+  const { beatsByRecord } = await evaluate(runId);
+  assert.deepEqual(beatsByRecord, firstRun.beatsByRecord);
+});

@@ -4,9 +4,10 @@ import * as stack from './stack.js';
 import * as qrsEval from './qrs-eval.js';
 import * as dataset from './dataset.js';
 import * as train from './train.js';
+import * as runs from './runs.js';
 
 /** One entry per sub-command module; each module exports `register(program)`. */
-const modules: { register(program: Command): void }[] = [ingest, stack, qrsEval, dataset, train];
+const modules: { register(program: Command): void }[] = [ingest, stack, qrsEval, dataset, train, runs];
 
 export function registerCommands(program: Command): void {
   for (const m of modules) m.register(program);

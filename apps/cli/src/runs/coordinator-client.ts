@@ -1,0 +1,94 @@
+/**
+ * The coordinator's /runs API as the CLI uses it. Errors carry the coordinator's own message
+ * (its 4xx answers say what is wrong), or say how to start a coordinator when none answers.
+ */
+export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:3000';
+
+export function coordinatorUrl(flag?: string, env = process.env): string {
+  return (
+    (flag ?? env.HOLTERFLOW_COORDINATOR_URL?.trim() ?? DEFAULT_COORDINATOR_URL).replace(/\/+$/, '') ||
+    DEFAULT_COORDINATOR_URL
+  );
+}
+
+export interface RunSubmission {
+  runId: string;
+  outcome: 'planned' | 'resumed' | 'already-complete';
+  bucket: string;
+  model: string;
+  records: number;
+  rejected: { recordId: string; recordingKey: string; error: string }[];
+  jobs: number;
+  manifest: string;
+}
+
+export interface RunProgress {
+  runId: string;
+  bucket: string;
+  model: string;
+  state: 'planning' | 'running' | 'completed' | 'failed' | 'cancelled';
+  records: { total: number; done: number; failed: number; running: number; queued: number };
+  windows: { total: number; done: number; failed: number };
+  beats: number;
+  recordedHours: number;
+  throughput: { beatsPerSecond: number; recordsPerMinute: number; recordedHoursPerWallMinute: number } | null;
+  etaSeconds: number | null;
+  error?: string;
+  outputs: { manifest: string; summaryCsv: string; summaryParquet: string };
+}
+
+export interface RecordRow {
+  recordId: string;
+  recordingKey: string;
+  state: string;
+  beats: number;
+  error?: string;
+  classCounts?: Record<string, number>;
+  outputs?: { beats: string; summary: string; evaluation?: string };
+}
+
+export class CoordinatorClient {
+  constructor(readonly base: string) {}
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error(
+        `no coordinator at ${this.base} (${(err as Error).message}); start one with ` +
+          '`node --import tsx apps/coordinator/src/main.ts` or set HOLTERFLOW_COORDINATOR_URL',
+      );
+    }
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const e = json as { message?: unknown; problems?: { field: string; problem: string }[] } | undefined;
+      const problems = e?.problems?.map((p) => `${p.field}: ${p.problem}`).join('; ');
+      throw new Error(`${String(e?.message ?? res.statusText)}${problems ? ` (${problems})` : ''}`);
+    }
+    return json as T;
+  }
+
+  submit(request: Record<string, unknown>): Promise<RunSubmission> {
+    return this.call('POST', '/runs', request);
+  }
+  status(runId: string): Promise<RunProgress> {
+    return this.call('GET', `/runs/${encodeURIComponent(runId)}`);
+  }
+  async records(runId: string): Promise<RecordRow[]> {
+    const out: RecordRow[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await this.call<{ records: RecordRow[]; total: number }>(
+        'GET',
+        `/runs/${encodeURIComponent(runId)}/records?offset=${offset}&limit=1000`,
+      );
+      out.push(...page.records);
+      if (out.length >= page.total || page.records.length === 0) return out;
+    }
+  }
+}

@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the built-in default on a fresh machine. Starts the local stack (s3rver on
  * 127.0.0.1:9000 + the Redis you run), ingests the bundled MIT-BIH fixture records with the
- * same code as `holterflow ingest`, and prints what was written. Classification joins the demo
- * when the pipeline lands. The stack keeps running afterwards: `npm run holterflow -- stack down`.
+ * same code as `holterflow ingest`, prints what was written, then classifies every beat with the
+ * shipped model through the pipeline (demo-classify.ts). The stack keeps running afterwards:
+ * `npm run holterflow -- stack down`.
  */
 import { fileURLToPath } from 'node:url';
 import { keys } from '@holterflow/contracts';
@@ -11,6 +12,7 @@ import { ObjectStore } from '@holterflow/storage';
 import { runIngestCommand } from '../apps/cli/src/commands/ingest.js';
 import { defaultStackOptions, s3Config, stackUp } from '../apps/cli/src/stack/local-stack.js';
 import { formatTable } from '../apps/cli/src/ingest/report.js';
+import { classifyDemo } from './demo-classify.js';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/mitdb/', import.meta.url));
 const PREFIX = 'demo/recordings';
@@ -57,4 +59,4 @@ try {
 } finally {
   store.destroy();
 }
-process.exitCode = outcome.exitCode;
+process.exitCode = Math.max(outcome.exitCode, await classifyDemo(storage, PREFIX));

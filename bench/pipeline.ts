@@ -146,7 +146,7 @@ try {
 
     const manifest = manifestOf(runId, s3.bucket, version, planned, WINDOW_SECONDS);
     const t0 = Date.now();
-    await addRunFlow(store, redis.redis, redis.prefix, manifest);
+    await addRunFlow(store, queues, manifest);
     let finalize;
     for (;;) {
       finalize = await queues.finalize.getJob(`${runId}:run:finalize`);
@@ -227,7 +227,7 @@ try {
       .map((l) => fmt(l, 2))
       .join(' ')}`,
   );
-  for (const q of Object.values(queues)) await q.close();
+  for (const q of [queues.classify, queues.summarize, queues.finalize]) await q.close();
 } finally {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   store.destroy();

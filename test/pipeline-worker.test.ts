@@ -35,6 +35,7 @@ import { connectTestRedis, type TestRedis } from './support/redis.js';
 import {
   FIXTURES,
   addRunFlow,
+  forgetRunJobs,
   manifestOf,
   objectsUnder,
   pipelineQueues,
@@ -100,11 +101,6 @@ async function finalizeDone(runId: string): Promise<Job> {
   );
 }
 
-/** Removes every job of the run from Redis (S3 keeps what was written). */
-async function forgetJobs(): Promise<void> {
-  for (const q of Object.values(queues)) await q.obliterate({ force: true });
-}
-
 before(async () => {
   redis = await connectTestRedis(import.meta.url);
   s3 = await startS3rver();
@@ -129,9 +125,8 @@ after(async () => {
   for (const { child } of workers)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (queues) {
-    const connection = queues.classify.opts.connection as { quit?: () => Promise<unknown> };
-    for (const q of Object.values(queues)) await q.close();
-    await connection.quit?.();
+    for (const q of [queues.classify, queues.summarize, queues.finalize]) await q.close();
+    await queues.connection.quit();
   }
   store?.destroy();
   await s3?.stop();
@@ -141,7 +136,7 @@ after(async () => {
 let undisturbed: Map<string, Buffer>;
 
 test('windowed parts merge into exactly the beats of a whole-record pass (no beat lost or doubled)', async () => {
-  await addRunFlow(store, redis.redis, redis.prefix, manifest);
+  await addRunFlow(store, queues, manifest);
   const done = await finalizeDone('edges');
   assert.deepEqual(done.returnvalue, { records: 2, completed: 2, failed: 0, beats: done.returnvalue.beats });
   // Both processes took classify jobs: the work was spread.
@@ -204,9 +199,9 @@ test('windowed parts merge into exactly the beats of a whole-record pass (no bea
 
 test('a classify worker SIGKILLed mid-run: the run completes and its outputs are byte-identical', async () => {
   assert.ok(undisturbed, 'needs the undisturbed run of the previous test');
-  await forgetJobs();
+  await forgetRunJobs(queues, 'edges');
   for (const key of undisturbed.keys()) await store.delete(key);
-  await addRunFlow(store, redis.redis, redis.prefix, manifest);
+  await addRunFlow(store, queues, manifest);
 
   const victim = workers[0];
   // Kill while the victim has just started a classify job (a job takes ~1 s here), after the
@@ -249,8 +244,8 @@ test('a classify worker SIGKILLed mid-run: the run completes and its outputs are
 });
 
 test('a resubmitted run reuses every part already in S3 and rewrites identical outputs', async () => {
-  await forgetJobs();
-  await addRunFlow(store, redis.redis, redis.prefix, manifest);
+  await forgetRunJobs(queues, 'edges');
+  await addRunFlow(store, queues, manifest);
   await finalizeDone('edges');
   const results = (await queues.classify.getCompleted()).map((j) => j.returnvalue as ClassifyResult);
   assert.equal(results.length, 14);
@@ -269,7 +264,7 @@ test('a corrupt recording fails alone: error.json with the reason, the other rec
   const broken = { ...good, recordId: 'broken', recordingKey: 'recordings/broken.parquet' };
   delete (broken as { referenceBeatsKey?: string }).referenceBeatsKey;
   const m = manifestOf('mixed', s3.bucket, MODEL, [good, broken], WINDOW_SECONDS);
-  await addRunFlow(store, redis.redis, redis.prefix, m);
+  await addRunFlow(store, queues, m);
   const done = await finalizeDone('mixed');
   assert.deepEqual(done.returnvalue, { records: 2, completed: 1, failed: 1, beats: done.returnvalue.beats });
   const error = RecordErrorSchema.parse(await store.getJson(keys.runRecordError('mixed', 'broken')));

@@ -1,27 +1,16 @@
 /**
  * Test helpers for the classification flow on the worker side: canonical MIT-BIH fixtures on S3,
- * a seeded model version, a run manifest, and the flow finalize ← summarize ← classify added the
- * way the coordinator adds it (runJobIds, FLOW_CHILD_FAILURE_POLICY), so worker tests do not
- * depend on the planner.
+ * a seeded model version, a run manifest without the planner (fixtures are planned from the
+ * WFDB files), and the flow queued by the coordinator's enqueueRun.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FlowProducer, Queue, type FlowJob } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  FLOW_CHILD_FAILURE_POLICY,
-  JOB_CONTRACTS,
-  QUEUES,
-  RunManifestSchema,
-  keys,
-  type ClassifyJob,
-  type PlannedRecord,
-  type RunManifest,
-  type SummarizeJob,
-} from '@holterflow/contracts';
+import { QUEUES, RunManifestSchema, keys, type PlannedRecord, type RunManifest } from '@holterflow/contracts';
 import { readWfdbRecord, writeRecordingParquet, writeReferenceBeatsParquet } from '@holterflow/formats';
 import { buildSeedCnn, initBackend, saveModel } from '@holterflow/model';
 import type { ObjectStore } from '@holterflow/storage';
+import { enqueueRun, gateQueueName, type RunQueues } from '../../apps/coordinator/src/runs/flow.js';
 
 export const FIXTURES = new URL('../fixtures/mitdb/', import.meta.url).pathname;
 
@@ -75,80 +64,28 @@ export function manifestOf(
   });
 }
 
-export function classifyJobsOf(m: RunManifest, r: PlannedRecord): ClassifyJob[] {
-  const span = m.options.windowSeconds * r.fs;
-  return Array.from({ length: r.windows }, (_, window) => ({
-    runId: m.runId,
-    bucket: m.bucket,
-    recordId: r.recordId,
-    recordingKey: r.recordingKey,
-    modelVersion: m.model.version,
-    fs: r.fs,
-    numSamples: r.numSamples,
-    window,
-    start: window * span,
-    end: Math.min((window + 1) * span, r.numSamples),
-    marginSeconds: m.options.marginSeconds,
-  }));
+/**
+ * Writes the manifest (as planning does) and queues the run with the coordinator's own
+ * enqueueRun, so the workers are tested against the flow production adds.
+ */
+export async function addRunFlow(store: ObjectStore, queues: RunQueues, m: RunManifest): Promise<void> {
+  await store.putJson(keys.runManifest(m.runId), m);
+  await enqueueRun(queues, m);
 }
 
-/** Writes the manifest and adds the whole flow in one FlowProducer call. */
-export async function addRunFlow(
-  store: ObjectStore,
-  connection: Redis,
-  prefix: string,
-  m: RunManifest,
-): Promise<void> {
-  await store.putJson(keys.runManifest(m.runId), m);
-  const retry = { attempts: 3, backoff: { type: 'exponential', delay: 500 } } as const;
-  const children: FlowJob[] = m.records.map((r) => {
-    const summarize: SummarizeJob = {
-      runId: m.runId,
-      bucket: m.bucket,
-      recordId: r.recordId,
-      modelVersion: m.model.version,
-      fs: r.fs,
-      numSamples: r.numSamples,
-      windows: r.windows,
-      ...(r.referenceBeatsKey ? { referenceBeatsKey: r.referenceBeatsKey } : {}),
-    };
-    return {
-      name: JOB_CONTRACTS[QUEUES.summarize].name,
-      queueName: QUEUES.summarize,
-      data: summarize,
-      opts: {
-        ...retry,
-        ...FLOW_CHILD_FAILURE_POLICY,
-        jobId: JOB_CONTRACTS[QUEUES.summarize].jobId(summarize),
-      },
-      children: classifyJobsOf(m, r).map((job) => ({
-        name: JOB_CONTRACTS[QUEUES.classify].name,
-        queueName: QUEUES.classify,
-        data: job,
-        opts: { ...retry, ...FLOW_CHILD_FAILURE_POLICY, jobId: JOB_CONTRACTS[QUEUES.classify].jobId(job) },
-      })),
-    };
-  });
-  const producer = new FlowProducer({ connection, prefix });
-  try {
-    await producer.add({
-      name: JOB_CONTRACTS[QUEUES.finalize].name,
-      queueName: QUEUES.finalize,
-      data: { runId: m.runId, bucket: m.bucket },
-      opts: { ...retry, jobId: JOB_CONTRACTS[QUEUES.finalize].jobId({ runId: m.runId }) },
-      children,
-    });
-  } finally {
-    await producer.close();
-  }
+/** Removes every job of the run from Redis, its planning gate included (S3 keeps what was written). */
+export async function forgetRunJobs(queues: RunQueues, runId: string): Promise<void> {
+  const gate = new Queue(gateQueueName(runId), { connection: queues.connection, prefix: queues.prefix });
+  for (const q of [queues.classify, queues.summarize, queues.finalize, gate])
+    await q.obliterate({ force: true });
+  await gate.close();
 }
 
 /** The three pipeline queues of a test prefix (close them after use). */
-export function pipelineQueues(
-  connection: Redis,
-  prefix: string,
-): Record<'classify' | 'summarize' | 'finalize', Queue> {
+export function pipelineQueues(connection: Redis, prefix: string): RunQueues {
   return {
+    connection,
+    prefix,
     classify: new Queue(QUEUES.classify, { connection, prefix }),
     summarize: new Queue(QUEUES.summarize, { connection, prefix }),
     finalize: new Queue(QUEUES.finalize, { connection, prefix }),
@@ -160,8 +97,4 @@ export async function objectsUnder(store: ObjectStore, prefix: string): Promise<
   const out = new Map<string, Buffer>();
   for await (const o of store.list(prefix)) out.set(o.key, Buffer.from(await store.get(o.key)));
   return out;
-}
-
-export function fixtureBytes(name: string): Buffer {
-  return readFileSync(join(FIXTURES, name));
 }

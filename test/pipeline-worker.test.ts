@@ -6,7 +6,7 @@
  *  - a classify worker SIGKILLed mid-run: the run completes on the other worker and every
  *    output is byte-identical to the undisturbed run;
  *  - parts already in S3 are reused, not recomputed;
- *  - a record whose recording is corrupt fails alone, with its reason in error.json and in the
+ *  - a record whose recording is corrupt or gone fails alone, with its reason in error.json and in the
  *    run's summary.csv.
  */
 import { after, before, test } from 'node:test';
@@ -258,26 +258,30 @@ test('a resubmitted run reuses every part already in S3 and rewrites identical o
     if (key !== keys.runManifest('edges')) assert.ok(again.get(key)!.equals(bytes), `${key} differs`);
 });
 
-test('a corrupt recording fails alone: error.json with the reason, the other record completes', async () => {
+test('a corrupt or vanished recording fails alone: error.json with the reason, the other record completes', async () => {
   await store.put('recordings/broken.parquet', new TextEncoder().encode('not a parquet file at all, sorry'));
   const good = manifest.records.find((r) => r.recordId === '100')!;
   const broken = { ...good, recordId: 'broken', recordingKey: 'recordings/broken.parquet' };
   delete (broken as { referenceBeatsKey?: string }).referenceBeatsKey;
-  const m = manifestOf('mixed', s3.bucket, MODEL, [good, broken], WINDOW_SECONDS);
+  const gone = { ...broken, recordId: 'gone', recordingKey: 'recordings/gone.parquet' };
+  const m = manifestOf('mixed', s3.bucket, MODEL, [good, broken, gone], WINDOW_SECONDS);
   await addRunFlow(store, queues, m);
   const done = await finalizeDone('mixed');
-  assert.deepEqual(done.returnvalue, { records: 2, completed: 1, failed: 1, beats: done.returnvalue.beats });
+  assert.deepEqual(done.returnvalue, { records: 3, completed: 1, failed: 2, beats: done.returnvalue.beats });
   const error = RecordErrorSchema.parse(await store.getJson(keys.runRecordError('mixed', 'broken')));
   assert.match(error.error, /record broken \(recordings\/broken\.parquet\): not a Parquet file/);
   assert.deepEqual(
     error.failedWindows.map((f) => f.window),
     [0, 1, 2, 3, 4, 5, 6],
   );
+  const missing = RecordErrorSchema.parse(await store.getJson(keys.runRecordError('mixed', 'gone')));
+  assert.match(missing.error, /the recording s3:\/\/\S+\/recordings\/gone\.parquet no longer exists/);
   // Bad input is not retried.
   const failed = await queues.classify.getJob('mixed:broken:0');
   assert.equal(failed!.attemptsMade, 1);
   const csv = (await store.getText(keys.runSummaryCsv('mixed'))).trim().split('\n');
   assert.match(csv[1], /^100,complete,/);
   assert.match(csv[2], /^broken,failed,,.*not a Parquet file/);
+  assert.match(csv[3], /^gone,failed,,.*no longer exists/);
   assert.equal(await store.exists(keys.runRecordSummary('mixed', 'broken')), false);
 });

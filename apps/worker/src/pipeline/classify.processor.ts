@@ -24,7 +24,7 @@ import {
   readRecordingSamples,
   writeBeatResultsParquet,
 } from '@holterflow/formats';
-import type { ObjectStore } from '@holterflow/storage';
+import { ObjectNotFound, type ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import { ClassifyThreads } from './classify-threads.js';
 import { ModelFilesCache } from './model-files.js';
@@ -73,7 +73,16 @@ export class ClassifyProcessor {
     if (reused) return reused;
 
     const t0 = performance.now();
-    const recording = await store.asyncBuffer(job.recordingKey);
+    const recording = await store.asyncBuffer(job.recordingKey).catch((err: unknown) => {
+      // Gone since planning: retrying cannot bring it back.
+      if (err instanceof ObjectNotFound)
+        throw new RecordInputError(
+          job.recordId,
+          `the recording s3://${job.bucket}/${job.recordingKey} no longer exists; restore it and retry the run's failed records`,
+          job.recordingKey,
+        );
+      throw err;
+    });
     const meta = await readRecordingMeta(recording, job.recordingKey);
     assertMatchesPlan(job, meta);
     const margin = Math.round(job.marginSeconds * meta.fs);

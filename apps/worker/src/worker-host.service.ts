@@ -43,7 +43,9 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         connection: this.redis,
         prefix: this.config.queuePrefix,
         concurrency,
-        lockDuration: definition.lockDurationMs,
+        // BullMQ passes options straight to its Lua scripts, where an explicit `undefined` fails
+        // ("arguments must be strings or integers"): leave the key out for BullMQ's default.
+        ...(definition.lockDurationMs === undefined ? {} : { lockDuration: definition.lockDurationMs }),
         name: this.heartbeat.nameOf(role),
       });
       worker.on('failed', (job, err) =>

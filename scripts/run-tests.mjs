@@ -46,8 +46,6 @@ const args = [
   // A test that hangs (a worker that never exits, a lost Redis reply) fails after 10 minutes
   // instead of stalling CI until its limit; the slowest real test takes about two.
   '--test-timeout=600000',
-  // Leaked handles (a Redis connection, a child process) must not keep the runner alive.
-  '--test-force-exit',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/summary-reporter.mjs',

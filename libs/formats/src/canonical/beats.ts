@@ -1,6 +1,6 @@
 /** Reference beats beside a recording: `<recordId>.beats.parquet` (sample int64, symbol, aami). */
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { parquetCompressors as compressors } from './compressors.js';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { RecordInputError, isAamiClass } from '@holterflow/contracts';
 import type { ReferenceBeat } from '../wfdb/annotations.js';

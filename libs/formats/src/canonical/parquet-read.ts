@@ -9,7 +9,7 @@ import {
   type AsyncBuffer,
   type FileMetaData,
 } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { parquetCompressors as compressors } from './compressors.js';
 import { RecordInputError } from '@holterflow/contracts';
 import type { EcgRecording } from '../recording.js';
 import { parseWithInputErrors } from './async-buffer.js';

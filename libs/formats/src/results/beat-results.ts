@@ -11,7 +11,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer } from 'hyparquet';
-import { compressors as readCompressors } from 'hyparquet-compressors';
+import { parquetCompressors as readCompressors } from '../canonical/compressors.js';
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';
 import { AAMI_CLASSES, BEAT_RESULT_COLUMNS, isAamiClass, type AamiClass } from '@holterflow/contracts';
 

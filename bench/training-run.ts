@@ -2,7 +2,7 @@
  * A real training run of the seed CNN on a beat dataset, written to a local directory (the
  * same artefacts a train job writes to S3), printing one line per epoch and the seed-style table.
  *   node --import tsx bench/training-run.ts --data .tmp/mitdb-beats.parquet --protocol intra \
- *     [--epochs 40] [--backend wasm] [--out .tmp/models] [--version v] [--job job-id]
+ *     [--epochs 40] [--backend wasm] [--out .tmp/models] [--version v] [--job job-id] [--publish-each-epoch]
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     version: { type: 'string' },
     job: { type: 'string' },
     seed: { type: 'string', default: '42' },
+    'publish-each-epoch': { type: 'boolean', default: false },
   },
 });
 const protocol = parseProtocol(values.protocol!);
@@ -34,6 +35,7 @@ const outcome = await runTraining({
   store: directoryTrainingStore(values.out!),
   version,
   jobId: values.job,
+  publishEachEpoch: values['publish-each-epoch'],
   onProgress: (r) =>
     console.log(
       `epoch ${r.epoch}/${r.epochs} loss ${r.loss.toFixed(4)} acc ${r.acc.toFixed(4)} val_loss ${r.valLoss.toFixed(4)} ` +

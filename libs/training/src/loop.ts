@@ -131,7 +131,7 @@ export function resolveLoopConfig(config: Partial<LoopConfig> = {}): LoopConfig 
 const copyWeights = (model: tfl.LayersModel): Float32Array[] =>
   model.getWeights().map((w) => (w.dataSync() as Float32Array).slice());
 
-function setModelWeights(model: tfl.LayersModel, weights: Float32Array[]): void {
+export function setModelWeights(model: tfl.LayersModel, weights: Float32Array[]): void {
   const current = model.getWeights();
   if (weights.length !== current.length)
     throw new Error(`checkpoint has ${weights.length} weight tensors, the model ${current.length}`);

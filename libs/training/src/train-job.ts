@@ -23,6 +23,7 @@ import { curvesData, curvesSvg } from './curves.js';
 import {
   LOOP_DEFAULTS,
   resolveLoopConfig,
+  setModelWeights,
   trainLoop,
   type EpochReport,
   type LoopConfig,
@@ -65,6 +66,11 @@ export interface RunTrainingOptions {
   jobId?: string;
   onProgress?: (report: EpochReport) => void | Promise<void>;
   signal?: AbortSignal;
+  /**
+   * After every epoch but the last, also publish models/<version>/ from the best weights so far,
+   * marked `complete: false` in metrics.json (the final publish overwrites it).
+   */
+  publishEachEpoch?: boolean;
   /** The architecture; the seed CNN unless a test wants a smaller one. */
   buildModel?: (options: SeedCnnOptions) => tfl.LayersModel;
 }
@@ -161,35 +167,44 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
       store.put(checkpointKey, encodeCheckpoint(c), { contentType: 'application/octet-stream' });
   }
 
-  try {
-    const result = await trainLoop({
-      model,
-      train: balanced,
-      validation,
-      config,
-      onEpoch: options.onProgress,
-      onCheckpoint,
-      resumeFrom,
-      signal: options.signal,
-    });
-
-    const predicted = argmaxClasses(await predictProbabilities(model, test.x));
+  /**
+   * Writes models/<version>/ for a model holding the weights to publish. `complete` is false for
+   * the best-so-far version published after an epoch of a run that is still going: a 40-epoch run
+   * takes hours on CPU, and its interim version is usable (and says what it is) long before.
+   */
+  const publish = async (
+    published: tfl.LayersModel,
+    history: EpochReport[],
+    bestEpoch: number,
+    stoppedEarly: boolean,
+    complete: boolean,
+  ) => {
+    const predicted = argmaxClasses(await predictProbabilities(published, test.x));
     const testMetrics = classificationMetrics(test.labels, predicted);
     const table = formatMetricsTable(testMetrics);
-    const curves = curvesData(result.history, result.bestEpoch);
-    const best = result.history.find((h) => h.epoch === result.bestEpoch);
+    const curves = curvesData(history, bestEpoch);
+    const best = history.find((h) => h.epoch === bestEpoch);
     const metrics = {
       version,
       protocol,
+      complete,
+      ...(complete
+        ? {}
+        : {
+            note:
+              `interim version: best of ${history.length} of up to ${config.epochs} epochs; ` +
+              `training continues${options.jobId ? ` (resumable as job ${options.jobId})` : ''}`,
+          }),
       test: testMetrics,
       table,
       seed: SEED_TEST_METRICS,
       validation: best ? { loss: best.valLoss, accuracy: best.valAcc } : undefined,
-      bestEpoch: result.bestEpoch,
-      epochs: result.history.length,
-      stoppedEarly: result.stoppedEarly,
+      bestEpoch,
+      epochs: history.length,
+      plannedEpochs: config.epochs,
+      stoppedEarly,
       resumedFromEpoch: resumeFrom?.epoch ?? 0,
-      trainingSeconds: result.history.reduce((s, h) => s + h.secondsPerEpoch, 0),
+      trainingSeconds: history.reduce((sum, h) => sum + h.secondsPerEpoch, 0),
       jobSeconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
     };
@@ -203,7 +218,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
       ],
       [
         'config.json',
-        json({ ...config, protocol, architecture: model.name, parameters: model.countParams() }),
+        json({ ...config, protocol, architecture: published.name, parameters: published.countParams() }),
         'application/json',
       ],
       ['dataset.json', json(dataset), 'application/json'],
@@ -214,8 +229,51 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
       await store.put(key, bytes, { contentType });
       written.push(key);
     }
-    const saved = await saveModel(model, store, modelPrefix, { version, protocol, datasetSha256: sha256 });
+    const saved = await saveModel(published, store, modelPrefix, {
+      version,
+      protocol,
+      datasetSha256: sha256,
+    });
     written.push(saved.weightsKey, saved.modelJsonKey);
+    return { testMetrics, table, written };
+  };
+
+  if (options.publishEachEpoch) {
+    const storeCheckpoint = onCheckpoint;
+    onCheckpoint = async (c) => {
+      await storeCheckpoint?.(c);
+      if (c.finished) return; // the final version is published below
+      const interim = (options.buildModel ?? buildSeedCnn)({
+        seed: config.seed + 3,
+        dropout: config.dropout,
+      });
+      try {
+        setModelWeights(interim, c.bestWeights);
+        await publish(interim, c.history, c.schedule.bestEpoch, false, false);
+      } finally {
+        interim.dispose();
+      }
+    };
+  }
+
+  try {
+    const result = await trainLoop({
+      model,
+      train: balanced,
+      validation,
+      config,
+      onEpoch: options.onProgress,
+      onCheckpoint,
+      resumeFrom,
+      signal: options.signal,
+    });
+    const { testMetrics, table, written } = await publish(
+      model,
+      result.history,
+      result.bestEpoch,
+      result.stoppedEarly,
+      true,
+    );
     return {
       version,
       test: testMetrics,

@@ -259,3 +259,42 @@ test('bad input: beats of the wrong width, NaN samples, an empty class, a datase
   );
   assert.equal(store.objects.size, 0, 'nothing written for rejected input');
 });
+
+test('publishEachEpoch writes an interim version after each epoch, then the complete one', async () => {
+  const store = memoryStore();
+  const metricsKey = 'models/interim-1/metrics.json';
+  const seenAfterEpoch: { epoch: number; metrics: Record<string, unknown> | undefined }[] = [];
+  const outcome = await runTraining({
+    dataset,
+    protocol: 'intra',
+    config,
+    store,
+    version: 'interim-1',
+    jobId: 'job-interim',
+    publishEachEpoch: true,
+    buildModel,
+    // onProgress runs after the epoch's checkpoint (and so after its interim publish).
+    onProgress: (r) => {
+      const bytes = store.objects.get(metricsKey);
+      seenAfterEpoch.push({ epoch: r.epoch, metrics: bytes && JSON.parse(new TextDecoder().decode(bytes)) });
+    },
+  });
+  assert.deepEqual(
+    seenAfterEpoch.map((s) => s.epoch),
+    [1, 2, 3],
+  );
+  for (const { epoch, metrics } of seenAfterEpoch.slice(0, -1)) {
+    assert.equal(metrics?.complete, false);
+    assert.equal(metrics?.epochs, epoch);
+    assert.equal(metrics?.plannedEpochs, config.epochs);
+    assert.match(String(metrics?.note), /interim version.*job-interim/);
+  }
+  const final = JSON.parse(new TextDecoder().decode(store.objects.get(metricsKey)));
+  assert.equal(final.complete, true);
+  assert.equal(final.epochs, config.epochs);
+  assert.equal(final.note, undefined);
+  assert.deepEqual(final.test, outcome.test);
+  // The interim version is a loadable model, evaluated on the same untouched test part.
+  const { model } = await loadModel(store, 'models/interim-1/');
+  assert.equal(model.countParams(), buildModel().countParams());
+});

@@ -11,7 +11,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Libraries never import apps (DESIGN.md): apps talk through queues, S3 and HTTP.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@holterflow/coordinator', '@holterflow/worker', '@holterflow/cli'], message: 'a library never imports an app' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@holterflow/coordinator', '@holterflow/worker', '@holterflow/cli'],
+              message: 'a library never imports an app',
+            },
+          ],
+        },
+      ],
     },
   },
 );

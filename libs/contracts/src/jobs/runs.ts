@@ -10,11 +10,9 @@ import { isSafeId, normalisePrefix } from '../keys.js';
 import { AAMI_CLASSES } from '../aami.js';
 
 const safeId = (what: string) =>
-  z
-    .string()
-    .refine(isSafeId, {
-      message: `${what} ids are 1-128 letters, digits, '_', '-' or '.', not starting with '.'`,
-    });
+  z.string().refine(isSafeId, {
+    message: `${what} ids are 1-128 letters, digits, '_', '-' or '.', not starting with '.'`,
+  });
 const runId = safeId('run');
 const recordId = safeId('record');
 const modelVersion = safeId('model');

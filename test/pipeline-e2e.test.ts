@@ -331,3 +331,30 @@ test('a coordinator restarted mid-run loses nothing: the run completes with the 
   const { beatsByRecord } = await evaluate(runId);
   assert.deepEqual(beatsByRecord, firstRun.beatsByRecord);
 });
+
+test('retry-failed queues only the failed record again; the others stay done and the run completes again', async () => {
+  const { runId } = firstRun;
+  const attemptsBefore = (
+    workers
+      .map((w) => w.log)
+      .join('\n')
+      .match(new RegExp(`classify job ${runId}:all-nan:0 (completed|failed)`, 'g')) ?? []
+  ).length;
+  const retry = await http('POST', `/runs/${runId}/retry-failed`);
+  assert.equal(retry.status, 202, JSON.stringify(retry.json));
+  assert.deepEqual(retry.json.retried, ['all-nan']);
+  assert.deepEqual(retry.json.notRetried.sort(), ['corrupt', 'no-rate', 'one-second', 'wrong-schema']);
+  const status = await finished(runId);
+  assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
+  const after = classifyCompletions(runId);
+  for (const [id, n] of after) if (!id.includes(':all-nan:')) assert.equal(n, 1, id);
+  // all-nan's window was taken up again by a worker (its outcome is logged as completed or failed).
+  const attempts = (text: string) =>
+    text.match(new RegExp(`classify job ${runId}:all-nan:0 (completed|failed)`, 'g'))?.length ?? 0;
+  await waitFor(
+    "all-nan's window in a worker's log again",
+    async () => (attempts(workers.map((w) => w.log).join('\n')) > attemptsBefore ? true : undefined),
+    10_000,
+  );
+  assert.equal((await http('POST', `/runs/${runId}/cancel`)).status, 409);
+});

@@ -5,13 +5,14 @@
  * `analyseBeats` runs it. Prints wall and CPU seconds for 24 h and per hour of signal.
  *   node --import tsx bench/ecg-speed.ts [wfdb-dir]
  */
+import { FULL_MITDB_DIR } from '../test/support/mitdb.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readWfdbRecord } from '@holterflow/formats';
 import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
 
-const SHARED = '/work/shared/data/mitdb';
+const SHARED = FULL_MITDB_DIR;
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/mitdb/', import.meta.url));
 const dir = process.argv[2] ?? (existsSync(SHARED) ? SHARED : FIXTURES);
 const FS = 360;

@@ -4,13 +4,14 @@
  * dataDir defaults to /work/shared/data/mitdb (the fixtures when absent); concurrencies to 1 2.
  * Prints wall time, records/s and MB/s of raw input for each concurrency.
  */
+import { FULL_MITDB_DIR } from '../test/support/mitdb.js';
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runIngestCommand } from '../apps/cli/src/commands/ingest.js';
 import { startS3rver } from '../test/support/s3rver.js';
 
-const SHARED = '/work/shared/data/mitdb';
+const SHARED = FULL_MITDB_DIR;
 const dir =
   process.argv[2] ??
   (existsSync(SHARED) ? SHARED : fileURLToPath(new URL('../test/fixtures/mitdb/', import.meta.url)));

@@ -3,11 +3,12 @@
  * records are concatenated in order (lead 0 → "MLII", lead 1 → "V") until 24 h are filled.
  * Uses the full database when present, else the five test fixtures (repeated).
  */
+import { FULL_MITDB_DIR } from '../test/support/mitdb.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWfdbRecord, type EcgRecording } from '@holterflow/formats';
 
-const SHARED = '/work/shared/data/mitdb';
+const SHARED = FULL_MITDB_DIR;
 const FIXTURES = new URL('../test/fixtures/mitdb/', import.meta.url).pathname;
 
 export function mitdbDir(): string {

@@ -5,6 +5,7 @@
  * its .hea states. The five shipped fixtures always run; the full 48-record database runs when
  * /work/shared/data/mitdb (or HOLTERFLOW_MITDB_DIR) exists.
  */
+import { FULL_MITDB_DIR } from './support/mitdb.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -25,7 +26,7 @@ import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { headerFacts } from './support/wfdb-header-facts.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/mitdb/', import.meta.url));
-const FULL_DB = process.env.HOLTERFLOW_MITDB_DIR ?? '/work/shared/data/mitdb';
+const FULL_DB = FULL_MITDB_DIR;
 
 let s3: S3rverHandle;
 let store: ObjectStore;

@@ -1,3 +1,4 @@
+import { FULL_MITDB_DIR } from '../../../test/support/mitdb.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { analyseBeats, evaluateQrs, primaryLeadOf, qrsTotals, WINDOW_MARGIN_SECO
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/mitdb/', import.meta.url));
 const FIXTURE_RECORDS = ['100', '105', '119', '208', '232'];
-const FULL_DB = '/work/shared/data/mitdb';
+const FULL_DB = FULL_MITDB_DIR;
 
 test('EC57 gross Se and +P >= 99.5% on the fixture records (whole records)', () => {
   const results = FIXTURE_RECORDS.map((id) => evaluateQrs(readWfdbRecord(`${FIXTURES}${id}.hea`)));

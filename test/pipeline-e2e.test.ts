@@ -40,13 +40,19 @@ const RUN_TIMEOUT_MS = 300_000;
  */
 const DETECTION_FLOORS = { sensitivity: 0.995, positivePredictivity: 0.995 };
 /**
- * Per-class floors (Se, +P) for the shipped model, on the classes these records hold in number.
- * Provisional, well under the seed report's figures, until the shipped model's own measurement
- * on these records replaces them; they are not applied to the untrained seed CNN.
+ * Per-class floors (Se, +P) for the shipped model (models/DEFAULT), on the classes these records
+ * hold in number; not applied when no model is shipped (the untrained seed CNN is used then).
  */
 const SHIPPED_MODEL_CLASS_FLOORS: Partial<Record<AamiClass, { se: number; ppv: number }>> = {
-  N: { se: 0.9, ppv: 0.9 },
-  V: { se: 0.8, ppv: 0.8 },
+  // Measured with seed-cnn-intra-v1 on 100, 119 and 208 (this test's run): N Se 0.982 +P 0.994,
+  // S 0.771 / 0.303, V 0.992 / 0.990, F 0.917 / 0.912 (Q: 2 beats, too few to hold a floor).
+  // The floors leave room for a retrained model without letting a broken one through. These
+  // records are in the model's training records (intra-patient protocol): a plumbing check that
+  // the pipeline delivers the model's own figures, not a claim about new patients.
+  N: { se: 0.95, ppv: 0.97 },
+  S: { se: 0.6, ppv: 0.2 },
+  V: { se: 0.95, ppv: 0.95 },
+  F: { se: 0.85, ppv: 0.85 },
 };
 
 /** The shipped model: models/DEFAULT in the repo names a version under models/<version>/. */

@@ -22,7 +22,7 @@ export interface TestRedis {
   env: { HOLTERFLOW_REDIS_URL: string; HOLTERFLOW_QUEUE_PREFIX: string };
   /** A new connection as BullMQ workers want it (blocking commands must not time out). */
   newConnection(): Redis;
-  /** Deletes every key under the prefix, closes `redis`, and returns how many keys it deleted. */
+  /** Deletes every key under the prefix, closes `redis` and every `newConnection()`, returns the keys deleted. */
   cleanup(): Promise<number>;
 }
 
@@ -52,15 +52,26 @@ export async function connectTestRedis(testFile: string): Promise<TestRedis> {
         `Start it with: ${REDIS_START_COMMAND}`,
     );
   }
+  // BullMQ never closes a connection it was handed, so the ones given out are closed here: one
+  // left open keeps the test file's process alive after its last test.
+  const handedOut: Redis[] = [];
   return {
     url,
     prefix,
     redis,
     env: { HOLTERFLOW_REDIS_URL: url, HOLTERFLOW_QUEUE_PREFIX: prefix },
-    newConnection: () => new Redis(url, { maxRetriesPerRequest: null }),
+    newConnection: () => {
+      const connection = new Redis(url, { maxRetriesPerRequest: null });
+      handedOut.push(connection);
+      return connection;
+    },
     cleanup: async () => {
       const deleted = await deleteKeysUnder(redis, prefix);
-      await redis.quit();
+      await Promise.all(
+        [redis, ...handedOut].map((c) =>
+          c.status === 'end' ? undefined : c.quit().catch(() => c.disconnect()),
+        ),
+      );
       return deleted;
     },
   };

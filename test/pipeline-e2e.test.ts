@@ -14,7 +14,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { createCoordinator } from '../apps/coordinator/src/app.js';
 import { setDefaultModelVersion } from '../apps/coordinator/src/runs/model-version.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
+import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { BAD_RECORDINGS, ingestFixtures, putBadRecordings, saveSeedModel } from './support/run-fixtures.js';
 
@@ -72,7 +73,7 @@ let store: ObjectStore;
 let app: INestApplication;
 let base: string;
 let classifyQueue: Queue;
-const workers: { child: ChildProcess; log: string }[] = [];
+const workers: WorkerProcess[] = [];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
 type Json = any;
@@ -101,21 +102,7 @@ async function startCoordinator(): Promise<void> {
 }
 
 function startWorker(): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...storageEnvOf(s3.config),
-      ...redis.env,
-      HOLTERFLOW_ROLES: 'classify,summarize,finalize',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const w = { child, log: '' };
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
-  workers.push(w);
+  workers.push(spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env }));
 }
 
 const logs = () => workers.map((w) => `--- worker ${w.child.pid}\n${w.log.slice(-4000)}`).join('\n');

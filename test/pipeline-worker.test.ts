@@ -11,10 +11,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Job } from 'bullmq';
 import {
   RecordErrorSchema,
@@ -32,6 +31,7 @@ import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
 import { recomputeRrIntervals } from '../apps/worker/src/pipeline/merge-parts.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
+import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import {
   FIXTURES,
   addRunFlow,
@@ -44,7 +44,6 @@ import {
 } from './support/run-flow.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MODEL = 'seed-7';
 const WINDOW_SECONDS = 300;
 /** BullMQ hands a dead worker's job on once its lock lapses (30 s) and a stalled check runs. */
@@ -55,23 +54,10 @@ let s3: S3rverHandle;
 let store: ObjectStore;
 let queues: ReturnType<typeof pipelineQueues>;
 let manifest: RunManifest;
-const workers: { child: ChildProcess; log: string }[] = [];
+const workers: WorkerProcess[] = [];
 
-function startWorker(): { child: ChildProcess; log: string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...storageEnvOf(s3.config),
-      ...redis.env,
-      HOLTERFLOW_ROLES: 'classify,summarize,finalize',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const w = { child, log: '' };
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (w.log += c));
+function startWorker(): WorkerProcess {
+  const w = spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env });
   workers.push(w);
   return w;
 }

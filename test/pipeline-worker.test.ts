@@ -78,10 +78,13 @@ async function finalizeDone(runId: string): Promise<Job> {
   return waitFor(
     `finalize of ${runId}`,
     async () => {
-      const job = await queues.finalize.getJob(`${runId}:run:finalize`);
+      const id = `${runId}:run:finalize`;
+      const job = await queues.finalize.getJob(id);
       const state = await job?.getState();
       if (state === 'failed') throw new Error(`finalize failed: ${job!.failedReason}\n${logs()}`);
-      return state === 'completed' ? job : undefined;
+      // The job object was read before its state: if it completed in between, its returnvalue
+      // is not in that snapshot, so read it again once the state says completed.
+      return state === 'completed' ? await queues.finalize.getJob(id) : undefined;
     },
     RUN_TIMEOUT_MS,
   );

@@ -18,6 +18,7 @@ import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { createCoordinator } from '../apps/coordinator/src/app.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import { jsonClient } from './support/http.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/mitdb');
@@ -47,22 +48,8 @@ function repeated100(times: number): { hea: string; dat: Uint8Array } {
 }
 
 /** Response bodies are asserted field by field below; typing each endpoint here would only restate them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
-async function http(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Json }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const http = jsonClient(() => base);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

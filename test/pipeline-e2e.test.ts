@@ -31,6 +31,7 @@ import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { BAD_RECORDINGS, ingestFixtures, putBadRecordings, saveSeedModel } from './support/run-fixtures.js';
+import { jsonClient, type Json } from './support/http.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RECORDS = ['100', '119', '208'];
@@ -75,22 +76,7 @@ let base: string;
 let classifyQueue: Queue;
 const workers: WorkerProcess[] = [];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-type Json = any;
-
-async function http(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Json }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const http = jsonClient(() => base);
 
 async function startCoordinator(): Promise<void> {
   app = await createCoordinator(

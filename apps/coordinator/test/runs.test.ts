@@ -20,6 +20,7 @@ import {
   putBadRecordings,
   saveSeedModel,
 } from '../../../test/support/run-fixtures.js';
+import { jsonClient, type Json } from '../../../test/support/http.js';
 
 let redis: TestRedis;
 let s3: S3rverHandle;
@@ -29,22 +30,8 @@ let base: string;
 const queues: Record<'classify' | 'summarize' | 'finalize', Queue> = {} as never;
 
 /** Response bodies are asserted field by field below; typing each endpoint here would only restate them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
-async function http(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Json }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const http = jsonClient(() => base);
 
 async function jobCounts() {
   const out: Record<string, Record<string, number>> = {};

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { keys, queueEnvFromEnv } from '@holterflow/contracts';
+import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore, storageEnvOf, type StorageConfig } from '@holterflow/storage';
 import { createCoordinator } from '../apps/coordinator/src/app.js';
-import { setDefaultModelVersion } from '../apps/coordinator/src/runs/model-version.js';
 import { CoordinatorClient } from '../apps/cli/src/runs/coordinator-client.js';
 import { formatRecords, formatStatus } from '../apps/cli/src/runs/format.js';
 import { waitForRun } from '../apps/cli/src/runs/wait.js';
@@ -45,7 +45,7 @@ export async function classifyDemo(storage: StorageConfig, prefix: string): Prom
   const store = new ObjectStore(storage);
   for (const file of MODEL_FILES)
     await store.put(keys.modelFile(version, file), readFileSync(join(MODELS_DIR, version, file)));
-  await setDefaultModelVersion(store, version);
+  await setDefaultModelVersion(objectModelStore(store), version);
   store.destroy();
 
   const queueEnv = queueEnvFromEnv();

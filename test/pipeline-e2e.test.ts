@@ -24,9 +24,9 @@ import { Queue } from 'bullmq';
 import { AAMI_CLASSES, QUEUES, keys, type AamiClass } from '@holterflow/contracts';
 import { classConfusion, matchBeats } from '@holterflow/ecg';
 import { asyncBufferFromBytes, readBeatResultsParquet, readReferenceBeats } from '@holterflow/formats';
+import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { createCoordinator } from '../apps/coordinator/src/app.js';
-import { setDefaultModelVersion } from '../apps/coordinator/src/runs/model-version.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
@@ -133,7 +133,7 @@ before(async () => {
     for (const file of ['model.json', 'weights.bin'])
       await store.put(keys.modelFile(shipped.version, file), readFileSync(join(shipped.dir, file)));
   else await saveSeedModel(store, 'seed-1');
-  await setDefaultModelVersion(store, shipped?.version ?? 'seed-1');
+  await setDefaultModelVersion(objectModelStore(store), shipped?.version ?? 'seed-1');
   classifyQueue = new Queue(QUEUES.classify, { connection: redis.newConnection(), prefix: redis.prefix });
   await startCoordinator();
   startWorker();

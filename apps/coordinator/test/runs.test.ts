@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QUEUES, RunManifestSchema, keys, runJobIds } from '@holterflow/contracts';
+import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore } from '@holterflow/storage';
 import { createCoordinator } from '../src/app.js';
-import { setDefaultModelVersion } from '../src/runs/model-version.js';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import {
@@ -104,7 +104,7 @@ test('POST /runs: 400 for a bad body, 422 for a missing model or an empty prefix
 });
 
 test('POST /runs plans from footers, rejects bad recordings by reason, queues the flow; resubmitting adds nothing', async () => {
-  await setDefaultModelVersion(store, 'seed-1');
+  await setDefaultModelVersion(objectModelStore(store), 'seed-1');
   const request = { prefix: '/mitdb/', options: { windowSeconds: 600, marginSeconds: 30 } };
   const first = await http('POST', '/runs', request);
   assert.equal(first.status, 202, JSON.stringify(first.json));

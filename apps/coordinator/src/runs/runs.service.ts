@@ -19,11 +19,11 @@ import {
   type RunManifest,
   type RunRequest,
 } from '@holterflow/contracts';
+import { ModelVersionError, objectModelStore, resolveModelVersion } from '@holterflow/registry';
 import { ObjectStore } from '@holterflow/storage';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { REDIS } from '../queues/redis.js';
 import { enqueueRun, type RunQueues } from './flow.js';
-import { ModelVersionError, resolveModelVersion } from './model-version.js';
 import { planRun } from './plan.js';
 import { deriveRunId } from './run-id.js';
 import { RunIndex } from './run-index.js';
@@ -100,7 +100,7 @@ export class RunsService implements OnApplicationShutdown {
     const store = this.store(request.bucket);
     let model: string;
     try {
-      model = await resolveModelVersion(store, request.model);
+      model = await resolveModelVersion(objectModelStore(store), request.model);
     } catch (err) {
       if (err instanceof ModelVersionError) throw new UnprocessableEntityException(err.message);
       throw err;

@@ -1,0 +1,3 @@
+export * from './model-store.js';
+export * from './model-version.js';
+export * from './list.js';

@@ -5,9 +5,18 @@ import * as qrsEval from './qrs-eval.js';
 import * as dataset from './dataset.js';
 import * as train from './train.js';
 import * as runs from './runs.js';
+import * as models from './models.js';
 
 /** One entry per sub-command module; each module exports `register(program)`. */
-const modules: { register(program: Command): void }[] = [ingest, stack, qrsEval, dataset, train, runs];
+const modules: { register(program: Command): void }[] = [
+  ingest,
+  stack,
+  qrsEval,
+  dataset,
+  train,
+  runs,
+  models,
+];
 
 export function registerCommands(program: Command): void {
   for (const m of modules) m.register(program);

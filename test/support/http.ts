@@ -6,7 +6,7 @@ export type Json = any;
 /** `baseUrl` is read on every call: tests restart the coordinator on a new port. */
 export function jsonClient(baseUrl: () => string) {
   return async function http(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; json: Json }> {

@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ModelsModule } from './models/models.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         AdminModule,
         MetricsModule,
         RunsModule,
+        ModelsModule,
       ],
       providers: [{ provide: COORDINATOR_CONFIG, useValue: config }],
       exports: [COORDINATOR_CONFIG],

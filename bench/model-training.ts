@@ -1,35 +1,29 @@
 /**
  * Training speed of the seed CNN (Adam, batch 128, sparse categorical cross-entropy) per path:
- * model.fit and LocalTrainer on one wasm instance, ParallelTrainer over worker threads (one wasm
- * instance each), and the tfjs cpu backend for scale; plus the max |Δ| of one batch's gradients
- * on wasm (our kernels) vs the cpu backend.
- *   node --import tsx bench/model-training.ts [--steps 20] [--repeat 3] [--workers 2]
+ * model.fit on one wasm instance; the training loop's own steps (libs/training gradients/steps.ts)
+ * on 1..--threads threads (one wasm instance each, data-parallel); a whole epoch of the real
+ * training loop (trainLoop: shuffle, steps, validation) on 1 and --threads threads; and the tfjs
+ * cpu backend for scale; plus the max |Δ| of one batch's gradients on wasm (our kernels) vs cpu.
+ *   node --import tsx bench/model-training.ts [--steps 20] [--repeat 3] [--threads 2]
  * Rates are wall-clock samples/s and samples per CPU-second of this process (all threads,
  * workers included), which other processes' load on the shared machine disturbs much less.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  BEAT_LENGTH,
-  buildSeedCnn,
-  initBackend,
-  LocalTrainer,
-  ParallelTrainer,
-  type TrainBatch,
-  type Trainer,
-} from '../libs/model/src/index.js';
+import { BEAT_LENGTH, buildSeedCnn, initBackend } from '../libs/model/src/index.js';
+import { Adam, createTrainingSteps, trainLoop } from '../libs/training/src/index.js';
 
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '20' },
     repeat: { type: 'string', default: '3' },
-    workers: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '2' },
   },
 });
 const steps = Number(values.steps);
 const repeat = Number(values.repeat);
-const workers = Number(values.workers);
+const maxThreads = Number(values.threads);
 const BATCH = 128;
 const quiet = () => {};
 const load = () =>
@@ -37,7 +31,13 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-function makeBatch(n: number, seed: number): TrainBatch {
+interface Batch {
+  beats: Float32Array;
+  labels: Int32Array;
+  n: number;
+}
+
+function makeBatch(n: number, seed: number): Batch {
   const labels = Int32Array.from({ length: n }, (_, i) => (i + seed) % 5);
   const beats = new Float32Array(n * BEAT_LENGTH);
   for (let b = 0; b < n; b++)
@@ -68,11 +68,50 @@ async function timed(samples: number, times: number, run: () => Promise<unknown>
   return best;
 }
 
-async function rate(trainer: Trainer, count: number, times = repeat): Promise<Rate> {
-  await trainer.trainStep(batches[0]); // warm-up: kernel setup, XNNPACK operator creation
-  return timed(count * BATCH, times, async () => {
-    for (let s = 0; s < count; s++) await trainer.trainStep(batches[s % batches.length]);
-  });
+/** The loop's step (Adam on the main thread, gradients on `threads` threads) on fixed batches. */
+async function stepRate(threads: number, count: number, times = repeat): Promise<Rate> {
+  const model = buildSeedCnn({ seed: 1 });
+  const optimizer = new Adam(
+    model.trainableWeights.map((w) => w.read() as tf.Variable),
+    1e-3,
+  );
+  const steps = await createTrainingSteps(model, optimizer, threads);
+  const seeds = Array.from({ length: threads }, (_, s) => [s + 1]);
+  const run = (b: Batch) => steps.step(b.beats, b.labels, b.n, seeds);
+  try {
+    await run(batches[0]); // warm-up: kernel setup, XNNPACK operator creation
+    return await timed(count * BATCH, times, async () => {
+      for (let s = 0; s < count; s++) await run(batches[s % batches.length]);
+    });
+  } finally {
+    await steps.close();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * One whole epoch of trainLoop over `samples` synthetic beats (validation on 1/8 of them), as the
+ * loop itself times it (shuffle, steps, validation; not the threads' start-up before it).
+ */
+async function epochRate(threads: number, samples: number): Promise<Rate> {
+  const train = makeBatch(samples, 3);
+  const validation = makeBatch(Math.ceil(samples / 8), 4);
+  const model = buildSeedCnn({ seed: 1 });
+  try {
+    const cpu0 = process.cpuUsage();
+    const { history } = await trainLoop({
+      model,
+      train: { x: train.beats, labels: train.labels },
+      validation: { x: validation.beats, labels: validation.labels },
+      config: { epochs: 1 },
+      threads,
+    });
+    const cpu = process.cpuUsage(cpu0);
+    return { wall: samples / history[0].secondsPerEpoch, perCpu: samples / ((cpu.user + cpu.system) / 1e6) };
+  } finally {
+    model.dispose();
+  }
 }
 
 const line = (label: string, r: Rate) =>
@@ -127,13 +166,12 @@ await initBackend({ prefer: 'wasm', log: quiet });
   tf.dispose([x, y]);
   model.dispose();
 }
-line('LocalTrainer wasm, 1 thread', await rate(new LocalTrainer(buildSeedCnn({ seed: 1 })), steps));
-for (let w = 2; w <= workers; w++) {
-  const trainer = await ParallelTrainer.create(buildSeedCnn({ seed: 1 }), { workers: w });
-  line(`ParallelTrainer wasm, ${w} workers`, await rate(trainer, steps));
-  await trainer.close();
-}
+for (let t = 1; t <= maxThreads; t++)
+  line(`loop steps wasm, ${t} thread${t > 1 ? 's' : ''}`, await stepRate(t, steps));
+const epochSamples = BATCH * steps * 5;
+for (const t of new Set([1, maxThreads]))
+  line(`trainLoop epoch wasm, ${t} thread${t > 1 ? 's' : ''}`, await epochRate(t, epochSamples));
 await initBackend({ prefer: 'cpu', log: quiet });
 // The cpu backend is ~50× slower than wasm: one step, for scale.
-line('LocalTrainer tfjs cpu, 1 thread', await rate(new LocalTrainer(buildSeedCnn({ seed: 1 })), 1, 1));
+line('loop steps tfjs cpu, 1 thread', await stepRate(1, 1, 1));
 console.log(`load average after: ${load()}`);

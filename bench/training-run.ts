@@ -2,9 +2,11 @@
  * A real training run of the seed CNN on a beat dataset, written to a local directory (the
  * same artefacts a train job writes to S3), printing one line per epoch and the seed-style table.
  *   node --import tsx bench/training-run.ts --data .tmp/mitdb-beats.parquet --protocol intra \
- *     [--epochs 40] [--backend wasm] [--out .tmp/models] [--version v] [--job job-id] [--publish-each-epoch]
+ *     [--epochs 40] [--backend wasm] [--threads 2] [--out .tmp/models] [--version v] [--job job-id] [--publish-each-epoch]
+ * --threads: gradient threads, one wasm instance each (default: the cores of this machine).
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, parseBackendPreference } from '../libs/model/src/index.js';
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     protocol: { type: 'string', default: 'intra' },
     epochs: { type: 'string', default: '40' },
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string', default: String(availableParallelism()) },
     out: { type: 'string', default: '.tmp/models' },
     version: { type: 'string' },
     job: { type: 'string' },
@@ -36,6 +39,7 @@ const outcome = await runTraining({
   version,
   jobId: values.job,
   publishEachEpoch: values['publish-each-epoch'],
+  threads: Number(values.threads),
   onProgress: (r) =>
     console.log(
       `epoch ${r.epoch}/${r.epochs} loss ${r.loss.toFixed(4)} acc ${r.acc.toFixed(4)} val_loss ${r.valLoss.toFixed(4)} ` +
@@ -48,6 +52,7 @@ console.log(
     version,
     protocol,
     backend: backend.name,
+    threads: Number(values.threads),
     epochs: outcome.history.length,
     bestEpoch: outcome.bestEpoch,
     accuracy: outcome.test.accuracy,

@@ -1,4 +1,5 @@
 /** Worker settings, read once from the environment at start (README "Environment"). */
+import { availableParallelism } from 'node:os';
 import { WORKER_ROLES, queueEnvFromEnv, type QueueEnv, type WorkerRole } from '@holterflow/contracts';
 import { storageConfigFromEnv, type StorageConfig } from '@holterflow/storage';
 import { IMPLEMENTED_ROLES } from './processors.js';
@@ -17,6 +18,11 @@ export interface WorkerConfig extends QueueEnv {
    * 30000) before they are released: their locks lapse and BullMQ hands them to another worker.
    */
   shutdownGraceMs: number;
+  /**
+   * Threads one training job computes gradients on (HOLTERFLOW_TRAIN_THREADS, default: the cores
+   * this process may use). Data-parallel over wasm instances; set 1 on tfjs-node(-gpu) hosts.
+   */
+  trainThreads: number;
 }
 
 /** A configuration mistake: reported as one clear line, exit code 1. */
@@ -36,6 +42,7 @@ export function workerConfigFromEnv(env: Env = process.env): WorkerConfig {
     })),
     storage: storageConfigFromEnv(env),
     shutdownGraceMs: positiveInt(env, 'HOLTERFLOW_SHUTDOWN_GRACE_MS', 30_000),
+    trainThreads: positiveInt(env, 'HOLTERFLOW_TRAIN_THREADS', availableParallelism()),
   };
 }
 

@@ -4,15 +4,9 @@
  * Start-up (once per process):
  *   const backend = await initBackend();            // tfjs-node-gpu > tfjs-node > wasm > cpu;
  *                                                   // HOLTERFLOW_TF_BACKEND forces one; report `backend` on /admin/workers
- * Training (libs/training):
+ * Training (the loop, its optimiser and data-parallel threads live in libs/training):
  *   const model = buildSeedCnn({ seed });           // 52,357 parameters, dropout 0.5; NB a seeded tfjs Dropout
  *                                                   // draws the same mask every call: reseed it per step
- *   const trainer = await ParallelTrainer.create(model, { workers: 2 });  // data-parallel wasm, one worker per core
- *   //  or new LocalTrainer(model) for one thread on the current backend (also the GPU path)
- *   const loss = await trainer.trainStep({ beats, labels, n });  // Adam 1e-3, sparse categorical CE
- *   await trainer.setLearningRate(trainer.learningRate / 2);     // "halve on plateau"
- *   setTrainableWeights(model, await trainer.weights());          // snapshot/restore for early stopping
- *   await trainer.close();
  *   model.fit also works on every backend (the wasm gradient kernels are registered by initBackend).
  * Saving / loading a version (model.json + weights.bin under a prefix):
  *   await saveModel(model, objectStore, keys.modelPrefix(version), { version, ...metrics });
@@ -31,6 +25,4 @@ export * from './classifier.js';
 export * from './inference/engine.js';
 export * from './inference/onnx-engine.js';
 export * from './inference/tfjs-engine.js';
-export * from './training/loss.js';
-export * from './training/trainer.js';
-export * from './training/parallel-trainer.js';
+export * from './ts-thread.js';

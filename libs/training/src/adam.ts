@@ -37,12 +37,21 @@ export class Adam {
   /** One step on `loss`'s gradients; returns the loss tensor (the caller disposes it). */
   minimize(loss: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.variables);
+    this.applyGradients(this.variables.map((w) => grads[w.name]));
+    tf.dispose(Object.values(grads));
+    return value;
+  }
+
+  /** One update with gradients computed elsewhere, in the variables' order (not disposed here). */
+  applyGradients(grads: tf.Tensor[]): void {
+    if (grads.length !== this.variables.length)
+      throw new Error(`got ${grads.length} gradients for ${this.variables.length} variables`);
     const t = this.iterations + 1;
     const correction1 = 1 - Math.pow(this.beta1, t);
     const correction2 = 1 - Math.pow(this.beta2, t);
     tf.tidy(() => {
       this.variables.forEach((w, i) => {
-        const g = grads[w.name];
+        const g = grads[i];
         const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
         const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         this.m[i].assign(m);
@@ -51,9 +60,7 @@ export class Adam {
         w.assign(tf.sub(w, tf.mul(step, this.learningRate)));
       });
     });
-    tf.dispose(Object.values(grads));
     this.iterations = t;
-    return value;
   }
 
   getState(): AdamState {

@@ -6,6 +6,8 @@ export * from './metrics.js';
 export * from './predict.js';
 export * from './adam.js';
 export * from './schedule.js';
+export * from './objective.js';
+export * from './gradients/steps.js';
 export * from './loop.js';
 export * from './checkpoint.js';
 export * from './curves.js';

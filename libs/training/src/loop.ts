@@ -17,9 +17,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { TrainProgress } from '@holterflow/contracts';
 import { Adam, type AdamState } from './adam.js';
-import { BEAT_WIDTH, CLASS_COUNT, type LabelledBeats } from './beats.js';
-import { evaluateBeats, LOSS_EPSILON } from './predict.js';
+import { BEAT_WIDTH, type LabelledBeats } from './beats.js';
+import { createTrainingSteps, type TrainingSteps } from './gradients/steps.js';
+import { dropoutLayers } from './objective.js';
+import { evaluateBeats } from './predict.js';
 import { SeededRandom } from './rng.js';
 import { afterEpoch, INITIAL_SCHEDULE, type ScheduleState } from './schedule.js';
 
@@ -48,20 +51,8 @@ export const LOOP_DEFAULTS: LoopConfig = {
   seed: 42,
 };
 
-export interface EpochReport {
-  /** 1-based. */
-  epoch: number;
-  epochs: number;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-  /** The learning rate this epoch trained with. */
-  lr: number;
-  secondsPerEpoch: number;
-  /** Seconds left if all remaining epochs run (early stopping can only shorten it). */
-  eta: number;
-}
+/** One epoch's figures: the train job's progress contract. */
+export type EpochReport = TrainProgress;
 
 /** Everything a resumed run needs to continue exactly where this one was after `epoch`. */
 export interface TrainingCheckpoint {
@@ -102,6 +93,11 @@ export interface TrainLoopOptions {
   resumeFrom?: TrainingCheckpoint;
   /** Cancels at the next batch boundary with a TrainingCancelledError. */
   signal?: AbortSignal;
+  /**
+   * Threads computing each batch's gradients (gradients/steps.ts; default 1). Not part of the
+   * config: it changes speed, and which dropout masks are drawn, not what is being trained.
+   */
+  threads?: number;
 }
 
 export class TrainingCancelledError extends Error {
@@ -140,11 +136,6 @@ export function setModelWeights(model: tfl.LayersModel, weights: Float32Array[])
   tf.dispose(tensors);
 }
 
-function sparseCrossEntropy(probs: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
-  const picked = tf.sum(tf.mul(probs, tf.oneHot(labels, CLASS_COUNT)), 1);
-  return tf.neg(tf.mean(tf.log(tf.clipByValue(picked, LOSS_EPSILON, 1 - LOSS_EPSILON)))) as tf.Scalar;
-}
-
 /** Yields to the event loop so an abort (a timer, a queue event) can land between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -158,10 +149,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
   const resume = options.resumeFrom;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new Adam(variables, config.learningRate);
-  const dropoutLayers = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as {
-    seed?: number;
-  }[];
-  const originalDropoutSeeds = dropoutLayers.map((l) => l.seed);
+  const dropout = dropoutLayers(model);
+  const originalDropoutSeeds = dropout.map((l) => l.seed);
 
   let rng = new SeededRandom(config.seed);
   let history: EpochReport[] = [];
@@ -189,7 +178,9 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
   let epochsRun = 0;
   let stoppedEarly = finished && history.length < config.epochs;
 
+  let steps: TrainingSteps | undefined;
   try {
+    steps = await createTrainingSteps(model, optimizer, options.threads ?? 1);
     for (let epoch = startEpoch + 1; epoch <= config.epochs && !finished; epoch++) {
       const started = performance.now();
       for (let i = 0; i < n; i++) order[i] = i;
@@ -207,18 +198,10 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
           batchX.set(train.x.subarray(j * BEAT_WIDTH, (j + 1) * BEAT_WIDTH), i * BEAT_WIDTH);
           batchY[i] = train.labels[j];
         }
-        for (const layer of dropoutLayers) layer.seed = rng.nextUint32();
-        let batchCorrect: tf.Scalar | undefined;
-        const cost = optimizer.minimize(() => {
-          const xs = tf.tensor3d(batchX.subarray(0, size * BEAT_WIDTH), [size, BEAT_WIDTH, 1]);
-          const ys = tf.tensor1d(batchY.subarray(0, size), 'int32');
-          const probs = model.apply(xs, { training: true }) as tf.Tensor;
-          batchCorrect = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, 1), ys), 'int32'))) as tf.Scalar;
-          return sparseCrossEntropy(probs, ys);
-        });
-        const loss = (await cost.data())[0];
-        correct += (await batchCorrect!.data())[0];
-        tf.dispose([cost, batchCorrect!]);
+        const threads = steps.threads;
+        const dropoutSeeds = Array.from({ length: threads }, () => dropout.map(() => rng.nextUint32()));
+        const { loss, correct: batchCorrect } = await steps.step(batchX, batchY, size, dropoutSeeds);
+        correct += batchCorrect;
         if (!Number.isFinite(loss))
           throw new Error(
             `training loss became ${loss} in epoch ${epoch}, batch ${b + 1}: check the input for extreme values`,
@@ -266,7 +249,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
     }
     setModelWeights(model, bestWeights);
   } finally {
-    dropoutLayers.forEach((l, i) => (l.seed = originalDropoutSeeds[i]));
+    dropout.forEach((l, i) => (l.seed = originalDropoutSeeds[i]));
+    await steps?.close();
     optimizer.dispose();
   }
   return {

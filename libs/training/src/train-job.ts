@@ -71,6 +71,11 @@ export interface RunTrainingOptions {
    * marked `complete: false` in metrics.json (the final publish overwrites it).
    */
   publishEachEpoch?: boolean;
+  /**
+   * Threads computing gradients (default 1): a property of the host, not of the model, so it is
+   * recorded in metrics.json but not in the config a checkpoint must match.
+   */
+  threads?: number;
   /** The architecture; the seed CNN unless a test wants a smaller one. */
   buildModel?: (options: SeedCnnOptions) => tfl.LayersModel;
 }
@@ -207,6 +212,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
       trainingSeconds: history.reduce((sum, h) => sum + h.secondsPerEpoch, 0),
       jobSeconds: (performance.now() - started) / 1000,
       backend: tf.getBackend(),
+      threads: options.threads ?? 1,
     };
     const artefacts: [string, Uint8Array, string][] = [
       ['metrics.json', json(metrics), 'application/json'],
@@ -266,6 +272,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<Training
       onCheckpoint,
       resumeFrom,
       signal: options.signal,
+      threads: options.threads,
     });
     const { testMetrics, table, written } = await publish(
       model,

@@ -8,6 +8,7 @@
  *   JSON line with accuracy and macro-F1.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
@@ -29,7 +30,6 @@ import {
   evaluateModel,
   parseProtocol,
   runTraining,
-  type EpochReport,
   type TrainingStore,
 } from '@holterflow/training';
 
@@ -41,10 +41,11 @@ interface TrainOptions {
   seed?: string;
   out: string;
   backend: string;
+  threads: string;
   wait?: boolean;
 }
 
-function epochBar(): { update(r: EpochReport | TrainProgress): void; stop(): void } {
+function epochBar(): { update(r: TrainProgress): void; stop(): void } {
   const bar = new SingleBar(
     {
       format:
@@ -135,6 +136,7 @@ async function trainLocally(opts: TrainOptions, version: string): Promise<void> 
       },
       store: directoryTrainingStore(opts.out),
       version,
+      threads: Number(opts.threads),
       onProgress: (r) => bar.update(r),
     });
     bar.stop();
@@ -166,9 +168,16 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of every random step (default 42)')
     .option('--out <dir>', 'local training: where models/<version>/ is written', '.')
     .option('--backend <name>', 'local training: auto, wasm or cpu', 'auto')
+    .option(
+      '--threads <n>',
+      'local training: threads computing gradients, one wasm instance each (default: all cores)',
+      String(availableParallelism()),
+    )
     .option('--wait', 'queued training: follow the job with a progress bar until it ends')
     .action(async (opts: TrainOptions) => {
       parseProtocol(opts.protocol);
+      if (!(Number.isInteger(Number(opts.threads)) && Number(opts.threads) >= 1))
+        throw new Error(`--threads must be a positive integer, got ${opts.threads}`);
       if (opts.epochs !== undefined && !(Number.isInteger(Number(opts.epochs)) && Number(opts.epochs) >= 1))
         throw new Error(`--epochs must be a positive integer, got ${opts.epochs}`);
       const version =

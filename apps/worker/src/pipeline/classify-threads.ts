@@ -3,22 +3,16 @@
  * (HOLTERFLOW_CLASSIFY_CONCURRENCY), each with its own copy of the models it has been given.
  * The main thread keeps only I/O (S3 reads and writes, Parquet decode/encode) and BullMQ.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptThread } from '@holterflow/model';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { WorkerConfig } from '../config.js';
 import { WORKER_CONFIG } from '../tokens.js';
 import type { WindowInput, WindowOutput } from './classify-window.js';
 import type { FromClassifyThread, ModelFiles, ToClassifyThread } from './classify-thread-protocol.js';
 
-/**
- * Workers run TypeScript through tsx like the rest of the repo (no build step). Node 20 does not
- * apply `--import tsx` to worker threads, so a tiny bootstrap registers tsx's loader first.
- */
 function startThread(): Worker {
-  const script = new URL('./classify-thread.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return startTypeScriptThread(new URL('./classify-thread.ts', import.meta.url));
 }
 
 class ClassifyThread {

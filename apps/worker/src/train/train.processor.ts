@@ -21,7 +21,9 @@ import {
 } from '@holterflow/contracts';
 import { currentBackend, initBackend } from '@holterflow/model';
 import { runTraining, TrainingCancelledError, type TrainingStore } from '@holterflow/training';
+import type { WorkerConfig } from '../config.js';
 import { ObjectStores } from '../stores.js';
+import { WORKER_CONFIG } from '../tokens.js';
 
 const contract = JOB_CONTRACTS[QUEUES.train];
 
@@ -29,6 +31,7 @@ export async function processTrainJob(
   job: Job,
   storeFor: (bucket: string) => TrainingStore,
   signal?: AbortSignal,
+  threads = 1,
 ): Promise<TrainResult> {
   try {
     const payload = parseJobData(QUEUES.train, contract.payload, job.data);
@@ -44,6 +47,8 @@ export async function processTrainJob(
       // Checkpoints belong to the job, so a retry of this job (same id) finds them.
       jobId: job.id ?? contract.jobId(payload),
       signal,
+      // One wasm (or cpu) instance per thread; tfjs-node(-gpu) spreads one step over the host itself.
+      threads: ['wasm', 'js-cpu'].includes(currentBackend()!.kind) ? threads : 1,
       onProgress: (r) => job.updateProgress(r satisfies TrainProgress),
     });
     return contract.result.parse({
@@ -68,9 +73,12 @@ export async function processTrainJob(
 
 @Injectable()
 export class TrainProcessor {
-  constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
+  constructor(
+    @Inject(ObjectStores) private readonly stores: ObjectStores,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+  ) {}
 
   process(job: Job, signal?: AbortSignal): Promise<TrainResult> {
-    return processTrainJob(job, (bucket) => this.stores.forBucket(bucket), signal);
+    return processTrainJob(job, (bucket) => this.stores.forBucket(bucket), signal, this.config.trainThreads);
   }
 }

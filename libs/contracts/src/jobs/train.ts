@@ -46,16 +46,23 @@ export const TrainResultSchema = z.object({
 });
 export type TrainResult = z.infer<typeof TrainResultSchema>;
 
-/** Per-epoch job progress (BullMQ job.updateProgress). */
+/**
+ * One epoch's report: the train job's progress (BullMQ job.updateProgress), the CLI's bar, and
+ * the history in checkpoints and curves (libs/training's EpochReport is this type).
+ */
 export interface TrainProgress {
+  /** 1-based. */
   epoch: number;
   epochs: number;
+  /** Mean training loss and accuracy over the epoch (dropout on, weights moving). */
   loss: number;
   acc: number;
   valLoss: number;
   valAcc: number;
+  /** The learning rate this epoch trained with. */
   lr: number;
   secondsPerEpoch: number;
+  /** Seconds left if all remaining epochs run (early stopping can only shorten it). */
   eta: number;
 }
 

@@ -16,6 +16,7 @@ import {
   parseJobData,
   type ClassifyJob,
   type ClassifyResult,
+  type RunCancelledResult,
 } from '@holterflow/contracts';
 import { SEGMENT_WINDOW_SECONDS, primaryLeadOf } from '@holterflow/ecg';
 import {
@@ -28,6 +29,7 @@ import { ObjectNotFound, type ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import { ClassifyThreads } from './classify-threads.js';
 import { ModelFilesCache } from './model-files.js';
+import { RunCancellation } from './run-cancellation.js';
 
 const contract = JOB_CONTRACTS[QUEUES.classify];
 
@@ -39,15 +41,21 @@ export class ClassifyProcessor {
     @Inject(ObjectStores) private readonly stores: ObjectStores,
     @Inject(ClassifyThreads) private readonly threads: ClassifyThreads,
     @Inject(ModelFilesCache) private readonly models: ModelFilesCache,
+    @Inject(RunCancellation) private readonly cancellation: RunCancellation,
   ) {}
 
-  async process(job: Job): Promise<ClassifyResult> {
+  async process(job: Job): Promise<ClassifyResult | RunCancelledResult> {
     // The main thread's longest stall during the job, logged: it bounds what BullMQ's lock
     // renewal can be held up by (the lock is renewed every lockDuration/2 = 15 s by default).
     const loop = monitorEventLoopDelay({ resolution: 20 });
     loop.enable();
     try {
       const payload = parseJobData(QUEUES.classify, contract.payload, job.data);
+      const cancelled = await this.cancellation.check(payload.bucket, payload.runId, false);
+      if (cancelled) {
+        this.logger.log(`${job.id}: run cancelled at ${cancelled.cancelledAt}; window not classified`);
+        return cancelled;
+      }
       const result = await this.classify(payload);
       loop.disable();
       this.logger.log(

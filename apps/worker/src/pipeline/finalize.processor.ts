@@ -1,7 +1,9 @@
 /**
  * finalize(run): once every summarize(record) has finished, gather each record's summary.json or
  * error.json (and the records rejected at planning) into runs/<run>/summary.csv and
- * summary.parquet, then mark the manifest complete.
+ * summary.parquet, then mark the manifest complete. A cancelled run is neither summarised nor
+ * marked complete: finalize becomes runnable after a cancel when the last record that was busy
+ * ends, and the run must stay cancelled until it is resubmitted.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -17,6 +19,8 @@ import {
   type FinalizeJob,
   type FinalizeResult,
   type PlannedRecord,
+  type RunCancelledResult,
+  type RunManifest,
 } from '@holterflow/contracts';
 import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
@@ -33,7 +37,7 @@ export class FinalizeProcessor {
 
   constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
 
-  async process(job: Job): Promise<FinalizeResult> {
+  async process(job: Job): Promise<FinalizeResult | RunCancelledResult> {
     let payload: FinalizeJob;
     try {
       payload = parseJobData(QUEUES.finalize, contract.payload, job.data);
@@ -42,16 +46,24 @@ export class FinalizeProcessor {
       throw err;
     }
     const result = await this.finalize(payload, summarizeFailures(await job.getIgnoredChildrenFailures()));
+    if ('cancelled' in result) {
+      this.logger.log(`${job.id}: run cancelled at ${result.cancelledAt}; not finalized`);
+      return result;
+    }
     this.logger.log(
       `${job.id}: ${result.completed} of ${result.records} records complete, ${result.beats} beats`,
     );
     return contract.result.parse(result);
   }
 
-  private async finalize(job: FinalizeJob, failures: Map<string, string>): Promise<FinalizeResult> {
+  private async finalize(
+    job: FinalizeJob,
+    failures: Map<string, string>,
+  ): Promise<FinalizeResult | RunCancelledResult> {
     const store = this.stores.forBucket(job.bucket);
     const manifestKey = keys.runManifest(job.runId);
     const manifest = await store.getJson(manifestKey, RunManifestSchema);
+    if (manifest.cancelledAt) return cancelledResult(manifest, manifest.cancelledAt);
     const planned = await mapLimit(manifest.records, READS_AT_ONCE, (r) =>
       recordRow(store, job.runId, r, failures.get(r.recordId)),
     );
@@ -66,9 +78,15 @@ export class FinalizeProcessor {
     await store.put(keys.runSummaryParquet(job.runId), runSummaryParquet(rows), {
       contentType: 'application/vnd.apache.parquet',
     });
+    // Read again just before marking it complete: a cancel that came while the summaries were
+    // written must win (writing the manifest read above would erase its cancelledAt). The
+    // coordinator refuses a cancel once finalize is active, so this covers only the moment
+    // between finalize starting and the coordinator seeing it active.
+    const latest = await store.getJson(manifestKey, RunManifestSchema);
+    if (latest.cancelledAt) return cancelledResult(latest, latest.cancelledAt);
     // Re-finalizing (a resumed run) keeps the first completion time.
-    if (!manifest.completedAt)
-      await store.put(manifestKey, jsonText({ ...manifest, completedAt: new Date().toISOString() }), {
+    if (!latest.completedAt)
+      await store.put(manifestKey, jsonText({ ...latest, completedAt: new Date().toISOString() }), {
         contentType: 'application/json',
       });
     const completed = rows.filter((r) => r.status === 'complete');
@@ -79,6 +97,10 @@ export class FinalizeProcessor {
       beats: completed.reduce((s, r) => s + (r.summary?.beats ?? 0), 0),
     };
   }
+}
+
+function cancelledResult(manifest: RunManifest, cancelledAt: string): RunCancelledResult {
+  return { runId: manifest.runId, cancelled: true, cancelledAt };
 }
 
 async function recordRow(

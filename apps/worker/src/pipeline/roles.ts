@@ -5,6 +5,7 @@ import { ClassifyProcessor } from './classify.processor.js';
 import { ClassifyThreads } from './classify-threads.js';
 import { FinalizeProcessor } from './finalize.processor.js';
 import { ModelFilesCache } from './model-files.js';
+import { RunCancellation } from './run-cancellation.js';
 import { SummarizeProcessor } from './summarize.processor.js';
 
 /**
@@ -22,13 +23,14 @@ export const PIPELINE_ROLES: Partial<Record<WorkerRole, RoleDefinition>> = {
     processor: ClassifyProcessor,
     // onnxruntime-node on CPU unless HOLTERFLOW_INFERENCE_ENGINE says otherwise (libs/model).
     backend: 'onnxruntime-node cpu',
-    providers: [ClassifyThreads, ModelFilesCache],
+    providers: [ClassifyThreads, ModelFilesCache, RunCancellation],
     lockDurationMs: LOCK_MS,
   },
   summarize: {
     queue: QUEUES.summarize,
     processor: SummarizeProcessor,
     backend: 'none',
+    providers: [RunCancellation],
     lockDurationMs: LOCK_MS,
   },
   finalize: {

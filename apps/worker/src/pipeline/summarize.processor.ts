@@ -16,6 +16,7 @@ import {
   keys,
   parseJobData,
   type RecordError,
+  type RunCancelledResult,
   type SummarizeJob,
   type SummarizeResult,
 } from '@holterflow/contracts';
@@ -33,6 +34,7 @@ import { ObjectStores } from '../stores.js';
 import { evaluateRecord } from './evaluation.js';
 import { mergeParts } from './merge-parts.js';
 import { mapLimit } from './map-limit.js';
+import { RunCancellation } from './run-cancellation.js';
 
 const contract = JOB_CONTRACTS[QUEUES.summarize];
 /** Parts fetched at once: enough to hide S3 latency, few enough to bound memory. */
@@ -44,15 +46,25 @@ type Part = { results: BeatResults; unreadable: UnreadableRange[] };
 export class SummarizeProcessor {
   private readonly logger = new Logger('summarize');
 
-  constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
+  constructor(
+    @Inject(ObjectStores) private readonly stores: ObjectStores,
+    @Inject(RunCancellation) private readonly cancellation: RunCancellation,
+  ) {}
 
-  async process(job: Job): Promise<SummarizeResult> {
+  async process(job: Job): Promise<SummarizeResult | RunCancelledResult> {
     let payload: SummarizeJob;
     try {
       payload = parseJobData(QUEUES.summarize, contract.payload, job.data);
     } catch (err) {
       if (err instanceof InvalidJobError) throw new UnrecoverableError(err.message);
       throw err;
+    }
+    // A record whose windows were running when the run was cancelled becomes runnable once they
+    // end: it must not write the record's outputs (or an error.json for the windows cancel removed).
+    const cancelled = await this.cancellation.check(payload.bucket, payload.runId, true);
+    if (cancelled) {
+      this.logger.log(`${job.id}: run cancelled at ${cancelled.cancelledAt}; record not summarized`);
+      return cancelled;
     }
     const failures = windowFailures(await job.getIgnoredChildrenFailures());
     let result: SummarizeResult;

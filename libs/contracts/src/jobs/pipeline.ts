@@ -35,6 +35,19 @@ export const RecordErrorSchema = z.object({
 });
 export type RecordError = z.infer<typeof RecordErrorSchema>;
 
+/**
+ * What a classify, summarize or finalize job returns instead of its result when its run was
+ * cancelled (the manifest's cancelledAt) before the job began: it wrote nothing. The job completes
+ * rather than fails — a cancel is the lab's decision, not a fault: no failed jobs to alert on, no
+ * record counted as failed — and the coordinator's cancel sweep removes it with the run's other jobs.
+ */
+export const RunCancelledResultSchema = z.object({
+  runId: id,
+  cancelled: z.literal(true),
+  cancelledAt: z.string(),
+});
+export type RunCancelledResult = z.infer<typeof RunCancelledResultSchema>;
+
 export const SummarizeResultSchema = z.object({
   recordId: id,
   /** complete: beats.parquet and summary.json written; failed: error.json written instead. */

@@ -65,7 +65,10 @@ export class RunsService implements OnApplicationShutdown {
   private readonly stores = new Map<string, ObjectStore>();
   private readonly index: RunIndex;
   private readonly queues: RunQueues;
-  private readonly sweeps = new Set<NodeJS.Timeout>();
+  /** The pending cancel sweep of each run (one at most). */
+  private readonly sweeps = new Map<string, NodeJS.Timeout>();
+  /** A sweep between its timer and its end: a resubmit waits for it before queueing afresh. */
+  private readonly sweeping = new Map<string, Promise<void>>();
 
   constructor(
     @InjectQueue(QUEUES.classify) classify: Queue,
@@ -88,7 +91,7 @@ export class RunsService implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    for (const t of this.sweeps) clearTimeout(t);
+    for (const t of this.sweeps.values()) clearTimeout(t);
     for (const s of this.stores.values()) s.destroy();
   }
 
@@ -117,12 +120,7 @@ export class RunsService implements OnApplicationShutdown {
             'choose another runId',
         );
       outcome = manifest.completedAt ? 'already-complete' : 'resumed';
-      if (manifest.cancelledAt) {
-        // Resubmitting a cancelled run resumes it: what was done stays in S3 and is not redone.
-        const { cancelledAt: _, ...resumed } = manifest;
-        manifest = resumed;
-        await store.putJson(manifestKey, manifest);
-      }
+      if (manifest.cancelledAt) manifest = await this.uncancel(store, manifest);
     } else {
       manifest = await planRun(store, { ...request }, runId, model);
       if (manifest.records.length === 0 && manifest.rejected.length === 0)
@@ -135,7 +133,7 @@ export class RunsService implements OnApplicationShutdown {
       outcome = 'planned';
     }
     await this.index.add(runId, manifest.bucket, manifest.createdAt);
-    const report = manifest.completedAt ? { jobs: 0 } : await enqueueRun(this.queues, manifest);
+    const report = manifest.completedAt ? { jobs: 0 } : await this.enqueue(store, manifest);
     this.logger.log(
       `run ${runId} ${outcome}: ${manifest.records.length} records, ${manifest.rejected.length} rejected, ` +
         `${report.jobs} jobs offered`,
@@ -150,6 +148,49 @@ export class RunsService implements OnApplicationShutdown {
       jobs: report.jobs,
       manifest: manifestKey,
     };
+  }
+
+  /**
+   * Resubmitting a cancelled run resumes it: what was done stays in S3 and is not redone. Its old
+   * jobs must all be gone first — one that ended after the cancel completed with a "cancelled"
+   * result, and re-adding the flow would keep it (ids that exist are not added again), so the
+   * resumed run would never finish. They are removed while the run still reads as cancelled (no
+   * worker starts real work on them meanwhile); a window still running keeps its record's jobs,
+   * and the resubmit is refused until it ends (seconds).
+   */
+  private async uncancel(store: ObjectStore, manifest: RunManifest): Promise<RunManifest> {
+    this.stopSweep(manifest.runId);
+    await this.sweeping.get(manifest.runId);
+    this.stopSweep(manifest.runId); // the sweep that just ended may have planned another
+    const removal = await removeRunJobs(this.queues, manifest);
+    if (!removal.complete) {
+      this.sweepUntilRemoved(manifest, CANCEL_SWEEP_LIMIT);
+      throw new ConflictException(
+        `run ${manifest.runId} was cancelled and ${removal.busyRecords} of its records still have a window ` +
+          'finishing; resubmit in a few seconds',
+      );
+    }
+    const { cancelledAt: _, ...resumed } = manifest;
+    await store.putJson(keys.runManifest(manifest.runId), resumed);
+    return resumed;
+  }
+
+  /**
+   * Adds the run's flow. A cancel that comes while a large run is still being added removes the
+   * finalize job the later chunks hang under, and BullMQ then refuses them ("Missing key for
+   * parent job"): nothing more of the run is queued, and the submitter is told why.
+   */
+  private async enqueue(store: ObjectStore, manifest: RunManifest) {
+    try {
+      return await enqueueRun(this.queues, manifest);
+    } catch (err) {
+      const now = await store.getJson(keys.runManifest(manifest.runId), RunManifestSchema);
+      if (now.cancelledAt)
+        throw new ConflictException(
+          `run ${manifest.runId} was cancelled at ${now.cancelledAt} while it was queued`,
+        );
+      throw err;
+    }
   }
 
   async manifest(runId: string): Promise<{ manifest: RunManifest; store: ObjectStore }> {
@@ -200,12 +241,19 @@ export class RunsService implements OnApplicationShutdown {
   /**
    * Marks the run cancelled in its manifest and removes its queued jobs. Windows being classified
    * right now finish (their parts are valid and a resumed run reuses them); their records' jobs
-   * are removed by a sweep once they do.
+   * are removed by a sweep once they do. Jobs that become runnable before the sweep reaches them
+   * (the summarize of a busy record, then finalize) read the manifest first and end without
+   * writing anything (apps/worker run-cancellation.ts), so no output of a cancelled run appears
+   * and the run stays cancelled.
    */
   async cancel(runId: string): Promise<{ runId: string; cancelledAt: string; busyRecords: number }> {
     const { manifest, store } = await this.manifest(runId);
     if (manifest.completedAt)
       throw new ConflictException(`run ${runId} completed at ${manifest.completedAt}`);
+    // Finalize running means every record is done and summary.csv is being written: the run is
+    // complete in a moment, and a cancel now could only leave its outputs half marked.
+    if ((await this.queues.finalize.getJobState(runJobIds.finalize(runId))) === 'active')
+      throw new ConflictException(`run ${runId} is being finalized; it completes in a moment`);
     const cancelled: RunManifest = {
       ...manifest,
       cancelledAt: manifest.cancelledAt ?? new Date().toISOString(),
@@ -216,16 +264,37 @@ export class RunsService implements OnApplicationShutdown {
     return { runId, cancelledAt: cancelled.cancelledAt!, busyRecords: report.busyRecords };
   }
 
-  private sweepUntilRemoved(manifest: RunManifest, triesLeft: number): void {
+  /**
+   * Removes the cancelled run's jobs once their running windows end. Stops when nothing is left,
+   * or when the run is no longer the one cancelled (resubmitted here or by another coordinator):
+   * sweeping then would remove the resumed run's fresh jobs.
+   */
+  private sweepUntilRemoved(cancelled: RunManifest, triesLeft: number): void {
+    this.stopSweep(cancelled.runId);
     const timer = setTimeout(() => {
-      this.sweeps.delete(timer);
-      removeRunJobs(this.queues, manifest)
-        .then((r) => {
-          if (!r.complete && triesLeft > 1) this.sweepUntilRemoved(manifest, triesLeft - 1);
+      this.sweeps.delete(cancelled.runId);
+      const sweep = this.sweepOnce(cancelled)
+        .then((done) => {
+          if (!done && triesLeft > 1) this.sweepUntilRemoved(cancelled, triesLeft - 1);
         })
-        .catch((err: unknown) => this.logger.warn(`cancel of ${manifest.runId}: ${(err as Error).message}`));
+        .catch((err: unknown) => this.logger.warn(`cancel of ${cancelled.runId}: ${(err as Error).message}`))
+        .finally(() => this.sweeping.delete(cancelled.runId));
+      this.sweeping.set(cancelled.runId, sweep);
     }, CANCEL_SWEEP_MS);
-    this.sweeps.add(timer);
+    this.sweeps.set(cancelled.runId, timer);
+  }
+
+  /** True when there is nothing (more) to sweep. */
+  private async sweepOnce(cancelled: RunManifest): Promise<boolean> {
+    const store = this.store(cancelled.bucket);
+    const now = await store.getJson(keys.runManifest(cancelled.runId), RunManifestSchema);
+    if (now.cancelledAt !== cancelled.cancelledAt) return true;
+    return (await removeRunJobs(this.queues, cancelled)).complete;
+  }
+
+  private stopSweep(runId: string): void {
+    clearTimeout(this.sweeps.get(runId));
+    this.sweeps.delete(runId);
   }
 
   /**

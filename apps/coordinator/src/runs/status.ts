@@ -134,8 +134,10 @@ export async function recordStatus(
     // Completed, or removed (retention, cancel, retry) or not queued yet: S3 says how it ended.
     const outcome = await finished();
     if (outcome) return outcome;
+    // A cancelled run's jobs end without outputs (summarize of a cancelled run writes nothing).
+    if (manifest.cancelledAt) return { ...base, state: 'cancelled', windows, beats: 0 };
     if (state === 'completed') return { ...base, state: 'summarizing', windows, beats: 0 };
-    return { ...base, state: manifest.cancelledAt ? 'cancelled' : 'queued', windows, beats: 0 };
+    return { ...base, state: 'queued', windows, beats: 0 };
   }
   const job = await Job.fromId(queues.summarize, summarizeId);
   if (!job) return { ...base, state: 'queued', windows, beats: 0 };

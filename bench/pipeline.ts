@@ -22,12 +22,11 @@
  * GZIP pages with node:zlib instead of hyparquet-compressors' JS inflate takes a 31-min window
  * from 280 to 154 ms (measured once here) — the next step, in libs/formats' reader.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { keys, type ClassifyResult, type PlannedRecord } from '@holterflow/contracts';
 import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
 import { writeRecordingParquet } from '@holterflow/formats';
@@ -43,9 +42,9 @@ import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { connectTestRedis } from '../test/support/redis.js';
 import { startS3rver } from '../test/support/s3rver.js';
 import { addRunFlow, manifestOf, pipelineQueues } from '../test/support/run-flow.js';
+import { spawnWorkerProcess } from '../test/support/worker-process.js';
 import { build24hRecording, mitdbDir } from './mitdb-24h.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     records: { type: 'string', default: '2' },
@@ -130,27 +129,12 @@ try {
   const rows: string[] = [];
   for (const workerCount of WORKER_COUNTS) {
     const runId = `bench-${workerCount}w`;
-    const logs: string[] = [];
-    const started = [];
-    for (let w = 0; w < workerCount; w++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...storageEnvOf(s3.config),
-          ...redis.env,
-          HOLTERFLOW_ROLES: 'classify,summarize,finalize',
-          NO_COLOR: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      children.push(child);
-      logs[w] = '';
-      child.stdout!.setEncoding('utf8').on('data', (c: string) => (logs[w] += c));
-      child.stderr!.setEncoding('utf8').on('data', (c: string) => (logs[w] += c));
-      started.push(child);
-    }
-    while (!logs.every((l) => /running roles: classify/.test(l)))
+    const started = Array.from({ length: workerCount }, () =>
+      spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env }),
+    );
+    children.push(...started.map((w) => w.child));
+    const logs = () => started.map((w) => w.log);
+    while (!logs().every((l) => /running roles: classify/.test(l)))
       await new Promise((r) => setTimeout(r, 100));
 
     const manifest = manifestOf(runId, s3.bucket, version, planned, WINDOW_SECONDS);
@@ -162,7 +146,7 @@ try {
       const state = await finalize?.getState();
       if (state === 'completed') break;
       if (state === 'failed')
-        throw new Error(`finalize failed: ${finalize!.failedReason}\n${logs.join('\n')}`);
+        throw new Error(`finalize failed: ${finalize!.failedReason}\n${logs().join('\n')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const wall = (finalize!.finishedOn! - t0) / 1000;
@@ -193,7 +177,7 @@ try {
     );
     const summarizeSeconds = summarizeJobs.reduce((s, j) => s + (j.finishedOn! - j.processedOn!) / 1000, 0);
     const beatsTotal = (finalize!.returnvalue as { beats: number }).beats;
-    const stalls = logs.flatMap((l) =>
+    const stalls = logs().flatMap((l) =>
       [...l.matchAll(/event loop max delay (\d+) ms/g)].map((m) => Number(m[1])),
     );
     const beatsPerSecond = beatsTotal / wall;
@@ -219,7 +203,7 @@ try {
         `(per worker process: ${fmt(beatsPerSecond / workerCount / rawBeatsPerSecond, 3)})`,
     );
     rows.push(`${workerCount}\t${fmt(beatsPerSecond, 0)}\t${fmt(hoursPerMinute)}\t${fmt(wall)}`);
-    for (const child of started) {
+    for (const { child } of started) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;

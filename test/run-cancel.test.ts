@@ -7,7 +7,9 @@
  * active (the first one's part is written), the worker process is frozen with SIGSTOP, the job is
  * checked to be still active, the cancel is posted, and the worker continues (SIGCONT). The frozen
  * window then finishes, which makes its record's summarize runnable and then finalize — the path
- * that used to write summary.csv and mark a cancelled run complete.
+ * that used to write summary.csv and mark a cancelled run complete. A resubmit while the window
+ * still runs is refused (409); once the cancel has settled it resumes the run, which then equals
+ * the same run never cancelled.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -178,6 +180,13 @@ test('a run cancelled while a window runs writes no run outputs and stays cancel
     assert.equal(cancel.status, 202, JSON.stringify(cancel.json));
     assert.equal(cancel.json.busyRecords, 1);
     cancelledAt = cancel.json.cancelledAt;
+    // Resubmitted while the window still runs: refused (its record's jobs cannot be removed yet,
+    // and a resumed flow must not inherit jobs that end as cancelled); the run stays cancelled.
+    const early = await submit('cancelled');
+    assert.equal(early.status, 409, JSON.stringify(early.json));
+    assert.match(early.json.message, /still have a window finishing/);
+    const still = RunManifestSchema.parse(await store.getJson(keys.runManifest('cancelled')));
+    assert.equal(still.cancelledAt, cancelledAt);
   } finally {
     worker.child.kill('SIGCONT');
   }

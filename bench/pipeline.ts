@@ -1,14 +1,20 @@
 /**
  * The whole classification pipeline on 24-hour recordings built from real MIT-BIH signal
  * (bench/mitdb-24h.ts), against real Redis and s3rver, with 1 and then 2 worker processes
- * (`HOLTERFLOW_ROLES=classify,summarize,finalize`, concurrency 1 each). Prints, per setting:
- * beats/s, recorded hours per wall minute, the per-stage time of the classify jobs (S3 read +
- * Parquet decode, DSP, inference, Parquet encode + write, and queue wait), the worker's longest
- * main-thread stall, and the ratio of pipeline throughput to raw in-process model throughput
- * measured in this same run.
+ * (`HOLTERFLOW_ROLES=classify,summarize,finalize`, classify concurrency --concurrency each).
+ * Prints, per setting: beats/s, recorded hours per wall minute, the per-stage time of the
+ * classify jobs (S3 read + Parquet decode, DSP, inference, Parquet encode + write, and queue
+ * wait), the worker's longest main-thread stall, the CPU seconds of the workers, the S3 server,
+ * Redis and this process, and three ratios measured in this same run:
+ *   - pipeline / raw model throughput (beats/s; the model alone, in process, one thread),
+ *   - the same per worker CPU-second (what one core of a worker delivers, whatever else the
+ *     shared machine runs; the S3 server and Redis are elsewhere in a real deployment),
+ *   - pipeline per worker CPU-second / in-process classification (decode from memory + DSP +
+ *     model on one thread): the cost of distributing the work (S3, queues, threads, writes).
  *
  *   npm run bench:pipeline -- [--records 2] [--hours 24] [--workers 1,2] [--window 1800]
- *                             [--model-dir models/<version>] [--mitdb /work/shared/data/mitdb]
+ *                             [--concurrency 1] [--model-dir models/<version>]
+ *                             [--mitdb /work/shared/data/mitdb]
  *
  * Without --model-dir the deterministic seed CNN stands in (same architecture, same cost).
  * The machine's load average is printed: on shared cores the figures move with it.
@@ -23,13 +29,18 @@
  * from 280 to 154 ms (measured once here) — the next step, in libs/formats' reader.
  */
 import type { ChildProcess } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { keys, type ClassifyResult, type PlannedRecord } from '@holterflow/contracts';
 import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
-import { writeRecordingParquet } from '@holterflow/formats';
+import {
+  asyncBufferFromBytes,
+  readRecordingMeta,
+  readRecordingSamples,
+  writeRecordingParquet,
+} from '@holterflow/formats';
 import {
   BeatClassifier,
   buildSeedCnn,
@@ -43,7 +54,9 @@ import { connectTestRedis } from '../test/support/redis.js';
 import { startS3rver } from '../test/support/s3rver.js';
 import { addRunFlow, manifestOf, pipelineQueues } from '../test/support/run-flow.js';
 import { spawnWorkerProcess } from '../test/support/worker-process.js';
+import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
 import { build24hRecording, mitdbDir } from './mitdb-24h.js';
+import { processCpuSeconds, redisCpuSeconds } from './process-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,6 +64,7 @@ const { values: args } = parseArgs({
     hours: { type: 'string', default: '24' },
     workers: { type: 'string', default: '1,2' },
     window: { type: 'string', default: '1800' },
+    concurrency: { type: 'string', default: '1' },
     'model-dir': { type: 'string' },
     mitdb: { type: 'string' },
   },
@@ -59,9 +73,25 @@ const RECORDS = Number(args.records);
 const HOURS = Number(args.hours);
 const WINDOW_SECONDS = Number(args.window);
 const WORKER_COUNTS = args.workers!.split(',').map(Number);
+const CONCURRENCY = Number(args.concurrency);
 
 const log = (line: string) => console.log(line);
 const fmt = (x: number, d = 1) => x.toFixed(d);
+
+/**
+ * Waits until the processes stop using CPU (under 5 % of a core over half a second): a worker
+ * prints "running roles" before its classify threads have finished loading their modules, and
+ * that start-up is not part of the work measured.
+ */
+async function untilIdle(pids: number[]): Promise<void> {
+  const total = () => pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  for (let before = total(); ;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = total();
+    if (now - before < 0.025 * pids.length) return;
+    before = now;
+  }
+}
 
 const redis = await connectTestRedis('bench-pipeline');
 const s3 = await startS3rver({ bucket: 'holterflow-bench' });
@@ -125,19 +155,74 @@ try {
   };
   const raw = [await rawThroughput()];
 
+  // In-process classification on one thread: the first four windows read from the Parquet bytes
+  // in memory (no S3), DSP and model, exactly as a classify thread runs them.
+  const inProcessThroughput = async (): Promise<number> => {
+    const file = asyncBufferFromBytes(bytes);
+    const meta = await readRecordingMeta(file, 'in-process');
+    const windowSamples = WINDOW_SECONDS * meta.fs;
+    const margin = 30 * meta.fs;
+    const cpu0 = process.cpuUsage();
+    let beatsDone = 0;
+    for (let w = 0; w < 4; w++) {
+      const start = w * windowSamples;
+      const end = Math.min(meta.numSamples, start + windowSamples);
+      const offset = Math.max(0, start - margin);
+      const signals = await readRecordingSamples(
+        file,
+        offset,
+        Math.min(meta.numSamples, end + margin),
+        undefined,
+        meta,
+      );
+      const out = await classifyWindow(
+        {
+          signals,
+          fs: meta.fs,
+          offset,
+          ownedStart: start,
+          ownedEnd: end,
+          primaryLead: primaryLeadOf(meta.leads),
+          window: w,
+        },
+        classifier,
+      );
+      beatsDone += out.results.samples.length;
+    }
+    const cpu = process.cpuUsage(cpu0);
+    const rate = beatsDone / ((cpu.user + cpu.system) / 1e6);
+    log(
+      `in-process classification (read from memory + DSP + model, 1 thread, ${beatsDone} beats): ${fmt(rate, 0)} beats per CPU-second`,
+    );
+    return rate;
+  };
+  const inProcess = await inProcessThroughput();
+
   const queues = pipelineQueues(redis.newConnection(), redis.prefix);
+  const redisInfo = redis.newConnection();
   const rows: string[] = [];
   for (const workerCount of WORKER_COUNTS) {
     const runId = `bench-${workerCount}w`;
     const started = Array.from({ length: workerCount }, () =>
-      spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env }),
+      spawnWorkerProcess({
+        ...storageEnvOf(s3.config),
+        ...redis.env,
+        HOLTERFLOW_CLASSIFY_CONCURRENCY: String(CONCURRENCY),
+      }),
     );
     children.push(...started.map((w) => w.child));
     const logs = () => started.map((w) => w.log);
     while (!logs().every((l) => /running roles: classify/.test(l)))
       await new Promise((r) => setTimeout(r, 100));
 
+    await untilIdle(started.map((w) => w.child.pid!));
     const manifest = manifestOf(runId, s3.bucket, version, planned, WINDOW_SECONDS);
+    const cpuBefore = {
+      workers: started.map((w) => processCpuSeconds(w.child.pid!)),
+      s3: processCpuSeconds(s3.pid),
+      redis: await redisCpuSeconds(redisInfo),
+      bench: process.cpuUsage(),
+    };
     const t0 = Date.now();
     await addRunFlow(store, queues, manifest);
     let finalize;
@@ -150,6 +235,13 @@ try {
       await new Promise((r) => setTimeout(r, 200));
     }
     const wall = (finalize!.finishedOn! - t0) / 1000;
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    const cpu = {
+      workers: started.reduce((sum, w, i) => sum + processCpuSeconds(w.child.pid!) - cpuBefore.workers[i], 0),
+      s3: processCpuSeconds(s3.pid) - cpuBefore.s3,
+      redis: (await redisCpuSeconds(redisInfo)) - cpuBefore.redis,
+      bench: (benchCpu.user + benchCpu.system) / 1e6,
+    };
     raw.push(await rawThroughput());
     const rawBeatsPerSecond = (raw[raw.length - 2] + raw[raw.length - 1]) / 2;
     const jobs = (await queues.classify.getCompleted(0, -1)).filter((j) => j.id!.startsWith(`${runId}:`));
@@ -198,18 +290,32 @@ try {
     log(
       `  longest main-thread stall in a classify job: ${Math.max(0, ...stalls)} ms (lock renewal every 15 s)`,
     );
+    const perWorkerCpu = beatsTotal / cpu.workers;
+    log(
+      `  CPU seconds: workers ${fmt(cpu.workers)} (${fmt((cpu.workers / beatsTotal) * 1000, 3)} per 1,000 beats), ` +
+        `S3 server ${fmt(cpu.s3)}, Redis ${fmt(cpu.redis)}, this process ${fmt(cpu.bench)}; ` +
+        `machine busy ${fmt(((cpu.workers + cpu.s3 + cpu.redis + cpu.bench) / (wall * availableParallelism())) * 100, 0)} % ` +
+        `of ${availableParallelism()} cores with these (other jobs on the machine not counted)`,
+    );
     log(
       `  pipeline / raw model throughput: ${fmt(beatsPerSecond / rawBeatsPerSecond, 3)} ` +
-        `(per worker process: ${fmt(beatsPerSecond / workerCount / rawBeatsPerSecond, 3)})`,
+        `(per worker process: ${fmt(beatsPerSecond / workerCount / rawBeatsPerSecond, 3)}; ` +
+        `per worker CPU-second: ${fmt(perWorkerCpu / rawBeatsPerSecond, 3)})`,
     );
-    rows.push(`${workerCount}\t${fmt(beatsPerSecond, 0)}\t${fmt(hoursPerMinute)}\t${fmt(wall)}`);
+    log(
+      `  pipeline per worker CPU-second / in-process classification: ${fmt(perWorkerCpu / inProcess, 3)} ` +
+        `(${fmt(perWorkerCpu, 0)} vs ${fmt(inProcess, 0)} beats per CPU-second)`,
+    );
+    rows.push(
+      `${workerCount}\t${fmt(beatsPerSecond, 0)}\t${fmt(hoursPerMinute)}\t${fmt(wall)}\t${fmt(perWorkerCpu, 0)}`,
+    );
     for (const { child } of started) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
     }
   }
-  log(`\nworkers\tbeats/s\th/min\twall s\n${rows.join('\n')}`);
+  log(`\nworkers\tbeats/s\th/min\twall s\tbeats per worker CPU-s\n${rows.join('\n')}`);
   if (rows.length >= 2) {
     const [one, two] = rows.map((r) => Number(r.split('\t')[1]));
     log(`scaling 1 → ${WORKER_COUNTS[1]} workers: ×${fmt(two / one, 2)}`);

@@ -17,6 +17,8 @@ export interface S3rverHandle {
   endpoint: string;
   bucket: string;
   config: StorageConfig;
+  /** The server's process (benchmarks count its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
   } finally {
     store.destroy();
   }
-  return { endpoint, bucket, config, stop };
+  return { endpoint, bucket, config, pid: child.pid!, stop };
 }
 
 /** s3rver prints "S3rver listening on 127.0.0.1:<port>" once it accepts connections. */

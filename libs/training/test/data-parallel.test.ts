@@ -17,22 +17,17 @@ import {
   shardSizes,
   ShardedSteps,
   trainLoop,
-  type EpochReport,
   type TrainingCheckpoint,
 } from '../src/index.js';
-import { syntheticBeats, tinyModel } from './helpers/synthetic.js';
+import { heldOut, train, validation, weightsOf, withoutTiming } from './helpers/loop-fixtures.js';
+import { tinyModel } from './helpers/synthetic.js';
 
 before(async () => {
   await tf.setBackend('cpu');
 });
 
-const train = syntheticBeats([60, 60, 60, 60, 60], 1);
-const validation = syntheticBeats([20, 20, 20, 20, 20], 2);
-const heldOut = syntheticBeats([30, 30, 30, 30, 30], 3);
 const config = { epochs: 3, batchSize: 32, learningRate: 5e-3, seed: 9 };
 
-const weightsOf = (m: ReturnType<typeof tinyModel>) => m.getWeights().map((w) => Array.from(w.dataSync()));
-const withoutTiming = (h: EpochReport[]) => h.map(({ secondsPerEpoch: _s, eta: _e, ...rest }) => rest);
 const variablesOf = (m: ReturnType<typeof tinyModel>) =>
   m.trainableWeights.map((w) => w.read() as tf.Variable);
 

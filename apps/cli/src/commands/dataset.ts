@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
-import { annotatedRecords, buildBeatDataset, classCounts, writeBeatDataset } from '@holterflow/ecg';
+import { buildBeatDataset, classCounts, writeBeatDataset } from '@holterflow/ecg';
+import { recordBar, selectRecords } from '../wfdb/record-selection.js';
 
 export function register(program: Command): void {
   const dataset = program.command('dataset').description('beat datasets for training');
@@ -18,19 +18,12 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'Parquet file to write')
     .option('--records <ids>', 'comma-separated record ids (default: every annotated record)')
     .action((dir: string, opts: { out: string; records?: string }) => {
-      const ids = opts.records
-        ? opts.records
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : annotatedRecords(dir);
-      if (ids.length === 0) throw new Error(`no annotated WFDB records in ${dir}`);
-      const bar = new SingleBar(
-        { format: 'dataset [{bar}] {value}/{total} {record}', clearOnComplete: true },
-        Presets.shades_classic,
-      );
-      bar.start(ids.length, 0, { record: '' });
-      const ds = buildBeatDataset(dir, ids, (id) => bar.increment({ record: id }));
+      const ids = selectRecords(dir, opts.records);
+      const bar = recordBar('dataset', ids.length);
+      const ds = buildBeatDataset(dir, ids, (id) => {
+        bar.at(id);
+        bar.done();
+      });
       bar.stop();
       const bytes = writeBeatDataset(ds);
       mkdirSync(dirname(opts.out), { recursive: true });

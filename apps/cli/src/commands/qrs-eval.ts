@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
 import { readWfdbRecord } from '@holterflow/formats';
-import { annotatedRecords, evaluateQrs, qrsTotals, type QrsRecordResult } from '@holterflow/ecg';
+import { evaluateQrs, qrsTotals, type QrsRecordResult } from '@holterflow/ecg';
+import { recordBar, selectRecords } from '../wfdb/record-selection.js';
 
 const pct = (v: number): string => (100 * v).toFixed(2).padStart(7);
 
@@ -34,23 +34,13 @@ export function register(program: Command): void {
     .argument('<wfdb-dir>', 'directory with <record>.hea/.dat/.atr')
     .option('--records <ids>', 'comma-separated record ids (default: every annotated record)')
     .action((dir: string, opts: { records?: string }) => {
-      const ids = opts.records
-        ? opts.records
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : annotatedRecords(dir);
-      if (ids.length === 0) throw new Error(`no annotated WFDB records in ${dir}`);
-      const bar = new SingleBar(
-        { format: 'qrs-eval [{bar}] {value}/{total} {record}', clearOnComplete: true },
-        Presets.shades_classic,
-      );
-      bar.start(ids.length, 0, { record: '' });
+      const ids = selectRecords(dir, opts.records);
+      const bar = recordBar('qrs-eval', ids.length);
       const results: QrsRecordResult[] = [];
       for (const id of ids) {
-        bar.update({ record: id });
+        bar.at(id);
         results.push(evaluateQrs(readWfdbRecord(join(dir, `${id}.hea`))));
-        bar.increment();
+        bar.done();
       }
       bar.stop();
       console.log('record   lead  ref    TP     FN    FP    Se%     +P%');

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IngestSource } from '@holterflow/contracts';
-import { ObjectStore } from '@holterflow/storage';
-import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
-import { OBJECT_STORE } from '../storage/storage.module.js';
+import type { ObjectStorePool } from '@holterflow/storage';
+import { OBJECT_STORES } from '../storage/storage.module.js';
 
 /** HEADs in flight at once: enough to check a large archive quickly without flooding S3. */
 const PARALLEL_HEADS = 16;
@@ -19,28 +18,20 @@ export function rawKeysOf(source: IngestSource): string[] {
  */
 @Injectable()
 export class RawObjects {
-  constructor(
-    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
-    @Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig,
-  ) {}
+  constructor(@Inject(OBJECT_STORES) private readonly stores: ObjectStorePool) {}
 
   /** The keys among `keys` that do not exist in `bucket`, in the order given. */
   async missing(bucket: string, keys: readonly string[]): Promise<string[]> {
-    const store =
-      bucket === this.store.bucket ? this.store : new ObjectStore({ ...this.config.storage, bucket });
-    try {
-      const exists = new Array<boolean>(keys.length);
-      let next = 0;
-      const lane = async () => {
-        while (next < keys.length) {
-          const i = next++;
-          exists[i] = await store.exists(keys[i]);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL_HEADS, keys.length) }, lane));
-      return keys.filter((_, i) => !exists[i]);
-    } finally {
-      if (store !== this.store) store.destroy();
-    }
+    const store = this.stores.forBucket(bucket);
+    const exists = new Array<boolean>(keys.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < keys.length) {
+        const i = next++;
+        exists[i] = await store.exists(keys[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_HEADS, keys.length) }, lane));
+    return keys.filter((_, i) => !exists[i]);
   }
 }

@@ -20,7 +20,8 @@ import {
   type RunRequest,
 } from '@holterflow/contracts';
 import { ModelVersionError, objectModelStore, resolveModelVersion } from '@holterflow/registry';
-import { ObjectStore } from '@holterflow/storage';
+import type { ObjectStore, ObjectStorePool } from '@holterflow/storage';
+import { OBJECT_STORES } from '../storage/storage.module.js';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { REDIS } from '../queues/redis.js';
 import { enqueueRun, type RunQueues } from './flow.js';
@@ -62,7 +63,6 @@ const CANCEL_SWEEP_LIMIT = 600;
 @Injectable()
 export class RunsService implements OnApplicationShutdown {
   private readonly logger = new Logger('runs');
-  private readonly stores = new Map<string, ObjectStore>();
   private readonly index: RunIndex;
   private readonly queues: RunQueues;
   /** The pending cancel sweep of each run (one at most). */
@@ -76,23 +76,18 @@ export class RunsService implements OnApplicationShutdown {
     @InjectQueue(QUEUES.finalize) finalize: Queue,
     @Inject(REDIS) redis: Redis,
     @Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig,
+    @Inject(OBJECT_STORES) private readonly stores: ObjectStorePool,
   ) {
     this.queues = { connection: redis, prefix: config.queuePrefix, classify, summarize, finalize };
     this.index = new RunIndex(redis, config.queuePrefix);
   }
 
   private store(bucket: string): ObjectStore {
-    let store = this.stores.get(bucket);
-    if (!store) {
-      store = new ObjectStore({ ...this.config.storage, bucket });
-      this.stores.set(bucket, store);
-    }
-    return store;
+    return this.stores.forBucket(bucket);
   }
 
   onApplicationShutdown(): void {
     for (const t of this.sweeps.values()) clearTimeout(t);
-    for (const s of this.stores.values()) s.destroy();
   }
 
   /**

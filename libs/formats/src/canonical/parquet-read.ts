@@ -13,6 +13,7 @@ import { parquetCompressors as compressors } from './compressors.js';
 import { RecordInputError } from '@holterflow/contracts';
 import type { EcgRecording } from '../recording.js';
 import { parseWithInputErrors } from './async-buffer.js';
+import { planFloatWindow, readFloatWindow } from './float-window.js';
 import { parseRecordingKeyValues, recordIdFromName, rowGroupLayout, type RecordingMeta } from './metadata.js';
 
 /**
@@ -88,13 +89,42 @@ export async function readRecordingSamples(
     throw new RangeError(`sample window [${start}, ${end}) is outside [0, ${m.numSamples}) of ${m.recordId}`);
   const out = wanted.map(() => new Float32Array(end - start));
   if (end === start) return out;
+  const footer = footers.get(m)!;
+  const toInputError = (err: Error) =>
+    new RecordInputError(m.recordId, `sample data is corrupt (${err.message})`, name);
+  const plan = planFloatWindow(footer, wanted, start, end, compressors);
+  if (plan) {
+    const decoded = await parseWithInputErrors(
+      file,
+      (f) => readFloatWindow(f, plan, out, compressors),
+      toInputError,
+    );
+    if (decoded) return out;
+  }
+  await readWithHyparquet(file, footer, wanted, start, end, out, toInputError);
+  return out;
+}
+
+/**
+ * The general path for what the fast one does not decode (nullable columns, other encodings):
+ * hyparquet's parquetRead, copied into `out`.
+ */
+async function readWithHyparquet(
+  file: AsyncBuffer,
+  footer: FileMetaData,
+  wanted: string[],
+  start: number,
+  end: number,
+  out: Float32Array[],
+  toInputError: (err: Error) => Error,
+): Promise<void> {
   const index = new Map(wanted.map((lead, i) => [lead, i]));
   await parseWithInputErrors(
     file,
     (f) =>
       parquetRead({
         file: f,
-        metadata: footers.get(m),
+        metadata: footer,
         columns: wanted,
         rowStart: start,
         rowEnd: end,
@@ -107,9 +137,8 @@ export async function readRecordingSamples(
           for (let r = from; r < to; r++) target[r - start] = columnData[r - rowStart] as number;
         },
       }),
-    (err) => new RecordInputError(m.recordId, `sample data is corrupt (${err.message})`, name),
+    toInputError,
   );
-  return out;
 }
 
 /** The whole recording. */

@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './keys.js';
 export * from './queues.js';
 export * from './jobs/index.js';
+export * from './api/runs.js';

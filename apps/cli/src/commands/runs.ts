@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { MultiBar, Presets } from 'cli-progress';
 import { parseS3Url } from '@holterflow/contracts';
 import { ObjectStore, storageConfigFromEnv } from '@holterflow/storage';
-import { CoordinatorClient, coordinatorUrl, type RunProgress } from '../runs/coordinator-client.js';
+import type { RunStatus } from '@holterflow/contracts';
+import { CoordinatorClient, coordinatorUrl } from '../runs/coordinator-client.js';
 import { downloadRunResults } from '../runs/download.js';
 import { formatRecords, formatStatus } from '../runs/format.js';
 import { waitForRun } from '../runs/wait.js';
@@ -21,7 +22,7 @@ interface RunFlags {
 }
 
 /** Progress bars on a terminal (records, and beats against the estimate so far); lines in logs. */
-function progressReporter(): { update(p: RunProgress): void; stop(): void } {
+function progressReporter(): { update(p: RunStatus): void; stop(): void } {
   if (!process.stderr.isTTY) {
     let last = 0;
     return {

@@ -2,6 +2,8 @@
  * The coordinator's /runs API as the CLI uses it. Errors carry the coordinator's own message
  * (its 4xx answers say what is wrong), or say how to start a coordinator when none answers.
  */
+import type { RecordStatus, RunStatus, SubmitAnswer } from '@holterflow/contracts';
+
 export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:3000';
 
 export function coordinatorUrl(flag?: string, env = process.env): string {
@@ -9,42 +11,6 @@ export function coordinatorUrl(flag?: string, env = process.env): string {
     (flag ?? env.HOLTERFLOW_COORDINATOR_URL?.trim() ?? DEFAULT_COORDINATOR_URL).replace(/\/+$/, '') ||
     DEFAULT_COORDINATOR_URL
   );
-}
-
-export interface RunSubmission {
-  runId: string;
-  outcome: 'planned' | 'resumed' | 'already-complete';
-  bucket: string;
-  model: string;
-  records: number;
-  rejected: { recordId: string; recordingKey: string; error: string }[];
-  jobs: number;
-  manifest: string;
-}
-
-export interface RunProgress {
-  runId: string;
-  bucket: string;
-  model: string;
-  state: 'planning' | 'running' | 'completed' | 'failed' | 'cancelled';
-  records: { total: number; done: number; failed: number; running: number; queued: number };
-  windows: { total: number; done: number; failed: number };
-  beats: number;
-  recordedHours: number;
-  throughput: { beatsPerSecond: number; recordsPerMinute: number; recordedHoursPerWallMinute: number } | null;
-  etaSeconds: number | null;
-  error?: string;
-  outputs: { manifest: string; summaryCsv: string; summaryParquet: string };
-}
-
-export interface RecordRow {
-  recordId: string;
-  recordingKey: string;
-  state: string;
-  beats: number;
-  error?: string;
-  classCounts?: Record<string, number>;
-  outputs?: { beats: string; summary: string; evaluation?: string };
 }
 
 export class CoordinatorClient {
@@ -74,16 +40,16 @@ export class CoordinatorClient {
     return json as T;
   }
 
-  submit(request: Record<string, unknown>): Promise<RunSubmission> {
+  submit(request: Record<string, unknown>): Promise<SubmitAnswer> {
     return this.call('POST', '/runs', request);
   }
-  status(runId: string): Promise<RunProgress> {
+  status(runId: string): Promise<RunStatus> {
     return this.call('GET', `/runs/${encodeURIComponent(runId)}`);
   }
-  async records(runId: string): Promise<RecordRow[]> {
-    const out: RecordRow[] = [];
+  async records(runId: string): Promise<RecordStatus[]> {
+    const out: RecordStatus[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = await this.call<{ records: RecordRow[]; total: number }>(
+      const page = await this.call<{ records: RecordStatus[]; total: number }>(
         'GET',
         `/runs/${encodeURIComponent(runId)}/records?offset=${offset}&limit=1000`,
       );

@@ -1,7 +1,7 @@
 /** How run progress and results read in a terminal. */
 import { AAMI_CLASSES } from '@holterflow/contracts';
 import { formatTable } from '../ingest/report.js';
-import type { RecordRow, RunProgress } from './coordinator-client.js';
+import type { RecordStatus, RunStatus } from '@holterflow/contracts';
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '-';
@@ -15,7 +15,7 @@ export function formatDuration(seconds: number | null): string {
       : `${s}s`;
 }
 
-export function formatStatus(p: RunProgress): string {
+export function formatStatus(p: RunStatus): string {
   const lines = [
     `run ${p.runId}: ${p.state}${p.error ? ` (${p.error})` : ''} — model ${p.model}, bucket ${p.bucket}`,
     `records ${p.records.done} done, ${p.records.failed} failed, ${p.records.running} running, ` +
@@ -34,7 +34,7 @@ export function formatStatus(p: RunProgress): string {
 }
 
 /** One row per record: its class counts where done, its error where failed. */
-export function formatRecords(bucket: string, records: RecordRow[]): string {
+export function formatRecords(bucket: string, records: RecordStatus[]): string {
   const rows = records.map((r) => [
     r.recordId,
     r.state,

@@ -1,14 +1,15 @@
 /** Polls a run until it ends, reporting each status (the CLI draws bars; the demo prints lines). */
-import type { CoordinatorClient, RunProgress } from './coordinator-client.js';
+import type { RunStatus } from '@holterflow/contracts';
+import type { CoordinatorClient } from './coordinator-client.js';
 
-const FINAL_STATES = new Set<RunProgress['state']>(['completed', 'failed', 'cancelled']);
+const FINAL_STATES = new Set<RunStatus['state']>(['completed', 'failed', 'cancelled']);
 
 export async function waitForRun(
   client: CoordinatorClient,
   runId: string,
-  onProgress: (p: RunProgress) => void,
+  onProgress: (p: RunStatus) => void,
   pollMs = 1000,
-): Promise<RunProgress> {
+): Promise<RunStatus> {
   for (;;) {
     const progress = await client.status(runId);
     onProgress(progress);

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { RunRequest } from '@holterflow/contracts';
+import {
+  RECORD_STATES,
+  type RecordStatus,
+  type RunListEntry,
+  type RunRequest,
+  type RunStatus,
+  type SubmitAnswer,
+} from '@holterflow/contracts';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import {
   RecordListQuerySchema,
@@ -10,8 +17,7 @@ import {
   type RunListQuery,
 } from './runs.dto.js';
 import { RunRequestPipe } from './run-request.pipe.js';
-import { RunsService, type RunListEntry, type SubmitAnswer } from './runs.service.js';
-import { RECORD_STATES, type RecordStatus, type RunStatus } from './status.js';
+import { RunsService } from './runs.service.js';
 
 const runIdParam = { name: 'runId', description: 'as returned by POST /runs' };
 

@@ -1,7 +1,6 @@
 /** Request bodies and query strings of the /runs endpoints, validated with zod like the job payloads. */
 import { z } from 'zod';
-import { RunRequestSchema } from '@holterflow/contracts';
-import { RECORD_STATES } from './status.js';
+import { RECORD_STATES, RunRequestSchema } from '@holterflow/contracts';
 
 /** JSON Schema for OpenAPI, generated from the contract so the docs cannot drift from the check. */
 export const RunRequestJsonSchema = (() => {

@@ -16,8 +16,14 @@ import {
   isSafeId,
   keys,
   runJobIds,
+  type RecordState,
+  type RecordStatus,
+  type RunListEntry,
   type RunManifest,
   type RunRequest,
+  type RunStatus,
+  type SubmitAnswer,
+  type SubmitOutcome,
 } from '@holterflow/contracts';
 import { ModelVersionError, objectModelStore, resolveModelVersion } from '@holterflow/registry';
 import type { ObjectStore, ObjectStorePool } from '@holterflow/storage';
@@ -29,32 +35,7 @@ import { planRun } from './plan.js';
 import { deriveRunId } from './run-id.js';
 import { RunIndex } from './run-index.js';
 import { removeRecordJobs, removeRunJobs, removeGate } from './run-jobs.js';
-import { recordStatuses, runStatus, type RecordState, type RecordStatus, type RunStatus } from './status.js';
-
-export type SubmitOutcome = 'planned' | 'resumed' | 'already-complete';
-
-export interface SubmitAnswer {
-  runId: string;
-  outcome: SubmitOutcome;
-  bucket: string;
-  model: string;
-  records: number;
-  rejected: { recordId: string; recordingKey: string; error: string }[];
-  /** Jobs offered to the queues (ids that already existed were not added again). */
-  jobs: number;
-  manifest: string;
-}
-
-export interface RunListEntry {
-  runId: string;
-  bucket: string;
-  model: string;
-  createdAt: string;
-  records: number;
-  rejected: number;
-  completedAt?: string;
-  cancelledAt?: string;
-}
+import { recordStatuses, runStatus } from './status.js';
 
 /** How often a cancel retries removing jobs that were active (windows take seconds). */
 const CANCEL_SWEEP_MS = 1000;

@@ -16,46 +16,9 @@ import {
   type RunManifest,
 } from '@holterflow/contracts';
 import type { ObjectStore } from '@holterflow/storage';
+import type { RecordState, RecordStatus, RunState, RunStatus } from '@holterflow/contracts';
 import { mapBounded } from './bounded.js';
 import { gateOpenedAt, type RunQueues } from './flow.js';
-
-export type RecordState = 'queued' | 'classifying' | 'summarizing' | 'done' | 'failed' | 'cancelled';
-export type RunState = 'planning' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-export interface RecordStatus {
-  recordId: string;
-  recordingKey: string;
-  state: RecordState;
-  windows: { total: number; done: number; failed: number };
-  /** Beats classified so far (all of them once done). */
-  beats: number;
-  /** Why the record failed: the planner's rejection or the failing job's error. */
-  error?: string;
-  classCounts?: Record<AamiClass, number>;
-  outputs?: { beats: string; summary: string; evaluation?: string };
-}
-
-export interface RunStatus {
-  runId: string;
-  bucket: string;
-  model: string;
-  state: RunState;
-  createdAt: string;
-  /** When the whole flow was queued and work could start (the planning gate's finish time). */
-  startedAt?: string;
-  completedAt?: string;
-  cancelledAt?: string;
-  error?: string;
-  records: { total: number; done: number; failed: number; running: number; queued: number };
-  windows: { total: number; done: number; failed: number };
-  beats: number;
-  /** Recorded (ECG) hours covered by the windows done. */
-  recordedHours: number;
-  throughput: { beatsPerSecond: number; recordsPerMinute: number; recordedHoursPerWallMinute: number } | null;
-  /** Seconds until every window is done, at the rate so far; null before the first window or after the end. */
-  etaSeconds: number | null;
-  outputs: { manifest: string; summaryCsv: string; summaryParquet: string };
-}
 
 /** Job lookups per status request at once: one Redis round trip each, pipelined by ioredis. */
 const LOOKUP_CONCURRENCY = 64;
@@ -255,12 +218,3 @@ export async function runStatus(
     },
   };
 }
-
-export const RECORD_STATES: readonly RecordState[] = [
-  'queued',
-  'classifying',
-  'summarizing',
-  'done',
-  'failed',
-  'cancelled',
-];

@@ -1,0 +1,77 @@
+/**
+ * The coordinator's /runs API answers, as the coordinator sends them and the CLI (or any
+ * client) reads them: one definition for both ends.
+ */
+import type { AamiClass } from '../aami.js';
+
+export type RecordState = 'queued' | 'classifying' | 'summarizing' | 'done' | 'failed' | 'cancelled';
+export type RunState = 'planning' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RecordStatus {
+  recordId: string;
+  recordingKey: string;
+  state: RecordState;
+  windows: { total: number; done: number; failed: number };
+  /** Beats classified so far (all of them once done). */
+  beats: number;
+  /** Why the record failed: the planner's rejection or the failing job's error. */
+  error?: string;
+  classCounts?: Record<AamiClass, number>;
+  outputs?: { beats: string; summary: string; evaluation?: string };
+}
+
+export interface RunStatus {
+  runId: string;
+  bucket: string;
+  model: string;
+  state: RunState;
+  createdAt: string;
+  /** When the whole flow was queued and work could start (the planning gate's finish time). */
+  startedAt?: string;
+  completedAt?: string;
+  cancelledAt?: string;
+  error?: string;
+  records: { total: number; done: number; failed: number; running: number; queued: number };
+  windows: { total: number; done: number; failed: number };
+  beats: number;
+  /** Recorded (ECG) hours covered by the windows done. */
+  recordedHours: number;
+  throughput: { beatsPerSecond: number; recordsPerMinute: number; recordedHoursPerWallMinute: number } | null;
+  /** Seconds until every window is done, at the rate so far; null before the first window or after the end. */
+  etaSeconds: number | null;
+  outputs: { manifest: string; summaryCsv: string; summaryParquet: string };
+}
+
+export const RECORD_STATES: readonly RecordState[] = [
+  'queued',
+  'classifying',
+  'summarizing',
+  'done',
+  'failed',
+  'cancelled',
+];
+
+export type SubmitOutcome = 'planned' | 'resumed' | 'already-complete';
+
+export interface SubmitAnswer {
+  runId: string;
+  outcome: SubmitOutcome;
+  bucket: string;
+  model: string;
+  records: number;
+  rejected: { recordId: string; recordingKey: string; error: string }[];
+  /** Jobs offered to the queues (ids that already existed were not added again). */
+  jobs: number;
+  manifest: string;
+}
+
+export interface RunListEntry {
+  runId: string;
+  bucket: string;
+  model: string;
+  createdAt: string;
+  records: number;
+  rejected: number;
+  completedAt?: string;
+  cancelledAt?: string;
+}

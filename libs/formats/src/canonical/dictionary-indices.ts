@@ -51,9 +51,26 @@ export function decodeDictionaryIndices(
         throw new Error(
           `bit-packed run of ${values} values at byte ${pos} runs past the page (${end} bytes)`,
         );
-      if (width <= MAX_ACCUMULATOR_WIDTH)
-        unpackSmall(page, pos, width, used, i, from, dictionary, out, outAt);
-      else unpackWide(page, pos, width, used, i, from, dictionary, out, outAt);
+      if (width > MAX_ACCUMULATOR_WIDTH) unpackWide(page, pos, width, used, i, from, dictionary, out, outAt);
+      else {
+        // Inlined (runs are often a single group of 8 between RLE runs): a 32-bit accumulator.
+        const mask = (1 << width) - 1;
+        let p = pos;
+        let acc = 0;
+        let bits = 0;
+        for (let k = i; k < i + used; k++) {
+          while (bits < width) {
+            acc |= page[p++] << bits;
+            bits += 8;
+          }
+          const index = acc & mask;
+          acc >>>= width;
+          bits -= width;
+          if (k < from) continue;
+          if (index >= dictSize) throw new Error(`dictionary index ${index} out of ${dictSize} entries`);
+          out[outAt + k - from] = dictionary[index];
+        }
+      }
       pos += count * width; // may pass `end` only for the last run, which ends the loop
       i += values;
     } else {
@@ -67,41 +84,11 @@ export function decodeDictionaryIndices(
       const z = Math.min(i + count, to);
       if (a < z) {
         if (index >= dictSize) throw new Error(`dictionary index ${index} out of ${dictSize} entries`);
-        out.fill(dictionary[index], outAt + a - from, outAt + z - from);
+        const value = dictionary[index];
+        for (let k = outAt + a - from, kEnd = outAt + z - from; k < kEnd; k++) out[k] = value;
       }
       i += count;
     }
-  }
-}
-
-/** Bit-packed values of width ≤ 24 through a 32-bit accumulator, low bits first. */
-function unpackSmall(
-  page: Uint8Array,
-  pos: number,
-  width: number,
-  used: number,
-  first: number,
-  from: number,
-  dictionary: Uint32Array,
-  out: Uint32Array,
-  outAt: number,
-): void {
-  const mask = width === 0 ? 0 : (1 << width) - 1;
-  const dictSize = dictionary.length;
-  let acc = 0;
-  let bits = 0;
-  for (let k = 0; k < used; k++) {
-    while (bits < width) {
-      acc |= page[pos++] << bits;
-      bits += 8;
-    }
-    const index = acc & mask;
-    acc >>>= width;
-    bits -= width;
-    const i = first + k;
-    if (i < from) continue;
-    if (index >= dictSize) throw new Error(`dictionary index ${index} out of ${dictSize} entries`);
-    out[outAt + i - from] = dictionary[index];
   }
 }
 

@@ -6,11 +6,10 @@
  * /work/shared/data/mitdb (or HOLTERFLOW_MITDB_DIR) exists.
  */
 import { FULL_MITDB_DIR } from './support/mitdb.js';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { keys } from '@holterflow/contracts';
 import {
@@ -20,25 +19,14 @@ import {
   readReferenceBeats,
   readWfdbRecord,
 } from '@holterflow/formats';
-import { ObjectStore } from '@holterflow/storage';
 import { runIngestCommand } from '../apps/cli/src/commands/ingest.js';
-import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import { s3rverForTestFile } from './support/s3rver.js';
+import { FIXTURE_MITDB_DIR as FIXTURES } from './support/mitdb.js';
 import { headerFacts } from './support/wfdb-header-facts.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/mitdb/', import.meta.url));
 const FULL_DB = FULL_MITDB_DIR;
 
-let s3: S3rverHandle;
-let store: ObjectStore;
-
-before(async () => {
-  s3 = await startS3rver();
-  store = new ObjectStore(s3.config);
-});
-after(async () => {
-  store?.destroy();
-  await s3?.stop();
-});
+const server = s3rverForTestFile();
 
 function recordIds(dir: string): string[] {
   return readdirSync(dir)
@@ -65,9 +53,9 @@ async function ingestAndVerify(dir: string, prefix: string, fullyCompared: strin
   });
   const outcome = await runIngestCommand({
     inputs: [dir],
-    to: `s3://${s3.bucket}/${prefix}`,
+    to: `s3://${server.s3.bucket}/${prefix}`,
     concurrency: 2,
-    storage: s3.config,
+    storage: server.s3.config,
     out,
     progress: false,
   });
@@ -80,7 +68,7 @@ async function ingestAndVerify(dir: string, prefix: string, fullyCompared: strin
   for (const id of ids) {
     const facts = headerFacts(readFileSync(join(dir, `${id}.hea`), 'latin1'));
     const key = keys.recording(prefix, id);
-    const file = await store.asyncBuffer(key);
+    const file = await server.store.asyncBuffer(key);
     const meta = await readRecordingMeta(file, key);
     assert.equal(meta.recordId, id);
     assert.equal(meta.numSamples, facts.samplesPerSignal, `${id}: sample count`);
@@ -92,14 +80,14 @@ async function ingestAndVerify(dir: string, prefix: string, fullyCompared: strin
       facts.firstValuesMv.map(Math.fround),
       `${id}: first values`,
     );
-    assert.ok(await store.exists(keys.referenceBeats(prefix, id)), `${id}: reference beats written`);
+    assert.ok(await server.store.exists(keys.referenceBeats(prefix, id)), `${id}: reference beats written`);
   }
 
   // Selected records: every sample and every reference beat.
   for (const id of fullyCompared) {
     const direct = readWfdbRecord(join(dir, `${id}.hea`));
     const recKey = keys.recording(prefix, id);
-    const stored = await readRecording(await store.asyncBuffer(recKey), recKey);
+    const stored = await readRecording(await server.store.asyncBuffer(recKey), recKey);
     assert.deepEqual(stored.leads, direct.leads);
     assert.equal(stored.source, 'wfdb:212');
     for (let lead = 0; lead < direct.signals.length; lead++) {
@@ -107,7 +95,7 @@ async function ingestAndVerify(dir: string, prefix: string, fullyCompared: strin
       assert.equal(firstMismatch(stored.signals[lead], direct.signals[lead]), -1, `${id} lead ${lead}`);
     }
     const beatsKey = keys.referenceBeats(prefix, id);
-    const beats = await readReferenceBeats(await store.asyncBuffer(beatsKey), beatsKey);
+    const beats = await readReferenceBeats(await server.store.asyncBuffer(beatsKey), beatsKey);
     assert.ok(direct.beats && direct.beats.length > 1000, `${id}: has reference beats`);
     assert.deepEqual(beats, direct.beats, `${id}: reference beats`);
   }

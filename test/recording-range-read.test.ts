@@ -3,11 +3,10 @@
  * 24 h are filled) stored on a real S3 server: reading one 10-minute window through
  * ObjectStore.asyncBuffer moves only the footer and the row groups the window overlaps.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   readRecordingMeta,
   readRecordingSamples,
@@ -15,23 +14,13 @@ import {
   writeRecordingParquet,
   type EcgRecording,
 } from '@holterflow/formats';
-import { ObjectStore, TransferCounter } from '@holterflow/storage';
-import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import { TransferCounter } from '@holterflow/storage';
+import { s3rverForTestFile } from './support/s3rver.js';
+import { FIXTURE_MITDB_DIR as FIXTURES } from './support/mitdb.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/mitdb/', import.meta.url));
 const FS = 360;
 
-let s3: S3rverHandle;
-let store: ObjectStore;
-
-before(async () => {
-  s3 = await startS3rver();
-  store = new ObjectStore(s3.config);
-});
-after(async () => {
-  store?.destroy();
-  await s3?.stop();
-});
+const server = s3rverForTestFile();
 
 function holter24h(): EcgRecording {
   const total = 24 * 3600 * FS;
@@ -54,10 +43,10 @@ test('a 10-minute window of a 24 h recording on S3 moves well under a tenth of i
   const rec = holter24h();
   const key = 'range/holter24h.parquet';
   const bytes = writeRecordingParquet(rec);
-  await store.upload(key, bytes);
+  await server.store.upload(key, bytes);
 
   const counter = new TransferCounter();
-  const file = await store.asyncBuffer(key, counter);
+  const file = await server.store.asyncBuffer(key, counter);
   assert.equal(file.byteLength, bytes.byteLength);
   const meta = await readRecordingMeta(file, key);
   assert.equal(meta.numSamples, 24 * 3600 * FS);

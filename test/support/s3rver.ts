@@ -11,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { DEFAULT_RETRY, ObjectStore, type StorageConfig } from '@holterflow/storage';
 
 export interface S3rverHandle {
@@ -20,6 +21,35 @@ export interface S3rverHandle {
   /** The server's process (benchmarks count its CPU time). */
   pid: number;
   stop(): Promise<void>;
+}
+
+/**
+ * One s3rver for the whole test file: started before its tests, stopped after them, with a
+ * store on its bucket. Read `.s3` and `.store` inside tests (they are set once `before` ran).
+ */
+export function s3rverForTestFile(): { readonly s3: S3rverHandle; readonly store: ObjectStore } {
+  let s3: S3rverHandle | undefined;
+  let store: ObjectStore | undefined;
+  before(async () => {
+    s3 = await startS3rver();
+    store = new ObjectStore(s3.config);
+  });
+  after(async () => {
+    store?.destroy();
+    await s3?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the test file's s3rver is used before its before() hook ran");
+    return value;
+  };
+  return {
+    get s3() {
+      return started(s3);
+    },
+    get store() {
+      return started(store);
+    },
+  };
 }
 
 const S3RVER_BIN = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');

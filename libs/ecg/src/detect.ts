@@ -58,7 +58,14 @@ function combinedFeature(
       }
     }
   }
-  for (let i = 0; i < n; i++) if (!covered[i]) energy[i] = 0;
+  for (let i = 0; i < n; i++) {
+    // Covered stretches are long: skip each to its end natively.
+    if (covered[i]) {
+      i = covered.indexOf(0, i);
+      if (i < 0) break;
+    }
+    energy[i] = 0;
+  }
   return { energy, band };
 }
 

@@ -131,7 +131,12 @@ function standInSpans(primary: Uint8Array, other: Uint8Array): Span[] {
   const spans: Span[] = [];
   const n = primary.length;
   for (let i = 0; i < n; i++) {
-    if (primary[i] || !other[i]) continue;
+    // Readable primary stretches are long: skip each to its end natively.
+    if (primary[i]) {
+      i = primary.indexOf(0, i);
+      if (i < 0) break;
+    }
+    if (!other[i]) continue;
     let j = i;
     while (j < n && !primary[j] && other[j]) j++;
     const start = Math.max(0, i - STAND_IN_CONTEXT);

@@ -75,6 +75,23 @@ export function createResampler(fs: number, targetFs: number): Resampler {
     for (let j = 0; j < taps; j++) table[p * taps + j] /= sum;
   }
 
+  // The taps that carry weight: the window is zero at and beyond ±halfWidth, so for most ratios
+  // the outermost taps are zero for every phase (for 360 → 125 Hz the first of the 19 always is).
+  let firstTap = taps;
+  let lastTap = -1;
+  for (let p = 0; p < phases; p++) {
+    for (let j = 0; j < taps; j++) {
+      if (table[p * taps + j] === 0) continue;
+      firstTap = Math.min(firstTap, j);
+      lastTap = Math.max(lastTap, j);
+    }
+  }
+  const width = Math.max(0, lastTap - firstTap + 1);
+  // The weighted taps again, widened to float64 (exact) so the sum does not convert each weight.
+  const weights = new Float64Array(phases * width);
+  for (let p = 0; p < phases; p++)
+    for (let m = 0; m < width; m++) weights[p * width + m] = table[p * taps + firstTap + m];
+
   return {
     fs,
     targetFs,
@@ -85,59 +102,165 @@ export function createResampler(fs: number, targetFs: number): Resampler {
     run(x, offset, firstOut, count, out: Float32Array = new Float32Array(count)) {
       const n = x.length;
       if (n === 0) throw new RangeError('cannot resample an empty signal');
-      // The kernel's constants as locals: V8 does not hoist loads of captured variables out of
-      // the hot loop, locals live in registers.
-      const kernel = table;
-      const width = taps;
-      const half = halfTaps;
-      const num_ = num;
-      const den_ = den;
-      // Base index and phase of each output; exact ratios step in integers so the loop does no
-      // division, inexact ones round the phase each time. (No closure here: variables a closure
-      // mutates live on the heap, which made this loop three times slower.)
-      const stepBase = Math.floor(num_ / den_);
-      const stepPhase = num_ - stepBase * den_;
-      let base = Math.floor((firstOut * num_) / den_);
-      let phase = firstOut * num_ - base * den_;
-      for (let i = 0; i < count; i++) {
-        if (!exact) {
-          const pos = (firstOut + i) * step;
-          base = Math.floor(pos);
-          phase = Math.round((pos - base) * phases);
-          if (phase === phases) {
-            base += 1;
-            phase = 0;
-          }
-        } else if (i > 0) {
-          base += stepBase;
-          phase += stepPhase;
-          if (phase >= den_) {
-            phase -= den_;
-            base++;
-          }
-        }
-        const start = base - offset - half;
-        const row = phase * width;
-        let acc = 0;
-        if (start >= 0 && start + width <= n) {
-          // Two accumulators halve the dependency chain of the sum (~20% faster here).
-          let acc1 = 0;
-          let j = 0;
-          for (; j + 1 < width; j += 2) {
-            acc += kernel[row + j] * x[start + j];
-            acc1 += kernel[row + j + 1] * x[start + j + 1];
-          }
-          if (j < width) acc += kernel[row + j] * x[start + j];
-          acc += acc1;
-        } else {
-          for (let j = 0; j < width; j++) {
-            const idx = start + j;
-            acc += kernel[row + j] * x[idx < 0 ? 0 : idx >= n ? n - 1 : idx];
-          }
-        }
-        out[i] = acc;
+      const grid: OutputGrid = { num, den, exact, phases, step, halfTaps, offset };
+      const starts = new Int32Array(Math.min(count, GRID_BLOCK));
+      const rows = new Int32Array(starts.length);
+      for (let done = 0; done < count; done += GRID_BLOCK) {
+        const size = Math.min(GRID_BLOCK, count - done);
+        locateOutputs(grid, firstOut + done, size, starts, rows);
+        sumOutputs(x, table, taps, weights, width, firstTap, starts, rows, size, out, done);
       }
       return out;
     },
   };
+}
+
+/** Outputs located per call of locateOutputs: small enough to stay in cache. */
+const GRID_BLOCK = 4096;
+
+interface OutputGrid {
+  num: number;
+  den: number;
+  exact: boolean;
+  phases: number;
+  step: number;
+  halfTaps: number;
+  /** Record sample index of x[0]. */
+  offset: number;
+}
+
+/**
+ * For outputs firstOut .. firstOut+size−1: the index in x of the kernel's first tap (start, may
+ * fall outside x) and the phase of each. Exact ratios step in integers, so there is no division;
+ * inexact ones round the phase each time.
+ */
+function locateOutputs(
+  grid: OutputGrid,
+  firstOut: number,
+  size: number,
+  starts: Int32Array,
+  phaseOf: Int32Array,
+): void {
+  const { num, den, exact, phases, step, halfTaps, offset } = grid;
+  const shift = offset + halfTaps;
+  if (!exact) {
+    for (let i = 0; i < size; i++) {
+      const pos = (firstOut + i) * step;
+      let base = Math.floor(pos);
+      let phase = Math.round((pos - base) * phases);
+      if (phase === phases) {
+        base += 1;
+        phase = 0;
+      }
+      starts[i] = base - shift;
+      phaseOf[i] = phase;
+    }
+    return;
+  }
+  const stepBase = Math.floor(num / den);
+  const stepPhase = num - stepBase * den;
+  let base = Math.floor((firstOut * num) / den);
+  let phase = firstOut * num - base * den;
+  for (let i = 0; i < size; i++) {
+    if (i > 0) {
+      base += stepBase;
+      phase += stepPhase;
+      if (phase >= den) {
+        phase -= den;
+        base++;
+      }
+    }
+    starts[i] = base - shift;
+    phaseOf[i] = phase;
+  }
+}
+
+/**
+ * out[at + i] = Σ_j table[phase·taps + j] · x[start + j] for each located output i.
+ *
+ * The sum runs in two float64 accumulators, one over the even taps and one over the odd taps, each
+ * in ascending order, added at the end; every output must keep exactly this order (window passes
+ * and whole-record passes have to agree bit for bit, and so do releases). Faster, same bits:
+ *  - zero-weight taps are skipped (adding ±0 never changes a sum that starts at +0);
+ *  - the weights are read as float64 (float32 → float64 is exact, so are the products);
+ *  - two outputs are summed side by side, so the CPU overlaps their four chains of additions
+ *    (~7 % faster on the 360 Hz recordings; one output at a time with the two changes above
+ *    alone measured slower than before).
+ * Outputs whose kernel reaches past an end of x go through sumClamped, the original single sum.
+ */
+function sumOutputs(
+  x: Float32Array,
+  table: Float32Array,
+  taps: number,
+  weights: Float64Array,
+  width: number,
+  firstTap: number,
+  starts: Int32Array,
+  phaseOf: Int32Array,
+  size: number,
+  out: Float32Array,
+  at: number,
+): void {
+  const n = x.length;
+  // Trimmed tap m is original tap firstTap + m, so the a-chains hold the original taps of
+  // firstTap's parity and the b-chains the others: a + b is the original even + odd (addition of
+  // the two totals commutes exactly).
+  for (let i = 0; i < size; i++) {
+    if (starts[i] < 0 || starts[i] + taps > n) {
+      out[at + i] = sumClamped(x, table, taps, starts[i], phaseOf[i]);
+      continue;
+    }
+    const s0 = starts[i] + firstTap;
+    const w0 = phaseOf[i] * width;
+    if (i + 1 < size && starts[i + 1] >= 0 && starts[i + 1] + taps <= n) {
+      const s1 = starts[i + 1] + firstTap;
+      const w1 = phaseOf[i + 1] * width;
+      let a0 = 0;
+      let b0 = 0;
+      let a1 = 0;
+      let b1 = 0;
+      let m = 0;
+      for (; m + 1 < width; m += 2) {
+        a0 += weights[w0 + m] * x[s0 + m];
+        a1 += weights[w1 + m] * x[s1 + m];
+        b0 += weights[w0 + m + 1] * x[s0 + m + 1];
+        b1 += weights[w1 + m + 1] * x[s1 + m + 1];
+      }
+      if (m < width) {
+        a0 += weights[w0 + m] * x[s0 + m];
+        a1 += weights[w1 + m] * x[s1 + m];
+      }
+      out[at + i] = a0 + b0;
+      out[at + i + 1] = a1 + b1;
+      i++;
+      continue;
+    }
+    let a0 = 0;
+    let b0 = 0;
+    let m = 0;
+    for (; m + 1 < width; m += 2) {
+      a0 += weights[w0 + m] * x[s0 + m];
+      b0 += weights[w0 + m + 1] * x[s0 + m + 1];
+    }
+    if (m < width) a0 += weights[w0 + m] * x[s0 + m];
+    out[at + i] = a0 + b0;
+  }
+}
+
+/** One output whose kernel reaches past an end of x: samples outside are the nearest edge sample. */
+function sumClamped(
+  x: Float32Array,
+  table: Float32Array,
+  taps: number,
+  start: number,
+  phase: number,
+): number {
+  const n = x.length;
+  const row = phase * taps;
+  let acc = 0;
+  for (let j = 0; j < taps; j++) {
+    const idx = start + j;
+    acc += table[row + j] * x[idx < 0 ? 0 : idx >= n ? n - 1 : idx];
+  }
+  return acc;
 }

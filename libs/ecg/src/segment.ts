@@ -48,8 +48,9 @@ export function emptyBeatTable(): BeatTable {
   };
 }
 
-function median(values: number[]): number {
-  values.sort((a, b) => a - b);
+/** Median of integer values (sorted in place, numerically: a typed array's default order). */
+function median(values: Int32Array): number {
+  values.sort();
   const m = values.length >> 1;
   return values.length % 2 ? values[m] : (values[m - 1] + values[m]) / 2;
 }
@@ -75,41 +76,42 @@ export function segmentBeats(
     rrNextMs: new Float32Array(n),
     rrLocalMs: new Float32Array(n),
   };
-  const total = peaks.samples.length;
+  // Arrays as locals: V8 re-reads object fields on every iteration of the hot loops otherwise.
+  const rPeaks = peaks.samples;
+  const beatIndex = peaks.beatIndex;
+  const x = out.x;
+  const total = rPeaks.length;
   const msPerSample = 1000 / pre.fs;
+  const rrScratch = new Int32Array(Math.max(1, total));
   let windowId = Number.NaN;
   let lo = 0;
   let scale = 0;
   let length = 0;
   for (let b = from; b < to; b++) {
-    const r = peaks.beatIndex[b];
+    const r = beatIndex[b];
     const w = Math.floor(r / WINDOW);
     if (w !== windowId) {
       windowId = w;
       ({ lo, scale } = windowNormalisation(signal, pre.first, w));
-      length = Math.min(BEAT_LENGTH, Math.round(1.2 * windowPeriod(peaks.beatIndex, b, w)));
+      length = Math.min(BEAT_LENGTH, Math.round(1.2 * windowPeriod(beatIndex, b, w, rrScratch)));
     }
     const base = (b - from) * BEAT_LENGTH;
     const start = r - pre.first;
     const stop = Math.min(signal.length, start + length);
     for (let i = Math.max(0, start); i < stop; i++) {
       const v = (signal[i] - lo) * scale;
-      out.x[base + i - start] = v < 0 ? 0 : v > 1 ? 1 : v;
+      x[base + i - start] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
-    // RR features.
-    let sum = 0;
-    let count = 0;
+    // RR features. The intervals between beats first..last+1 sum to the span between them:
+    // integers, so the telescoped sum is exact and equal to adding the intervals one by one.
     const first = Math.max(0, b - LOCAL_RR_INTERVALS / 2);
     const last = Math.min(total - 2, b + LOCAL_RR_INTERVALS / 2 - 1);
-    for (let k = first; k <= last; k++) {
-      sum += peaks.samples[k + 1] - peaks.samples[k];
-      count++;
-    }
-    const local = count ? (sum / count) * msPerSample : 0;
+    const count = Math.max(0, last - first + 1);
+    const local = count ? ((rPeaks[last + 1] - rPeaks[first]) / count) * msPerSample : 0;
     const i = b - from;
     out.rrLocalMs[i] = local;
-    out.rrPrevMs[i] = b > 0 ? (peaks.samples[b] - peaks.samples[b - 1]) * msPerSample : local;
-    out.rrNextMs[i] = b < total - 1 ? (peaks.samples[b + 1] - peaks.samples[b]) * msPerSample : local;
+    out.rrPrevMs[i] = b > 0 ? (rPeaks[b] - rPeaks[b - 1]) * msPerSample : local;
+    out.rrNextMs[i] = b < total - 1 ? (rPeaks[b + 1] - rPeaks[b]) * msPerSample : local;
   }
   return out;
 }
@@ -131,17 +133,18 @@ function windowNormalisation(signal: Float32Array, first: number, w: number): { 
 /**
  * Median RR (125 Hz samples) of the R-peaks in window w, found from beat b (which is in it). With
  * a single beat in the window, its neighbouring intervals stand in; with none at all, one second.
+ * `scratch` (at least as long as beatIndex) holds the intervals, so no array is allocated per window.
  */
-function windowPeriod(beatIndex: Int32Array, b: number, w: number): number {
+function windowPeriod(beatIndex: Int32Array, b: number, w: number, scratch: Int32Array): number {
   let a = b;
   while (a > 0 && Math.floor(beatIndex[a - 1] / WINDOW) === w) a--;
   let z = b;
   while (z < beatIndex.length - 1 && Math.floor(beatIndex[z + 1] / WINDOW) === w) z++;
-  const rr: number[] = [];
-  for (let k = a; k < z; k++) rr.push(beatIndex[k + 1] - beatIndex[k]);
-  if (rr.length === 0) {
-    if (a > 0) rr.push(beatIndex[a] - beatIndex[a - 1]);
-    if (z < beatIndex.length - 1) rr.push(beatIndex[z + 1] - beatIndex[z]);
+  let count = 0;
+  for (let k = a; k < z; k++) scratch[count++] = beatIndex[k + 1] - beatIndex[k];
+  if (count === 0) {
+    if (a > 0) scratch[count++] = beatIndex[a] - beatIndex[a - 1];
+    if (z < beatIndex.length - 1) scratch[count++] = beatIndex[z + 1] - beatIndex[z];
   }
-  return rr.length ? median(rr) : BEAT_FS;
+  return count ? median(scratch.subarray(0, count)) : BEAT_FS;
 }

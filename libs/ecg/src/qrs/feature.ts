@@ -34,12 +34,24 @@ export function qrsFeature(lead: Float32Array): QrsFeature {
   const window = INTEGRATION_SAMPLES;
   const scale = BEAT_FS / 8;
   const inverse = 1 / INTEGRATION_SAMPLES;
-  for (let i = 0; i < n; i++) {
+  // The first four samples see band[0] in place of the samples before the array; the rest read
+  // their neighbours directly (no edge test in the loop that runs over the whole record).
+  const head = Math.min(4, n);
+  let i = 0;
+  for (; i < head; i++) {
     const x0 = band[i];
     const x1 = i >= 1 ? band[i - 1] : band[0];
     const x3 = i >= 3 ? band[i - 3] : band[0];
-    const x4 = i >= 4 ? band[i - 4] : band[0];
+    const x4 = band[0];
     const d = (2 * x0 + x1 - x3 - 2 * x4) * scale;
+    const sq = d * d;
+    sum += sq - ring[slot];
+    ring[slot] = sq;
+    if (++slot === window) slot = 0;
+    energy[i] = sum > 0 ? sum * inverse : 0;
+  }
+  for (; i < n; i++) {
+    const d = (2 * band[i] + band[i - 1] - band[i - 3] - 2 * band[i - 4]) * scale;
     const sq = d * d;
     sum += sq - ring[slot];
     ring[slot] = sq;

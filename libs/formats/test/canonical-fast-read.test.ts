@@ -256,6 +256,15 @@ test('truncated pages and a bad bit width are a RecordInputError naming the reco
     meta,
   );
   assert.deepEqual(bits(early), bits(rec.signals[0].subarray(0, 2 * GROUP - 1000)));
+  // A header declaring a gigabyte for a 1000-row page is refused before anything is allocated.
+  const huge = pagedRecordingParquet(rec, {
+    rowGroupSize: GROUP,
+    codec: 'SNAPPY',
+    pages: (g, n) => [
+      { version: 1, encoding: 'PLAIN', rows: n, declaredUncompressedSize: g === 2 ? 2 ** 30 : undefined },
+    ],
+  });
+  await assertCorrupt(asyncBufferFromBytes(huge), /page declares 1073741824 bytes for a chunk of 20000 rows/);
   // Dictionary indices cut in the middle of their runs.
   const dict = pagedRecordingParquet(rec, truncated({ version: 1, encoding: 'RLE_DICTIONARY' }, 40));
   await assertCorrupt(asyncBufferFromBytes(dict), /runs past the page|indices end after/);

@@ -55,6 +55,10 @@ export function decodeFloatColumnChunk(chunk: FloatChunkRead, compressors: Compr
         `page of ${header.compressed_page_size} bytes at ${bodyStart} runs past the column chunk (${bytes.length} bytes)`,
       );
     reader.offset = bodyEnd;
+    // Decompressors allocate what the header declares: refuse sizes no float page of this chunk
+    // can have (4 bytes a row, 8 leaves room for 32-bit dictionary indices and run headers).
+    if (!(header.uncompressed_page_size <= numRows * 8 + 1024))
+      throw new Error(`page declares ${header.uncompressed_page_size} bytes for a chunk of ${numRows} rows`);
     const body = bytes.subarray(bodyStart, bodyEnd);
     if (header.type === 'DICTIONARY_PAGE') {
       dictionary = readDictionaryPage(header, body, codec, compressors);

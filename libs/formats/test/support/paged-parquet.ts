@@ -28,6 +28,8 @@ export interface PageSpec {
   compressed?: boolean;
   /** Keep only this many bytes of the encoded values (a truncated page; header sizes match the cut). */
   truncateValuesTo?: number;
+  /** Declare this uncompressed size in the page header instead of the real one (a corrupt header). */
+  declaredUncompressedSize?: number;
 }
 
 export interface PagedLayout {
@@ -96,7 +98,7 @@ function writeChunk(
     }
     dictionary_page_offset = BigInt(writer.offset);
     const plain = new Uint8Array(Uint32Array.from(dictionary.keys()).buffer);
-    writePage(writer, plain, compress[codec](plain), {
+    writePage(writer, plain, compress[codec](plain), undefined, {
       type: 'DICTIONARY_PAGE',
       dictionary_page_header: { num_values: dictionary.size, encoding: 'PLAIN' },
     });
@@ -112,7 +114,7 @@ function writeChunk(
     );
     if (page.version === 1) {
       encodings.add('RLE'); // the (absent) levels' encoding, as v1 writers list it
-      writePage(writer, raw, compress[codec](raw), {
+      writePage(writer, raw, compress[codec](raw), page.declaredUncompressedSize, {
         type: 'DATA_PAGE',
         data_page_header: {
           num_values: page.rows,
@@ -123,7 +125,7 @@ function writeChunk(
       });
     } else {
       const compressed = page.compressed ?? true;
-      writePage(writer, raw, compressed ? compress[codec](raw) : raw, {
+      writePage(writer, raw, compressed ? compress[codec](raw) : raw, page.declaredUncompressedSize, {
         type: 'DATA_PAGE_V2',
         data_page_header_v2: {
           num_values: page.rows,
@@ -159,11 +161,12 @@ function writePage(
   writer: ByteWriter,
   raw: Uint8Array,
   stored: Uint8Array,
+  declaredUncompressedSize: number | undefined,
   header: Omit<PageHeader, 'uncompressed_page_size' | 'compressed_page_size'>,
 ): void {
   writePageHeader(writer, {
     ...header,
-    uncompressed_page_size: raw.length,
+    uncompressed_page_size: declaredUncompressedSize ?? raw.length,
     compressed_page_size: stored.length,
   });
   writer.appendBytes(stored);

@@ -38,8 +38,9 @@ export interface PreprocessedLeads {
   leads: (Float32Array | null)[];
   /** Per lead, the 125 Hz spans [start, end) (array indices) over which it was cleaned. */
   spans: Span[][];
-  /** Per lead and 125 Hz sample: 1 where the lead is readable (all 0 for a lead not judged
-   * because the primary lead is readable throughout). */
+  /** Per lead and 125 Hz sample: 1 where the lead is readable. The other leads are judged only
+   * in the quality blocks where the primary lead is unreadable (0 elsewhere; all 0 when the
+   * primary lead is readable throughout): nothing reads them anywhere else. */
   readable: Uint8Array[];
   /** Native-rate stretches of the input where no lead is readable. */
   unreadable: UnreadableStretch[];
@@ -80,11 +81,16 @@ export function preprocessLeads(
   const first = resampler.firstOutputAtOrAfter(offset);
   const count = Math.max(0, resampler.firstOutputAtOrAfter(offset + n) - first);
   // The other leads matter only where the primary lead is unreadable: when it is readable
-  // throughout (the usual case) they are neither judged nor cleaned, which halves the work.
+  // throughout (the usual case) they are neither judged nor cleaned, which halves the work, and
+  // otherwise they are judged only in the primary lead's unreadable blocks.
   const primaryQuality = assessLead(signals[primaryLead], fs, offset);
   const primaryReadable = primaryQuality.verdict.every((v) => v === 0);
   const qualities = signals.map((raw, lead) =>
-    lead === primaryLead ? primaryQuality : primaryReadable ? null : assessLead(raw, fs, offset),
+    lead === primaryLead
+      ? primaryQuality
+      : primaryReadable
+        ? null
+        : assessLead(raw, fs, offset, primaryQuality.verdict),
   );
   const readable = qualities.map((q) => {
     // Per 125 Hz sample, the verdict of the quality block its native position falls in.
@@ -107,8 +113,11 @@ export function preprocessLeads(
   const leads = signals.map((raw, lead) => {
     if (spans[lead].length === 0) return null;
     const clean = new Float32Array(count);
-    const quality = qualities[lead];
-    const input = quality && hasMissing(quality) ? withoutMissing(raw) : raw;
+    // The primary lead's quality covers every block; a stand-in lead's covers only some, but its
+    // spans reach beyond them, so withoutMissing looks at all of it (and returns it as it is
+    // when nothing is missing).
+    const input =
+      lead !== primaryLead ? withoutMissing(raw) : hasMissing(primaryQuality) ? withoutMissing(raw) : raw;
     for (const { start, end } of spans[lead]) {
       const part = clean.subarray(start, end);
       resampler.run(input, offset, first + start, end - start, part);

@@ -18,19 +18,31 @@ export interface LeadQuality {
   /** Absolute index of the first block (block b covers native samples [b*blockSize, (b+1)*blockSize)). */
   firstBlock: number;
   blockSize: number;
-  /** 0 = readable, else 1 + index of the reason in REASONS. */
+  /** 0 = readable, NOT_JUDGED for a block left out (see assessLead), else 1 + index of the reason
+   * in REASONS. */
   verdict: Uint8Array;
 }
 
+/** Verdict of a block that assessLead was asked to skip: neither readable nor a known reason. */
+export const NOT_JUDGED = 255;
+
 export const REASONS: readonly UnreadableReason[] = ['missing', 'flat', 'saturated'];
 
-/** Judge every block of one lead; `offset` is the record sample index of x[0]. */
-export function assessLead(x: Float32Array, fs: number, offset: number): LeadQuality {
+/**
+ * Judge every block of one lead; `offset` is the record sample index of x[0]. With `onlyWhere`
+ * (the verdicts of another lead over the same samples), judge only the blocks where that lead is
+ * not readable (nonzero) and mark the others NOT_JUDGED: a stand-in lead matters only there.
+ */
+export function assessLead(x: Float32Array, fs: number, offset: number, onlyWhere?: Uint8Array): LeadQuality {
   const blockSize = Math.max(1, Math.round(fs * QUALITY_BLOCK_SECONDS));
   const firstBlock = Math.floor(offset / blockSize);
   const lastBlock = Math.floor((offset + x.length - 1) / blockSize);
   const verdict = new Uint8Array(Math.max(0, lastBlock - firstBlock + 1));
   for (let b = firstBlock; b <= lastBlock; b++) {
+    if (onlyWhere && onlyWhere[b - firstBlock] === 0) {
+      verdict[b - firstBlock] = NOT_JUDGED;
+      continue;
+    }
     const from = Math.max(0, b * blockSize - offset);
     const to = Math.min(x.length, (b + 1) * blockSize - offset);
     // One pass: extremes and how many samples sit exactly on each (the count restarts when a
@@ -67,7 +79,7 @@ export function assessLead(x: Float32Array, fs: number, offset: number): LeadQua
   return { firstBlock, blockSize, verdict };
 }
 
-/** True when some block of the lead has missing samples. */
+/** True when some judged block of the lead has missing samples. */
 export function hasMissing(q: LeadQuality): boolean {
   return q.verdict.includes(1 + REASONS.indexOf('missing'));
 }

@@ -98,3 +98,25 @@ for (const [bpm, fs] of [
     assert.equal(m.falsePositives, 0);
   });
 }
+
+test('a stand-in lead is judged only where the primary lead is unreadable, and a gap in it just outside is still bridged', () => {
+  const { signals } = syntheticEcg(FS, 120, 70);
+  // Primary lead missing over 50–60 s; the other lead missing over 45–46 s: outside the seconds it
+  // has to stand in for, but inside the context cleaned around them.
+  signals[0].fill(NaN, 50 * FS, 60 * FS);
+  signals[1].fill(NaN, 45 * FS, 46 * FS);
+  const d = detectBeats(signals, FS);
+  const stand = d.pre.leads[1];
+  assert.ok(stand, 'the other lead is cleaned where it stands in');
+  const [span] = d.pre.spans[1];
+  assert.ok(span.start <= 45 * 125 && span.end >= 60 * 125, `span ${span.start}–${span.end}`);
+  assert.ok(stand.every(Number.isFinite), 'the missing second in the context is bridged, not NaN');
+  const primary = d.pre.readable[0];
+  const other = d.pre.readable[1];
+  for (let i = 0; i < primary.length; i++) {
+    if (primary[i]) assert.equal(other[i], 0, `other lead not judged at ${i}`);
+    else assert.equal(other[i], 1, `other lead readable at ${i}`);
+  }
+  assert.equal(primary.indexOf(0), 50 * 125);
+  assert.deepEqual(d.unreadable, []);
+});

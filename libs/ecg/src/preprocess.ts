@@ -10,6 +10,7 @@ import { createResampler } from './resample.js';
 import {
   assessLead,
   hasMissing,
+  hasMissingIn,
   REASONS,
   withoutMissing,
   type LeadQuality,
@@ -113,11 +114,18 @@ export function preprocessLeads(
   const leads = signals.map((raw, lead) => {
     if (spans[lead].length === 0) return null;
     const clean = new Float32Array(count);
-    // The primary lead's quality covers every block; a stand-in lead's covers only some, but its
-    // spans reach beyond them, so withoutMissing looks at all of it (and returns it as it is
-    // when nothing is missing).
-    const input =
-      lead !== primaryLead ? withoutMissing(raw) : hasMissing(primaryQuality) ? withoutMissing(raw) : raw;
+    // NaN would run through the filters: bridge it when the resampler will read any. The primary
+    // lead's quality covers every block; a stand-in lead's covers only some, so its spans' reach
+    // is searched instead.
+    const missing =
+      lead === primaryLead
+        ? hasMissing(primaryQuality)
+        : spans[lead].some(({ start, end }) => {
+            const { from, to } = resampler.nativeReach(first + start, end - start);
+            const lo = Math.min(Math.max(from - offset, 0), n - 1);
+            return hasMissingIn(raw, lo, Math.min(Math.max(to - offset, lo + 1), n));
+          });
+    const input = missing ? withoutMissing(raw) : raw;
     for (const { start, end } of spans[lead]) {
       const part = clean.subarray(start, end);
       resampler.run(input, offset, first + start, end - start, part);

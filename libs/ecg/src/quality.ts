@@ -84,6 +84,12 @@ export function hasMissing(q: LeadQuality): boolean {
   return q.verdict.includes(1 + REASONS.indexOf('missing'));
 }
 
+/** True when x[from, to) holds a missing sample (NaN). */
+export function hasMissingIn(x: Float32Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (x[i] !== x[i]) return true;
+  return false;
+}
+
 /** Replace NaN runs by the last valid value (0 before the first one) so filters stay finite. */
 export function withoutMissing(x: Float32Array): Float32Array {
   let firstNaN = -1;

@@ -26,6 +26,9 @@ export interface Resampler {
   halfTaps: number;
   /** Convert an absolute native sample index to the first output index at or after it. */
   firstOutputAtOrAfter(nativeIndex: number): number;
+  /** Absolute native sample range [from, to) that outputs [firstOut, firstOut + count) are summed
+   * from (a sample or two wide on each side, never narrow). */
+  nativeReach(firstOut: number, count: number): { from: number; to: number };
   /**
    * Resample `x`, whose first element is native sample `offset` of the record, onto output indices
    * [firstOut, firstOut + count). Samples outside `x` are taken as the nearest edge sample.
@@ -98,6 +101,13 @@ export function createResampler(fs: number, targetFs: number): Resampler {
     halfTaps,
     firstOutputAtOrAfter(nativeIndex: number): number {
       return Math.ceil((nativeIndex * den) / num - 1e-9);
+    },
+    nativeReach(firstOut: number, count: number): { from: number; to: number } {
+      // Output k sums native samples base−halfTaps .. base+halfTaps with base = ⌊k·step⌋, or one
+      // more where an inexact phase rounds up; two samples of slack cover float rounding.
+      const from = Math.floor(firstOut * step) - halfTaps - 2;
+      const to = Math.floor((firstOut + Math.max(0, count - 1)) * step) + halfTaps + 3;
+      return { from, to };
     },
     run(x, offset, firstOut, count, out: Float32Array = new Float32Array(count)) {
       const n = x.length;
@@ -181,7 +191,8 @@ function locateOutputs(
  * The sum runs in two float64 accumulators, one over the even taps and one over the odd taps, each
  * in ascending order, added at the end; every output must keep exactly this order (window passes
  * and whole-record passes have to agree bit for bit, and so do releases). Faster, same bits:
- *  - zero-weight taps are skipped (adding ±0 never changes a sum that starts at +0);
+ *  - zero-weight taps are skipped (adding ±0 never changes a sum that starts at +0; this holds
+ *    for finite samples — 0·NaN would be NaN — and preprocessLeads bridges NaN before resampling);
  *  - the weights are read as float64 (float32 → float64 is exact, so are the products);
  *  - two outputs are summed side by side, so the CPU overlaps their four chains of additions
  *    (~7 % faster on the 360 Hz recordings; one output at a time with the two changes above

@@ -90,3 +90,28 @@ test('resampling a slice gives exactly the samples of the whole-record pass', ()
     'a constant stays constant',
   );
 });
+
+test('nativeReach covers every native sample the outputs are summed from', () => {
+  for (const fs of [360, 250, 128, 1000, 360.001]) {
+    const r = createResampler(fs, BEAT_FS);
+    const offset = 5000;
+    const x = new Float32Array(4000).fill(1);
+    const firstOut = r.firstOutputAtOrAfter(offset + 1000);
+    const count = 7;
+    const { from, to } = r.nativeReach(firstOut, count);
+    assert.ok(to - from < count * (fs / BEAT_FS) + 2 * r.halfTaps + 8, `reach ${from}–${to} is tight`);
+    let influencing = 0;
+    for (let i = 0; i < x.length; i++) {
+      x[i] = Number.NaN;
+      const hit = r.run(x, offset, firstOut, count).some(Number.isNaN);
+      x[i] = 1;
+      if (!hit) continue;
+      influencing++;
+      assert.ok(
+        offset + i >= from && offset + i < to,
+        `${fs} Hz: sample ${offset + i} outside ${from}–${to}`,
+      );
+    }
+    assert.ok(influencing >= count, `${fs} Hz: ${influencing} influencing samples`);
+  }
+});

@@ -42,7 +42,10 @@ function combinedFeature(
 ): { energy: Float32Array; band: Float32Array } {
   const { energy, band } = qrsFeature(pre.leads[primary] as Float32Array);
   const n = energy.length;
-  const covered = pre.readable[primary].slice();
+  // Which samples have a feature: the primary lead's readable ones, then stand-in leads fill in.
+  // Copied only when a stand-in lead will write to it (usually none does).
+  const standing = pre.leads.some((cleaned, lead) => lead !== primary && cleaned !== null);
+  const covered = standing ? pre.readable[primary].slice() : pre.readable[primary];
   for (let lead = 0; lead < pre.leads.length; lead++) {
     const cleaned = pre.leads[lead];
     if (lead === primary || !cleaned) continue;

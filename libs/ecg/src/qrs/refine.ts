@@ -40,7 +40,14 @@ export function largestDeflection(
   const hi = Math.min(x.length - 1, to);
   if (hi < lo) return undefined;
   let best = lo;
-  for (let j = lo + 1; j <= hi; j++) if (Math.abs(x[j]) > Math.abs(x[best])) best = j;
+  let largest = Math.abs(x[lo]);
+  for (let j = lo + 1; j <= hi; j++) {
+    const size = Math.abs(x[j]);
+    if (size > largest) {
+      best = j;
+      largest = size;
+    }
+  }
   let fraction = 0;
   if (best > 0 && best < x.length - 1) {
     const a = Math.abs(x[best - 1]);

@@ -7,11 +7,11 @@
  * into the Float32Arrays. Anything else (nullable columns, other encodings) goes through hyparquet's
  * parquetRead as before, with identical values.
  * Measured 2026-11-28 on the 48 half-hour windows (+30 s margins) of bench/mitdb-24h.ts's 24 h
- * two-lead record in the default layout, from memory, 2 cores at load ~6 (so noisy, ranges of 3
- * runs; `node --import tsx .tmp/prof-read.ts`, run back to back with the previous reader):
+ * two-lead record in the then-default GZIP layout, from memory, 2 cores at load ~6 (so noisy, ranges of 3
+ * runs; the same windows as `node --import tsx bench/formats-window-read.ts`, back to back with the previous reader):
  *   hyparquet parquetRead + copy   1.76–2.04 s     fast path   0.89–1.26 s (about half is gunzip)
  *   same, UNCOMPRESSED (decoding only): hyparquet 2.3–3.4 s, fast path 0.50–0.69 s
- * Over s3rver (HEAD + footer + window per job, `.tmp/prof-s3.ts`): 388 → 144 requests for the 48
+ * Over s3rver (HEAD + footer + window per job, measured with a one-off script over test/support/s3rver): 388 → 144 requests for the 48
  * windows (a window's data was ~6 ranged GETs, now 1), CPU 3.3–3.8 s → 1.3–1.7 s.
  */
 import {

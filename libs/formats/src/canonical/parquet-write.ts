@@ -12,14 +12,19 @@
  * - Dictionary: ECG from an ADC has at most a few thousand distinct values per lead, so 12-bit
  *   dictionary indices beat any float encoding; BYTE_STREAM_SPLIT only helps noisy mantissas.
  *   'AUTO' falls back to PLAIN where a dictionary would not pay or not be bit-exact.
- * - GZIP: 15% smaller than SNAPPY with dictionary; ZSTD would be better still but Node 20 has no
- *   ZSTD compressor (hyparquet-compressors only decompresses). Reads decompress GZIP in pure JS.
+ * - No compression: dictionary indices are already ~10 bits a sample, and GZIP takes only 18 %
+ *   more off (76.7 → 63.2 MB per 24 h) for CPU that every classify job pays again. Reading the 48
+ *   half-hour windows of a 24 h record from memory (`node --import tsx bench/formats-window-read.ts
+ *   GZIP,SNAPPY,UNCOMPRESSED`, 2026-11-28, other jobs paused): GZIP 853–1,135 ms, SNAPPY 574–583 ms
+ *   (74.7 MB), UNCOMPRESSED 468–515 ms. Workers are the scarce resource of a run and object
+ *   storage the cheap one, so the default is UNCOMPRESSED (GZIP was the default until then; every
+ *   codec still reads). ZSTD would change the balance but Node 20 has no ZSTD compressor.
  * - 2^17 rows (6 min at 360 Hz) per group: a 10-minute worker window fetches ~1.2% of a 24 h
  *   object, 4× less than 2^20, while the footer stays ~24 KB (one ranged GET) and the size
  *   overhead over bigger groups is under 1%.
- * Speed of this default (bench/formats-range.ts, 2 cores shared with other jobs at load ~11, so
- * upper bounds): write 16.5 s, whole read 8.0 s, one 10-minute window 247 ms from memory. The
- * layout benchmark's per-row wall times were too noisy under that load to rank codecs by speed.
+ * Speed of the earlier GZIP default (bench/formats-range.ts, 2 cores shared with other jobs at
+ * load ~11, so upper bounds): write 16.5 s, whole read 8.0 s, one 10-minute window 247 ms from
+ * memory; without GZIP the write skips compression and reads decode as measured above.
  */
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';
@@ -39,7 +44,7 @@ export interface RecordingParquetOptions {
 
 export const DEFAULT_RECORDING_LAYOUT: Required<RecordingParquetOptions> = {
   rowGroupSize: 1 << 17,
-  codec: 'GZIP',
+  codec: 'UNCOMPRESSED',
   encoding: 'AUTO',
 };
 

@@ -71,6 +71,22 @@ test('beat results round-trip bit for bit (NaN and -0 included) with the contrac
   ]);
 });
 
+test('uncompressed parts (what classify writes) read back the same results, deterministically', async () => {
+  const results = sampleResults(1000, 4);
+  const plain = writeBeatResultsParquet(results, meta, 'UNCOMPRESSED');
+  const gzipped = writeBeatResultsParquet(results, meta);
+  const codecs = parquetMetadata(plain.slice().buffer).row_groups[0].columns.map((c) => c.meta_data?.codec);
+  assert.ok(
+    codecs.every((c) => c === 'UNCOMPRESSED'),
+    `codecs ${codecs.join(', ')}`,
+  );
+  assert.deepEqual(Buffer.from(plain), Buffer.from(writeBeatResultsParquet(results, meta, 'UNCOMPRESSED')));
+  const [a, b] = await Promise.all(
+    [plain, gzipped].map((bytes) => readBeatResultsParquet(asyncBufferFromBytes(bytes), 'part.parquet')),
+  );
+  assert.deepEqual(a, b);
+});
+
 test('same results and metadata give the same bytes, whatever order the metadata keys were built in', () => {
   const a = writeBeatResultsParquet(sampleResults(500, 1), meta);
   const reordered: BeatResultsMeta = {

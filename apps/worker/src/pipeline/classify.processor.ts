@@ -121,15 +121,21 @@ export class ClassifyProcessor {
     );
 
     const t1 = performance.now();
-    const bytes = writeBeatResultsParquet(output.results, {
-      runId: job.runId,
-      recordId: job.recordId,
-      modelVersion: job.modelVersion,
-      fs: meta.fs,
-      start: job.start,
-      end: job.end,
-      unreadable: output.unreadable,
-    });
+    // Parts are intermediate (summarize merges them into the compressed beats.parquet): written
+    // uncompressed, which halves this stage's CPU (libs/formats beat-results.ts).
+    const bytes = writeBeatResultsParquet(
+      output.results,
+      {
+        runId: job.runId,
+        recordId: job.recordId,
+        modelVersion: job.modelVersion,
+        fs: meta.fs,
+        start: job.start,
+        end: job.end,
+        unreadable: output.unreadable,
+      },
+      'UNCOMPRESSED',
+    );
     await store.put(partKey, bytes, { contentType: 'application/vnd.apache.parquet' });
     const write = (performance.now() - t1) / 1000;
     return {

@@ -94,7 +94,18 @@ function probabilityColumn(p: Float32Array, n: number, c: number): Float32Array 
   return out;
 }
 
-export function writeBeatResultsParquet(results: BeatResults, meta: BeatResultsMeta): Uint8Array {
+/**
+ * GZIP for files people download (a record's beats.parquet, ~40 % smaller); UNCOMPRESSED for the
+ * classify parts, which live only until summarize merges them: compressing them cost the
+ * pipeline's workers CPU for bytes that cross the network twice at most.
+ */
+export type BeatResultsCodec = 'GZIP' | 'UNCOMPRESSED';
+
+export function writeBeatResultsParquet(
+  results: BeatResults,
+  meta: BeatResultsMeta,
+  codec: BeatResultsCodec = 'GZIP',
+): Uint8Array {
   assertConsistent(results);
   const n = results.samples.length;
   const float = (name: string, data: Float32Array): ColumnSource => ({
@@ -122,7 +133,7 @@ export function writeBeatResultsParquet(results: BeatResults, meta: BeatResultsM
   parquetWrite({
     writer,
     columnData: columnData.map((c) => ({ ...c, offsetIndex: false, columnIndex: false })),
-    codec: 'GZIP',
+    codec,
     compressors: gzip,
     // Min/max statistics of NaN-bearing float columns are easy to get wrong and serve no query.
     statistics: false,

@@ -68,3 +68,27 @@ export interface TrainProgress {
 
 /** Valid as a BullMQ job id and as keys.trainingCheckpoint's id (no ':'). */
 export const trainJobId = (j: Pick<TrainJob, 'version'>) => `train-${j.version}`;
+
+/**
+ * Cancelling a training job (`holterflow train cancel <version>`). BullMQ's worker.cancelJob()
+ * only reaches a job from inside the process running it, so the canceller tells every train
+ * worker over Redis pub/sub and the one running the job aborts it. Pub/sub is fire-and-forget (a
+ * restarting worker misses the message), so the request is also written to a key that a train
+ * worker reads before it starts (or restarts) the job; submitting the version again deletes it,
+ * so a deliberate re-submit resumes from the checkpoint. Both names live under the queue prefix,
+ * so deployments (and tests) sharing one Redis never cancel each other's jobs.
+ */
+export const trainCancelChannel = (queuePrefix: string) => `${queuePrefix}:holterflow:train:cancel`;
+export const trainCancelKey = (queuePrefix: string, jobId: string) =>
+  `${queuePrefix}:holterflow:train:cancel:${jobId}`;
+/** Long enough to outlive any retry backoff or worker restart; short enough to leave no litter. */
+export const TRAIN_CANCEL_KEY_TTL_SECONDS = 24 * 60 * 60;
+
+/** The pub/sub message, and the value of the cancel key. */
+export const TrainCancelRequestSchema = z.object({
+  jobId: z.string().min(1),
+  /** Becomes part of the failed job's reason. */
+  reason: z.string().min(1),
+  requestedAt: z.string(),
+});
+export type TrainCancelRequest = z.infer<typeof TrainCancelRequestSchema>;

@@ -3,15 +3,18 @@
  * A role is runnable exactly when it has an entry; config.ts refuses the others by name.
  */
 import type { Provider, Type } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { QUEUES, type QueueName, type WorkerRole } from '@holterflow/contracts';
 import { IngestProcessor } from './ingest/ingest.processor.js';
 import { PIPELINE_ROLES } from './pipeline/roles.js';
+import { TrainCancellation } from './train/train-cancellation.js';
 import { TrainProcessor } from './train/train.processor.js';
 
 export interface RoleProcessor {
   /** `signal` aborts when the job is cancelled (BullMQ worker.cancelJob). */
   process(job: Job, signal?: AbortSignal): Promise<unknown>;
+  /** Given the BullMQ Worker running this processor once it exists (train: cancels its jobs on request). */
+  bindWorker?(worker: Worker): Promise<void>;
 }
 
 export interface RoleDefinition {
@@ -34,7 +37,13 @@ export const ROLE_TABLE: Partial<Record<WorkerRole, RoleDefinition>> = {
   ingest: { queue: QUEUES.ingest, processor: IngestProcessor, backend: 'none', lockDurationMs: 5 * 60_000 },
   ...PIPELINE_ROLES,
   // Reading a 100k-beat dataset and SMOTE's kNN block the event loop for tens of seconds.
-  train: { queue: QUEUES.train, processor: TrainProcessor, backend: 'tfjs', lockDurationMs: 5 * 60_000 },
+  train: {
+    queue: QUEUES.train,
+    processor: TrainProcessor,
+    backend: 'tfjs',
+    lockDurationMs: 5 * 60_000,
+    providers: [TrainCancellation],
+  },
 };
 
 export const IMPLEMENTED_ROLES = Object.keys(ROLE_TABLE) as WorkerRole[];

@@ -55,8 +55,9 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       );
       worker.on('completed', (job) => this.logger.log(`${role} job ${job.id} completed`));
       worker.on('error', (err) => this.logger.error(`${role} worker error: ${err.message}`));
-      await worker.waitUntilReady();
       this.workers.push(worker);
+      await processor.bindWorker?.(worker);
+      await worker.waitUntilReady();
       started.push({ role, backend: definition.backend });
     }
     await this.heartbeat.start(started);

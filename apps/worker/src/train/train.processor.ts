@@ -7,9 +7,11 @@
  *
  * Bad input (payload, dataset) and cancellation fail the job for good (UnrecoverableError);
  * S3 or Redis trouble is thrown as is, so BullMQ retries with the contract's backoff.
+ * Cancellation (`holterflow train cancel`) reaches a running job through TrainCancellation's
+ * pub/sub and the job's AbortSignal, and a job (re)starting after a cancel through its cancel key.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import {
   InvalidJobError,
   JOB_CONTRACTS,
@@ -24,6 +26,7 @@ import { runTraining, TrainingCancelledError, type TrainingStore } from '@holter
 import type { WorkerConfig } from '../config.js';
 import { ObjectStores } from '../stores.js';
 import { WORKER_CONFIG } from '../tokens.js';
+import { TrainCancellation } from './train-cancellation.js';
 
 const contract = JOB_CONTRACTS[QUEUES.train];
 
@@ -66,9 +69,16 @@ export async function processTrainJob(
       err instanceof InvalidJobError ||
       err instanceof TrainingCancelledError
     )
-      throw new UnrecoverableError(err.message);
+      throw new UnrecoverableError(err.message + cancelReasonSuffix(err, signal));
     throw err;
   }
+}
+
+/** Who cancelled and why (worker.cancelJob's reason), so the failed job's reason says it. */
+function cancelReasonSuffix(err: Error, signal: AbortSignal | undefined): string {
+  return err instanceof TrainingCancelledError && typeof signal?.reason === 'string'
+    ? ` (${signal.reason})`
+    : '';
 }
 
 @Injectable()
@@ -76,9 +86,20 @@ export class TrainProcessor {
   constructor(
     @Inject(ObjectStores) private readonly stores: ObjectStores,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(TrainCancellation) private readonly cancellation: TrainCancellation,
   ) {}
 
-  process(job: Job, signal?: AbortSignal): Promise<TrainResult> {
+  bindWorker(worker: Worker): Promise<void> {
+    return this.cancellation.listen(worker);
+  }
+
+  async process(job: Job, signal?: AbortSignal): Promise<TrainResult> {
+    // A retry after a crash or a stall would otherwise resume a job cancelled meanwhile.
+    const cancelled = job.id === undefined ? undefined : await this.cancellation.requestFor(job.id);
+    if (cancelled)
+      throw new UnrecoverableError(
+        `training cancelled before it started (${cancelled.reason}, requested ${cancelled.requestedAt})`,
+      );
     return processTrainJob(job, (bucket) => this.stores.forBucket(bucket), signal, this.config.trainThreads);
   }
 }

@@ -3,6 +3,12 @@
  *   --data s3://bucket/key: submits a job to the `train` queue (a train worker runs it; the
  *     model lands in s3://bucket/models/<version>/); --wait follows it with a bar per epoch.
  *   --data <local file>: trains in this process into <--out>/models/<version>/ (same artefacts).
+ *   Submitting a version whose job already failed (cancelled, say) or completed replaces that job
+ *   and clears its cancel request: the new job resumes from the version's checkpoint.
+ * `holterflow train cancel <version> [--timeout s]` stops that version's queued training job
+ *   (../train/cancel-training.ts). A sub-command of `train`, so `train` takes no required options
+ *   in commander's sense (commander checks a parent's required options for its sub-commands too):
+ *   the action checks --data and --protocol itself.
  * `holterflow evaluate --model <v> --data <beats> --protocol intra|inter [--store <dir|s3://bucket>]`
  *   scores a model version on the protocol's test part: the seed-style per-class table, then one
  *   JSON line with accuracy and macro-F1.
@@ -20,6 +26,7 @@ import {
   parseJobData,
   parseS3Url,
   queueEnvFromEnv,
+  trainCancelKey,
   type TrainProgress,
   type TrainResult,
 } from '@holterflow/contracts';
@@ -32,10 +39,12 @@ import {
   runTraining,
   type TrainingStore,
 } from '@holterflow/training';
+import { cancelTraining } from '../train/cancel-training.js';
 
 interface TrainOptions {
-  data: string;
-  protocol: string;
+  /** Required: checked in the action (see the header). */
+  data?: string;
+  protocol?: string;
   epochs?: string;
   version?: string;
   seed?: string;
@@ -78,7 +87,12 @@ function storeFor(location: string): TrainingStore {
   return new ObjectStore({ ...storageConfigFromEnv(), bucket: parseS3Url(location).bucket });
 }
 
-async function submitTraining(opts: TrainOptions, version: string): Promise<void> {
+type CheckedTrainOptions = TrainOptions & { data: string; protocol: string };
+
+/** Job states of a training job that is still to run or running: submitting again adds nothing. */
+const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);
+
+async function submitTraining(opts: CheckedTrainOptions, version: string): Promise<void> {
   const { bucket, prefix: dataKey } = parseS3Url(opts.data);
   const contract = JOB_CONTRACTS[QUEUES.train];
   const payload = parseJobData(QUEUES.train, contract.payload, {
@@ -98,8 +112,15 @@ async function submitTraining(opts: TrainOptions, version: string): Promise<void
     ? new QueueEvents(QUEUES.train, { connection: connection.duplicate(), prefix: queuePrefix })
     : undefined;
   try {
+    const jobId = contract.jobId(payload);
+    // BullMQ adds nothing under an id it still holds, so a finished (e.g. cancelled) job of this
+    // version is replaced; its checkpoint on S3 is what the new job resumes from.
+    const existing = await queue.getJob(jobId);
+    if (existing && !PENDING_STATES.has(await existing.getState())) await existing.remove();
+    // A deliberate re-submit overrides an earlier `train cancel` (whose key would fail the job at start).
+    await connection.del(trainCancelKey(queuePrefix, jobId));
     const job = await queue.add(contract.name, payload, {
-      jobId: contract.jobId(payload),
+      jobId,
       attempts: contract.attempts,
       backoff: { type: 'exponential', delay: contract.backoffMs },
     });
@@ -120,10 +141,12 @@ async function submitTraining(opts: TrainOptions, version: string): Promise<void
   } finally {
     await events?.close();
     await queue.close();
+    // BullMQ does not close a connection it was handed; an open one keeps the process alive.
+    await connection.quit().catch(() => connection.disconnect());
   }
 }
 
-async function trainLocally(opts: TrainOptions, version: string): Promise<void> {
+async function trainLocally(opts: CheckedTrainOptions, version: string): Promise<void> {
   await initBackend({ prefer: parseBackendPreference(opts.backend) });
   const bar = epochBar();
   try {
@@ -156,13 +179,13 @@ async function trainLocally(opts: TrainOptions, version: string): Promise<void> 
 }
 
 export function register(program: Command): void {
-  program
+  const train = program
     .command('train')
     .description(
       'train the seed CNN on a beat dataset (a local file, or s3://bucket/key through the train queue)',
     )
-    .requiredOption('--data <beats>', 'beat dataset: a Parquet file or s3://bucket/key')
-    .requiredOption('--protocol <p>', 'intra (random split by beat, as the seed) or inter (DS1 -> DS2)')
+    .option('--data <beats>', 'beat dataset: a Parquet file or s3://bucket/key (required)')
+    .option('--protocol <p>', 'intra (random split by beat, as the seed) or inter (DS1 -> DS2) (required)')
     .option('--epochs <n>', 'maximum epochs (default 40, early stopping may end sooner)')
     .option('--version <v>', 'model version to write (default <protocol>-<date>)')
     .option('--seed <n>', 'seed of every random step (default 42)')
@@ -174,16 +197,33 @@ export function register(program: Command): void {
       String(availableParallelism()),
     )
     .option('--wait', 'queued training: follow the job with a progress bar until it ends')
-    .action(async (opts: TrainOptions) => {
-      parseProtocol(opts.protocol);
+    .action(async (opts: TrainOptions, command: Command) => {
+      if (opts.data === undefined) command.error("error: required option '--data <beats>' not specified");
+      if (opts.protocol === undefined) command.error("error: required option '--protocol <p>' not specified");
+      const checked = opts as CheckedTrainOptions;
+      parseProtocol(checked.protocol);
       if (!(Number.isInteger(Number(opts.threads)) && Number(opts.threads) >= 1))
         throw new Error(`--threads must be a positive integer, got ${opts.threads}`);
       if (opts.epochs !== undefined && !(Number.isInteger(Number(opts.epochs)) && Number(opts.epochs) >= 1))
         throw new Error(`--epochs must be a positive integer, got ${opts.epochs}`);
       const version =
-        opts.version ?? `${opts.protocol}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`;
-      if (opts.data.startsWith('s3://')) await submitTraining(opts, version);
-      else await trainLocally(opts, version);
+        opts.version ?? `${checked.protocol}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`;
+      if (checked.data.startsWith('s3://')) await submitTraining(checked, version);
+      else await trainLocally(checked, version);
+    });
+
+  train
+    .command('cancel')
+    .description(
+      'cancel the queued training job of a model version: removed if it has not started, stopped at the next batch if running (its checkpoint stays; submit the version again to resume)',
+    )
+    .argument('<version>', 'the model version given to `train --version`')
+    .option('--timeout <seconds>', 'how long to wait for a running job to stop', '60')
+    .action(async (version: string, opts: { timeout: string }) => {
+      const seconds = Number(opts.timeout);
+      if (!(seconds > 0))
+        throw new Error(`--timeout must be a positive number of seconds, got ${opts.timeout}`);
+      process.exitCode = await cancelTraining(version, { timeoutMs: seconds * 1000 });
     });
 
   program

@@ -121,6 +121,18 @@ test('an unknown version is an error naming the job and queue; a job not started
     /training job train-cancel-waiting removed before it started \(it was waiting\)/,
   );
   assert.equal(await queue.getJob(trainJobId({ version: 'cancel-waiting' })), undefined);
+
+  const delayed: TrainJobInput = {
+    bucket: s3.bucket,
+    dataKey: DATA_KEY,
+    protocol: 'intra',
+    version: 'cancel-delayed',
+  };
+  await queue.add(JOB_CONTRACTS[QUEUES.train].name, delayed, { jobId: trainJobId(delayed), delay: 600_000 });
+  const cancelledDelayed = await holterflow(['train', 'cancel', 'cancel-delayed']);
+  assert.equal(cancelledDelayed.code, 0, cancelledDelayed.stderr);
+  assert.match(cancelledDelayed.stdout, /train-cancel-delayed removed before it started \(it was delayed\)/);
+  assert.equal(await queue.getJob(trainJobId(delayed)), undefined);
 });
 
 test('a running training job stops at the next batch, keeps its checkpoint, and is resumed by a re-submit', async (t) => {

@@ -3,8 +3,8 @@
  *   --data s3://bucket/key: submits a job to the `train` queue (a train worker runs it; the
  *     model lands in s3://bucket/models/<version>/); --wait follows it with a bar per epoch.
  *   --data <local file>: trains in this process into <--out>/models/<version>/ (same artefacts).
- *   Submitting a version whose job already failed (cancelled, say) or completed replaces that job
- *   and clears its cancel request: the new job resumes from the version's checkpoint.
+ *   Submitting a version whose job failed (cancelled, say) replaces that job and clears its cancel
+ *   request: the new job resumes from the version's checkpoint.
  * `holterflow train cancel <version> [--timeout s]` stops that version's queued training job
  *   (../train/cancel-training.ts). A sub-command of `train`, so `train` takes no required options
  *   in commander's sense (commander checks a parent's required options for its sub-commands too):
@@ -89,9 +89,6 @@ function storeFor(location: string): TrainingStore {
 
 type CheckedTrainOptions = TrainOptions & { data: string; protocol: string };
 
-/** Job states of a training job that is still to run or running: submitting again adds nothing. */
-const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);
-
 async function submitTraining(opts: CheckedTrainOptions, version: string): Promise<void> {
   const { bucket, prefix: dataKey } = parseS3Url(opts.data);
   const contract = JOB_CONTRACTS[QUEUES.train];
@@ -113,10 +110,11 @@ async function submitTraining(opts: CheckedTrainOptions, version: string): Promi
     : undefined;
   try {
     const jobId = contract.jobId(payload);
-    // BullMQ adds nothing under an id it still holds, so a finished (e.g. cancelled) job of this
-    // version is replaced; its checkpoint on S3 is what the new job resumes from.
+    // BullMQ adds nothing under an id it still holds, so a failed (e.g. cancelled) job of this
+    // version is replaced; its checkpoint on S3 is what the new job resumes from. A waiting,
+    // running or completed one stays as it is (the add below is a no-op then).
     const existing = await queue.getJob(jobId);
-    if (existing && !PENDING_STATES.has(await existing.getState())) await existing.remove();
+    if (existing && (await existing.getState()) === 'failed') await existing.remove();
     // A deliberate re-submit overrides an earlier `train cancel` (whose key would fail the job at start).
     await connection.del(trainCancelKey(queuePrefix, jobId));
     const job = await queue.add(contract.name, payload, {

@@ -1,6 +1,7 @@
 /**
  * `holterflow train cancel <version>`: stops the training job of a model version wherever it is.
- * - Waiting, delayed or prioritized: removed from the queue (nothing ran, nothing to keep).
+ * - Waiting, delayed or prioritized: removed from the queue. Usually nothing ran; a retry waiting
+ *   for its backoff keeps the checkpoint its earlier attempt wrote (printed, with the resume command).
  * - Active: the request is written to its cancel key (read by a worker before it starts or
  *   restarts the job) and published to every train worker; the one running it aborts it at the
  *   next batch boundary and the job fails for good (contracts trainCancelChannel says why both).
@@ -29,8 +30,8 @@ import {
 import { ObjectStore, storageConfigFromEnv } from '@holterflow/storage';
 import { decodeCheckpoint } from '@holterflow/training';
 
-/** Job states in which nothing has run yet (a stalled job put back is "waiting" too: its checkpoint stays). */
-const NOT_STARTED = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+/** Job states in which the job is not running (a retry waiting for its backoff or a stalled job put back too). */
+const NOT_RUNNING = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 const POLL_MS = 250;
 
 export interface CancelTrainingOptions {
@@ -64,10 +65,16 @@ export async function cancelTraining(version: string, options: CancelTrainingOpt
       await printCheckpointAndResume(job, print);
       return 0;
     }
-    if (NOT_STARTED.has(state) && (await removeUnlessTaken(job))) {
+    if (NOT_RUNNING.has(state) && (await removeUnlessTaken(job))) {
       // A key left by an earlier cancel would fail a later job added under this id by other means.
       await redis.del(trainCancelKey(queuePrefix, jobId));
-      print(`training job ${jobId} removed before it started (it was ${state})`);
+      if (job.attemptsStarted === 0) {
+        print(`training job ${jobId} removed before it started (it was ${state})`);
+        return 0;
+      }
+      // An attempt ran (a retry waits for its backoff, or a stalled job for a worker): it may have a checkpoint.
+      print(`training job ${jobId} removed while ${state} after ${job.attemptsStarted} started attempt(s)`);
+      await printCheckpointAndResume(job, print);
       return 0;
     }
 

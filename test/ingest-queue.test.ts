@@ -11,14 +11,13 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { readRecordingMeta, readWfdbRecord } from '@holterflow/formats';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
-import { createCoordinator } from '../apps/coordinator/src/app.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { jsonClient } from './support/http.js';
+import { startTestCoordinator } from './support/coordinator.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/mitdb');
@@ -112,12 +111,7 @@ before(async () => {
   await store.put('raw/long100.hea', long.hea);
   await store.upload('raw/long100.dat', long.dat);
 
-  app = await createCoordinator(
-    { port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config },
-    { logger: false },
-  );
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  ({ app, base } = await startTestCoordinator(redis, s3));
 
   worker = (await startWorker({}, (c) => (workerLog += c))).child;
 });

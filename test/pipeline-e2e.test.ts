@@ -15,10 +15,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AAMI_CLASSES, QUEUES, keys, type AamiClass } from '@holterflow/contracts';
@@ -26,14 +24,14 @@ import { classConfusion, matchBeats } from '@holterflow/ecg';
 import { asyncBufferFromBytes, readBeatResultsParquet, readReferenceBeats } from '@holterflow/formats';
 import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
-import { createCoordinator } from '../apps/coordinator/src/app.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { BAD_RECORDINGS, ingestFixtures, putBadRecordings, saveSeedModel } from './support/run-fixtures.js';
 import { jsonClient, type Json } from './support/http.js';
+import { startTestCoordinator } from './support/coordinator.js';
+import { shippedModel } from './support/shipped-model.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RECORDS = ['100', '119', '208'];
 const RUN_TIMEOUT_MS = 300_000;
 /**
@@ -58,14 +56,6 @@ const SHIPPED_MODEL_CLASS_FLOORS: Partial<Record<AamiClass, { se: number; ppv: n
   F: { se: 0.85, ppv: 0.8 },
 };
 
-/** The shipped model: models/DEFAULT in the repo names a version under models/<version>/. */
-function shippedModel(): { version: string; dir: string } | undefined {
-  const pointer = join(ROOT, 'models/DEFAULT');
-  if (!existsSync(pointer)) return undefined;
-  const version = readFileSync(pointer, 'utf8').trim();
-  const dir = join(ROOT, 'models', version);
-  return existsSync(join(dir, 'model.json')) ? { version, dir } : undefined;
-}
 const shipped = shippedModel();
 
 let redis: TestRedis;
@@ -79,12 +69,7 @@ const workers: WorkerProcess[] = [];
 const http = jsonClient(() => base);
 
 async function startCoordinator(): Promise<void> {
-  app = await createCoordinator(
-    { port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config },
-    { logger: false },
-  );
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  ({ app, base } = await startTestCoordinator(redis, s3));
 }
 
 function startWorker(): void {

@@ -14,10 +14,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
 import {
@@ -30,29 +28,21 @@ import {
 } from '@holterflow/contracts';
 import { asyncBufferFromBytes, readBeatResultsParquet } from '@holterflow/formats';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
-import { createCoordinator } from '../apps/coordinator/src/app.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { ingestFixtures, saveSeedModel } from './support/run-fixtures.js';
 import { objectsUnder, pipelineQueues } from './support/run-flow.js';
 import { jsonClient, type Json } from './support/http.js';
+import { startTestCoordinator } from './support/coordinator.js';
+import { shippedModel } from './support/shipped-model.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RECORDS = ['100', '119'];
 /** 1805.6 s records: windows of 600 s, 600 s, 600 s and 5.6 s, 8 in all; one takes ~1 s here. */
 const OPTIONS = { windowSeconds: 600, marginSeconds: 30 };
 const WINDOWS = 8;
 const TIMEOUT_MS = 60_000;
 
-/** The shipped model (models/DEFAULT names models/<version>/), or an untrained seed CNN. */
-function shippedModel(): { version: string; dir: string } | undefined {
-  const pointer = join(ROOT, 'models/DEFAULT');
-  if (!existsSync(pointer)) return undefined;
-  const version = readFileSync(pointer, 'utf8').trim();
-  const dir = join(ROOT, 'models', version);
-  return existsSync(join(dir, 'model.json')) ? { version, dir } : undefined;
-}
 const shipped = shippedModel();
 const MODEL = shipped?.version ?? 'seed-1';
 
@@ -132,12 +122,7 @@ before(async () => {
     await e.waitUntilReady();
     events.push(e);
   }
-  app = await createCoordinator(
-    { port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config },
-    { logger: false },
-  );
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  ({ app, base } = await startTestCoordinator(redis, s3));
   worker = spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env });
   await waitFor('the worker to start', async () =>
     /running roles: classify/.test(worker.log) ? true : undefined,

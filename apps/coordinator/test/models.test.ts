@@ -5,16 +5,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { keys } from '@holterflow/contracts';
 import { objectModelStore, resolveModelVersion } from '@holterflow/registry';
 import { ObjectStore } from '@holterflow/storage';
-import { createCoordinator } from '../src/app.js';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import { jsonClient, type Json } from '../../../test/support/http.js';
 import { ingestFixtures } from '../../../test/support/run-fixtures.js';
+import { startTestCoordinator } from '../../../test/support/coordinator.js';
 
 let redis: TestRedis;
 let s3: S3rverHandle;
@@ -54,12 +53,7 @@ before(async () => {
   await putVersion('garbled', 'not json');
   await store.put(keys.modelDefault(), 'intra-1\n');
   await ingestFixtures(store, 'mitdb', ['100']);
-  app = await createCoordinator(
-    { port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config },
-    { logger: false },
-  );
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  ({ app, base } = await startTestCoordinator(redis, s3));
 });
 
 after(async () => {

@@ -5,13 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QUEUES, RunManifestSchema, keys, runJobIds } from '@holterflow/contracts';
 import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore } from '@holterflow/storage';
-import { createCoordinator } from '../src/app.js';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import {
@@ -21,6 +19,7 @@ import {
   saveSeedModel,
 } from '../../../test/support/run-fixtures.js';
 import { jsonClient, type Json } from '../../../test/support/http.js';
+import { startTestCoordinator } from '../../../test/support/coordinator.js';
 
 let redis: TestRedis;
 let s3: S3rverHandle;
@@ -49,12 +48,7 @@ before(async () => {
   await saveSeedModel(store, 'seed-1');
   for (const name of ['classify', 'summarize', 'finalize'] as const)
     queues[name] = new Queue(QUEUES[name], { connection: redis.newConnection(), prefix: redis.prefix });
-  app = await createCoordinator(
-    { port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config },
-    { logger: false },
-  );
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  ({ app, base } = await startTestCoordinator(redis, s3));
 });
 
 after(async () => {

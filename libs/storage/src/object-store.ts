@@ -176,6 +176,45 @@ export class ObjectStore {
   }
 
   /**
+   * The "folders" directly under `prefix`: each distinct key prefix up to and including the next
+   * `delimiter` (S3 CommonPrefixes), in key order, following continuation tokens. Listing
+   * `runs/` this way yields one `runs/<id>/` per run instead of every part of every run.
+   *
+   * Only prefixes after the last one yielded are yielded: S3 lists in UTF-8 byte order and never
+   * repeats a prefix across pages, but s3rver pages by objects alone and repeats the prefixes
+   * that sort after the page's last object on the next page.
+   */
+  async *listPrefixes(
+    prefix: string,
+    options: { delimiter?: string; pageSize?: number } = {},
+  ): AsyncGenerator<string> {
+    const delimiter = options.delimiter ?? '/';
+    let token: string | undefined;
+    let last: Buffer | undefined;
+    do {
+      const page = await this.run('list', prefix, () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            Delimiter: delimiter,
+            ContinuationToken: token,
+            MaxKeys: options.pageSize,
+          }),
+        ),
+      );
+      for (const { Prefix: p } of page.CommonPrefixes ?? []) {
+        if (p === undefined) continue;
+        const bytes = Buffer.from(p, 'utf8');
+        if (last !== undefined && Buffer.compare(bytes, last) <= 0) continue;
+        last = bytes;
+        yield p;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  /**
    * Multipart upload (lib-storage) for large objects and streams of unknown length. Parts are
    * buffered `partSize` bytes at a time and retried by the SDK; a failed upload is aborted so no
    * orphaned parts are left behind. Bodies smaller than one part go up as a single PUT.

@@ -209,6 +209,29 @@ describe('listing, head, exists, delete', () => {
     ]);
   });
 
+  it('listPrefixes yields each folder under a prefix once, across pages, without its objects', async () => {
+    // Five runs with several objects each, a loose object beside each (so that a page of two
+    // keys is full before the listing ends), and a sibling prefix not to be listed.
+    for (const run of ['r1', 'r2', 'r3', 'r4', 'r5']) {
+      for (const key of ['manifest.json', 'records/100/beats.parquet', 'records/232/beats.parquet'])
+        await store.put(`folders/runs/${run}/${key}`, 'x');
+      await store.put(`folders/runs/${run}.txt`, 'x');
+    }
+    await store.put('folders/runsX/r9/manifest.json', 'x');
+    const listed: string[] = [];
+    for await (const p of store.listPrefixes('folders/runs/', { pageSize: 2 })) listed.push(p);
+    assert.deepEqual(
+      listed,
+      ['r1', 'r2', 'r3', 'r4', 'r5'].map((r) => `folders/runs/${r}/`),
+    );
+    const nested: string[] = [];
+    for await (const p of store.listPrefixes('folders/runs/r2/records/')) nested.push(p);
+    assert.deepEqual(nested, ['folders/runs/r2/records/100/', 'folders/runs/r2/records/232/']);
+    const none: string[] = [];
+    for await (const p of store.listPrefixes('folders/nothing/')) none.push(p);
+    assert.deepEqual(none, []);
+  });
+
   it('head of a missing key is undefined; exists and delete agree', async () => {
     assert.equal(await store.head('missing/nothing-here'), undefined);
     await store.put('lifecycle/obj', 'data');

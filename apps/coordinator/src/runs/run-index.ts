@@ -17,6 +17,10 @@ export class RunIndex {
   private get buckets() {
     return `${this.queuePrefix}:holterflow:run-buckets`;
   }
+  /** Present while a rebuild from S3 runs (run-index-rebuild.ts); left behind if it was cut short. */
+  private get rebuilding() {
+    return `${this.queuePrefix}:holterflow:run-index-rebuilding`;
+  }
 
   async add(runId: string, bucket: string, createdAt: string): Promise<void> {
     await this.redis
@@ -24,6 +28,24 @@ export class RunIndex {
       .zadd(this.byTime, 'NX', Date.parse(createdAt), runId)
       .hset(this.buckets, runId, bucket)
       .exec();
+  }
+
+  /** No run indexed: a new deployment, or a Redis that lost its keys while S3 kept the runs. */
+  async isEmpty(): Promise<boolean> {
+    return (await this.redis.zcard(this.byTime)) === 0;
+  }
+
+  /** Marks a rebuild as under way, so a coordinator stopped halfway makes the next one rebuild again. */
+  async markRebuilding(startedAt: string): Promise<void> {
+    await this.redis.set(this.rebuilding, startedAt);
+  }
+
+  async wasRebuildCutShort(): Promise<boolean> {
+    return (await this.redis.exists(this.rebuilding)) === 1;
+  }
+
+  async markRebuilt(): Promise<void> {
+    await this.redis.del(this.rebuilding);
   }
 
   async bucketOf(runId: string): Promise<string | undefined> {

@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from 
 import {
   RECORD_STATES,
   type RecordStatus,
-  type RunListEntry,
+  type RunList,
   type RunRequest,
   type RunStatus,
   type SubmitAnswer,
@@ -46,12 +46,18 @@ export class RunsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Runs, newest first' })
+  @ApiOperation({
+    summary: 'Runs, newest first',
+    description:
+      'Answers { runs, total, indexing }. The list comes from an index in Redis; when the coordinator ' +
+      'starts and finds it empty (Redis lost its keys) it rebuilds it in the background from the ' +
+      'manifests under runs/ of its configured bucket, and "indexing" is true until that is done: ' +
+      'runs and total may miss runs meanwhile. Runs in other buckets reappear when resubmitted.',
+  })
   @ApiQuery({ name: 'offset', required: false, type: Number })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1-1000, default 100' })
-  async list(
-    @Query(new ZodBodyPipe(RunListQuerySchema)) query: RunListQuery,
-  ): Promise<{ runs: RunListEntry[]; total: number }> {
+  @ApiResponse({ status: 200, description: '{ runs, total, indexing }' })
+  async list(@Query(new ZodBodyPipe(RunListQuerySchema)) query: RunListQuery): Promise<RunList> {
     return this.runs.list(query.offset, query.limit);
   }
 

@@ -18,6 +18,7 @@ import {
   runJobIds,
   type RecordState,
   type RecordStatus,
+  type RunList,
   type RunListEntry,
   type RunManifest,
   type RunRequest,
@@ -34,6 +35,7 @@ import { enqueueRun, type RunQueues } from './flow.js';
 import { planRun } from './plan.js';
 import { deriveRunId } from './run-id.js';
 import { RunIndex } from './run-index.js';
+import { RunIndexRebuild } from './run-index-rebuild.js';
 import { removeRecordJobs, removeRunJobs, removeGate } from './run-jobs.js';
 import { recordStatuses, runStatus } from './status.js';
 
@@ -58,6 +60,7 @@ export class RunsService implements OnApplicationShutdown {
     @Inject(REDIS) redis: Redis,
     @Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig,
     @Inject(OBJECT_STORES) private readonly stores: ObjectStorePool,
+    @Inject(RunIndexRebuild) private readonly rebuild: RunIndexRebuild,
   ) {
     this.queues = { connection: redis, prefix: config.queuePrefix, classify, summarize, finalize };
     this.index = new RunIndex(redis, config.queuePrefix);
@@ -178,7 +181,9 @@ export class RunsService implements OnApplicationShutdown {
     return { manifest: await store.getJson(key, RunManifestSchema), store };
   }
 
-  async list(offset: number, limit: number): Promise<{ runs: RunListEntry[]; total: number }> {
+  async list(offset: number, limit: number): Promise<RunList> {
+    // Read before listing: a rebuild that ends in between then errs on the side of "incomplete".
+    const indexing = this.rebuild.indexing;
     const { runIds, total } = await this.index.list(offset, limit);
     const runs: RunListEntry[] = [];
     for (const runId of runIds) {
@@ -195,7 +200,7 @@ export class RunsService implements OnApplicationShutdown {
         ...(m.cancelledAt ? { cancelledAt: m.cancelledAt } : {}),
       });
     }
-    return { runs, total };
+    return { runs, total, indexing };
   }
 
   async status(runId: string): Promise<RunStatus> {

@@ -65,6 +65,18 @@ export interface SubmitAnswer {
   manifest: string;
 }
 
+/** GET /runs. */
+export interface RunList {
+  runs: RunListEntry[];
+  /** Runs in the index (all pages). */
+  total: number;
+  /**
+   * True while the coordinator rebuilds its run index from S3 after Redis lost it: `runs` and
+   * `total` may then miss runs that are still in S3. Ask again once it is false.
+   */
+  indexing: boolean;
+}
+
 export interface RunListEntry {
   runId: string;
   bucket: string;

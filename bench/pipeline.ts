@@ -19,20 +19,21 @@
  * Without --model-dir the deterministic seed CNN stands in (same architecture, same cost).
  * The machine's load average is printed: on shared cores the figures move with it.
  *
- * Measured 2026-11-28 15:25 (2 × 24 h, 30-min windows, models/seed-cnn-intra-v1, ONNX; the
- * machine's training jobs paused, s3rver and Redis on the same 2 cores), concurrency 1:
- *   1 worker  10,607 beats/s (139.6 recorded h per wall minute), 10,799 beats per worker CPU-s
- *   2 workers 17,427 beats/s (229.4 h/min), ×1.64, 10,282 beats per worker CPU-s (−5 %): the two
- *     workers got 1.69 of the 2 cores (S3 server 0.13, the rest I/O waits), so scaling per core
- *     is near-linear and the wall-clock ×1.64 is what the shared machine leaves them.
- *   Classify CPU with 1 worker: inference 66 %, S3 read + decode 13 %, DSP 10 %, encode + write
- *   6.5 %, rest 3.5 %; queue gaps 0.0 s; longest main-thread stall 49 ms (368 ms with 2 workers).
- *   pipeline / raw model (16,155–16,927 beats/s, 1 thread): 0.652 per worker process with 1,
- *   0.523 with 2; per worker CPU-second 0.663 and 0.617. Pipeline per worker CPU-second /
- *   in-process classification (decode + DSP + model from memory): 1.03 and 0.98, i.e. S3, queues,
- *   threads and writes cost nothing measurable beyond the classifier's own decode and DSP, which
- *   bound the model-only ratio.
- * With --concurrency 2 (two classify jobs per worker overlap S3 and decode with compute): 1 worker
+ * Measured 2026-11-28 16:47 (2 × 24 h, 30-min windows, models/seed-cnn-intra-v1, ONNX; a quiet
+ * machine, load 1.0, s3rver and Redis on the same 2 cores), concurrency 1:
+ *   1 worker  11,026 beats/s (145.1 recorded h per wall minute), 11,226 beats per worker CPU-s
+ *   2 workers 17,363 beats/s (228.6 h/min), ×1.57, 10,214 beats per worker CPU-s (−9 %): the two
+ *     workers got 1.70 of the 2 cores (S3 server 0.13, the rest I/O waits).
+ *   Classify stages with 1 worker (s, sum over jobs): inference 13.1, S3 read + decode 2.5,
+ *   DSP 2.2, encode + write 0.7, rest 0.8; summarize 1.0; queue gaps 0.0 s; longest main-thread
+ *   stall 280 ms (463 ms with 2 workers).
+ *   pipeline / raw model (16,574–17,197 beats/s, 1 thread): 0.653 per worker process with 1,
+ *   0.522 with 2; per worker CPU-second 0.665 and 0.614. Pipeline per worker CPU-second /
+ *   in-process classification (decode + DSP + model from memory): 1.04 and 0.94, i.e. S3, queues,
+ *   threads and writes cost little beyond the classifier's own decode and DSP, which bound the
+ *   model-only ratio.
+ * With --concurrency 2 (15:27, the interim model, before parts were written uncompressed; two classify
+ * jobs per worker overlap S3 and decode with compute): 1 worker
  * 16,969 beats/s (1.06 × the 1-thread raw model, 223 h/min) on both cores; 2 workers × 2 jobs
  * oversubscribe the cores (16,195 beats/s).
  * Before the fast Parquet window path, uncompressed recordings and the DSP speed-ups (same bench,

@@ -44,16 +44,17 @@ const DETECTION_FLOORS = { sensitivity: 0.995, positivePredictivity: 0.995 };
  * hold in number; not applied when no model is shipped (the untrained seed CNN is used then).
  */
 const SHIPPED_MODEL_CLASS_FLOORS: Partial<Record<AamiClass, { se: number; ppv: number }>> = {
-  // Measured on 100, 119 and 208 (this test's run) with seed-cnn-intra-v1 at its epoch 6:
-  // N Se 0.982 +P 0.996, S 0.686 / 0.353, V 0.983 / 0.996, F 0.971 / 0.846 (Q: 2 beats, too few
-  // to hold a floor); at its epoch 4 F was 0.917 / 0.912 and S 0.771 / 0.303, so the floors sit
-  // below both. Re-measure when the shipped model changes. These records are among the model's
-  // training records (intra-patient protocol): a check that the pipeline delivers the model's
-  // own figures, not a claim about new patients.
-  N: { se: 0.95, ppv: 0.97 },
-  S: { se: 0.6, ppv: 0.2 },
-  V: { se: 0.95, ppv: 0.95 },
-  F: { se: 0.85, ppv: 0.8 },
+  // Measured on 100, 119 and 208 (this test's run) with seed-cnn-intra-v1 as shipped (best epoch
+  // 10 of 18): N Se 0.988 +P 0.996, S 0.829 / 0.446, V 0.982 / 0.997, F 0.965 / 0.896 (Q: 2 beats,
+  // too few to hold a floor); its interim epoch-6 version gave N 0.982 / 0.996, S 0.686 / 0.353,
+  // V 0.983 / 0.996, F 0.971 / 0.846. The floors sit below the shipped model's figures. Re-measure
+  // when the shipped model changes. These records are among the model's training records
+  // (intra-patient protocol): a check that the pipeline delivers the model's own figures, not a
+  // claim about new patients.
+  N: { se: 0.97, ppv: 0.98 },
+  S: { se: 0.75, ppv: 0.35 },
+  V: { se: 0.95, ppv: 0.97 },
+  F: { se: 0.9, ppv: 0.85 },
 };
 
 const shipped = shippedModel();

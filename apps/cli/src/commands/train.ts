@@ -105,8 +105,9 @@ async function submitTraining(opts: CheckedTrainOptions, version: string): Promi
   const { redisUrl, queuePrefix } = queueEnvFromEnv();
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.train, { connection, prefix: queuePrefix });
-  const events = opts.wait
-    ? new QueueEvents(QUEUES.train, { connection: connection.duplicate(), prefix: queuePrefix })
+  const eventsConnection = opts.wait ? connection.duplicate() : undefined;
+  const events = eventsConnection
+    ? new QueueEvents(QUEUES.train, { connection: eventsConnection, prefix: queuePrefix })
     : undefined;
   try {
     const jobId = contract.jobId(payload);
@@ -140,7 +141,7 @@ async function submitTraining(opts: CheckedTrainOptions, version: string): Promi
     await events?.close();
     await queue.close();
     // BullMQ does not close a connection it was handed; an open one keeps the process alive.
-    await connection.quit().catch(() => connection.disconnect());
+    for (const c of [eventsConnection, connection]) await c?.quit().catch(() => c.disconnect());
   }
 }
 

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { QUEUES, RunManifestSchema, keys, runJobIds } from '@holterflow/contracts';
 import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore } from '@holterflow/storage';
@@ -226,4 +226,37 @@ test('GET /docs-json documents the run endpoints with the request schema', async
   const schema = json.paths['/runs'].post.requestBody.content['application/json'].schema;
   assert.ok(schema.properties.prefix && schema.properties.recordings && schema.properties.options);
   assert.ok(!(schema.required ?? []).includes('bucket'));
+});
+
+test('a run planned afresh under an id whose finished jobs Redis still holds (its bucket was wiped) replaces them instead of never starting', async () => {
+  const request = { recordings: ['mitdb/232.parquet'], model: 'seed-1', runId: 'wiped-bucket-run' };
+  const first = await http('POST', '/runs', request);
+  assert.equal(first.status, 202, JSON.stringify(first.json));
+  const planned = await store.getJson(keys.runManifest('wiped-bucket-run'), RunManifestSchema);
+  const classifyIds = Array.from({ length: planned.records[0].windows }, (_, w) =>
+    runJobIds.classify('wiped-bucket-run', '232', w),
+  );
+  // Finish this run's windows as a worker would (any result will do: nothing reads it here).
+  const done = new Set<string>();
+  const worker = new Worker(QUEUES.classify, async (job) => void done.add(job.id!), {
+    connection: redis.newConnection(),
+    prefix: redis.prefix,
+  });
+  try {
+    const deadline = Date.now() + 20_000;
+    while (!classifyIds.every((id) => done.has(id)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await worker.close();
+  }
+  for (const id of classifyIds) assert.equal(await queues.classify.getJobState(id), 'completed', id);
+
+  // The bucket loses the run (wiped, or another local stack sharing this Redis), then the same
+  // request comes again: it is planned afresh, and its windows must run again.
+  await store.delete(keys.runManifest('wiped-bucket-run'));
+  const again = await http('POST', '/runs', request);
+  assert.equal(again.status, 202, JSON.stringify(again.json));
+  assert.equal(again.json.outcome, 'planned');
+  for (const id of classifyIds) assert.equal(await queues.classify.getJobState(id), 'waiting', id);
+  assert.equal(await queues.finalize.getJobState(runJobIds.finalize('wiped-bucket-run')), 'waiting-children');
 });

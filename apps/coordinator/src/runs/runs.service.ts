@@ -70,6 +70,24 @@ export class RunsService implements OnApplicationShutdown {
     return this.stores.forBucket(bucket);
   }
 
+  /**
+   * A run planned afresh (no manifest in S3) under an id whose jobs Redis still holds — its
+   * bucket was wiped, or a second local stack shares the first one's Redis: job ids are
+   * deterministic, and BullMQ adds nothing under an id it holds, so finished leftovers would stand
+   * in for the new run's jobs and it would never start. They are removed first.
+   */
+  private async clearLeftoverJobs(manifest: RunManifest): Promise<void> {
+    const finalize = await this.queues.finalize.getJobState(runJobIds.finalize(manifest.runId));
+    if (finalize === 'unknown') return;
+    const report = await removeRunJobs(this.queues, manifest);
+    if (!report.complete)
+      throw new ConflictException(
+        `jobs of an earlier run ${manifest.runId} are still running (${report.busyRecords} record(s)) ` +
+          'although its manifest is gone; submit again when they finish',
+      );
+    this.logger.warn(`run ${manifest.runId}: removed jobs left in Redis by an earlier run of that id`);
+  }
+
   onApplicationShutdown(): void {
     for (const t of this.sweeps.values()) clearTimeout(t);
   }
@@ -108,6 +126,7 @@ export class RunsService implements OnApplicationShutdown {
             ? `no recordings (*.parquet, *.arrow) under s3://${request.bucket}/${request.prefix}`
             : 'no recordings named',
         );
+      await this.clearLeftoverJobs(manifest);
       await store.putJson(manifestKey, manifest);
       outcome = 'planned';
     }

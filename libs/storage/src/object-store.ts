@@ -12,6 +12,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -150,18 +151,7 @@ export class ObjectStore {
 
   /** Every object under `prefix`, in key order, following ListObjectsV2 continuation tokens. */
   async *list(prefix: string, options: { pageSize?: number } = {}): AsyncGenerator<ObjectInfo> {
-    let token: string | undefined;
-    do {
-      const page = await this.run('list', prefix, () =>
-        this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: prefix,
-            ContinuationToken: token,
-            MaxKeys: options.pageSize,
-          }),
-        ),
-      );
+    for await (const page of this.listPages(prefix, undefined, options.pageSize)) {
       for (const o of page.Contents ?? []) {
         if (o.Key === undefined) continue;
         yield {
@@ -171,8 +161,7 @@ export class ObjectStore {
           lastModified: o.LastModified ?? new Date(0),
         };
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    }
   }
 
   /**
@@ -188,9 +177,25 @@ export class ObjectStore {
     prefix: string,
     options: { delimiter?: string; pageSize?: number } = {},
   ): AsyncGenerator<string> {
-    const delimiter = options.delimiter ?? '/';
-    let token: string | undefined;
     let last: Buffer | undefined;
+    for await (const page of this.listPages(prefix, options.delimiter ?? '/', options.pageSize)) {
+      for (const { Prefix: p } of page.CommonPrefixes ?? []) {
+        if (p === undefined) continue;
+        const bytes = Buffer.from(p, 'utf8');
+        if (last !== undefined && Buffer.compare(bytes, last) <= 0) continue;
+        last = bytes;
+        yield p;
+      }
+    }
+  }
+
+  /** ListObjectsV2 pages under `prefix` (grouped by `delimiter` when given), token after token. */
+  private async *listPages(
+    prefix: string,
+    delimiter: string | undefined,
+    pageSize: number | undefined,
+  ): AsyncGenerator<ListObjectsV2CommandOutput> {
+    let token: string | undefined;
     do {
       const page = await this.run('list', prefix, () =>
         this.client.send(
@@ -199,17 +204,11 @@ export class ObjectStore {
             Prefix: prefix,
             Delimiter: delimiter,
             ContinuationToken: token,
-            MaxKeys: options.pageSize,
+            MaxKeys: pageSize,
           }),
         ),
       );
-      for (const { Prefix: p } of page.CommonPrefixes ?? []) {
-        if (p === undefined) continue;
-        const bytes = Buffer.from(p, 'utf8');
-        if (last !== undefined && Buffer.compare(bytes, last) <= 0) continue;
-        last = bytes;
-        yield p;
-      }
+      yield page;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
   }

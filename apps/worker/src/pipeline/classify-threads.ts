@@ -4,7 +4,7 @@
  * The main thread keeps only I/O (S3 reads and writes, Parquet decode/encode) and BullMQ.
  */
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptThread } from '@holterflow/model';
+import { startTypeScriptThread, ThreadChannel } from '@holterflow/model';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { WorkerConfig } from '../config.js';
 import { WORKER_CONFIG } from '../tokens.js';
@@ -16,39 +16,15 @@ function startThread(): Worker {
 }
 
 class ClassifyThread {
-  private pending?: { resolve: (m: FromClassifyThread) => void; reject: (e: Error) => void };
   private readonly loaded = new Set<string>();
-  private dead?: Error;
+  private readonly channel: ThreadChannel<ToClassifyThread, FromClassifyThread>;
 
-  constructor(private readonly worker: Worker) {
-    worker.on('message', (m: FromClassifyThread) => {
-      const p = this.pending;
-      this.pending = undefined;
-      if (m.type === 'error') p?.reject(new Error(m.message));
-      else p?.resolve(m);
-    });
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => this.fail(new Error(`classify thread exited with code ${code}`)));
-  }
-
-  private fail(err: Error): void {
-    this.dead ??= err;
-    const p = this.pending;
-    this.pending = undefined;
-    p?.reject(err);
+  constructor(worker: Worker) {
+    this.channel = new ThreadChannel(worker, 'classify thread');
   }
 
   get alive(): boolean {
-    return this.dead === undefined;
-  }
-
-  private request(message: ToClassifyThread, transfer: ArrayBuffer[] = []): Promise<FromClassifyThread> {
-    if (this.dead) return Promise.reject(this.dead);
-    if (this.pending) return Promise.reject(new Error('one request at a time per classify thread'));
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(message, transfer);
-    });
+    return this.channel.alive;
   }
 
   async classify(
@@ -57,18 +33,18 @@ class ClassifyThread {
     input: WindowInput,
   ): Promise<WindowOutput> {
     if (!this.loaded.has(version)) {
-      await this.request({ type: 'load', model: await model() });
+      await this.channel.request({ type: 'load', model: await model() });
       this.loaded.add(version);
     }
     // The signals move to the thread (no copy); the caller does not use them afterwards.
     const transfer = input.signals.map((s) => s.buffer as ArrayBuffer);
-    const reply = await this.request({ type: 'classify', modelVersion: version, input }, transfer);
+    const reply = await this.channel.request({ type: 'classify', modelVersion: version, input }, transfer);
     if (reply.type !== 'classified') throw new Error(`classify thread answered ${reply.type}`);
     return reply.output;
   }
 
   terminate(): Promise<number> {
-    return this.worker.terminate();
+    return this.channel.terminate();
   }
 }
 

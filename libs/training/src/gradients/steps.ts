@@ -14,10 +14,9 @@
  * the single-thread loop. Different thread counts give different (equally valid) masks and sum
  * gradients in a different order, so they do not reproduce each other bit for bit.
  */
-import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { startTypeScriptThread, type BackendPreference } from '@holterflow/model';
+import { startTypeScriptThread, ThreadChannel, type BackendPreference } from '@holterflow/model';
 import type { Adam } from '../adam.js';
 import { BEAT_WIDTH } from '../beats.js';
 import { batchObjective, dropoutLayers } from '../objective.js';
@@ -69,41 +68,7 @@ export class LocalSteps implements TrainingSteps {
   async close(): Promise<void> {}
 }
 
-class GradientThread {
-  private pending?: { resolve: (m: FromGradientThread) => void; reject: (e: Error) => void };
-  private dead?: Error;
-
-  constructor(private readonly worker: Worker) {
-    worker.on('message', (m: FromGradientThread) => {
-      const p = this.pending;
-      this.pending = undefined;
-      if (m.type === 'error') p?.reject(new Error(`gradient thread failed: ${m.message}`));
-      else p?.resolve(m);
-    });
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => this.fail(new Error(`gradient thread exited with code ${code}`)));
-  }
-
-  private fail(err: Error): void {
-    this.dead ??= err;
-    const p = this.pending;
-    this.pending = undefined;
-    p?.reject(err);
-  }
-
-  request(message: ToGradientThread, transfer: ArrayBuffer[] = []): Promise<FromGradientThread> {
-    if (this.dead) return Promise.reject(this.dead);
-    if (this.pending) return Promise.reject(new Error('one request at a time per gradient thread'));
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(message, transfer);
-    });
-  }
-
-  terminate(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
+type GradientThread = ThreadChannel<ToGradientThread, FromGradientThread>;
 
 /**
  * The backend gradient threads start: the one the loop runs on. Data parallelism over threads is
@@ -143,7 +108,12 @@ export class ShardedSteps implements TrainingSteps {
     const topology = model.toJSON(undefined, false) as object;
     const helpers = Array.from(
       { length: threads - 1 },
-      () => new GradientThread(startTypeScriptThread(new URL('./thread.ts', import.meta.url))),
+      (): GradientThread =>
+        new ThreadChannel(
+          startTypeScriptThread(new URL('./thread.ts', import.meta.url)),
+          'gradient thread',
+          'gradient thread failed: ',
+        ),
     );
     const steps = new ShardedSteps(model, optimizer, helpers);
     try {

@@ -198,8 +198,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
           batchX.set(train.x.subarray(j * BEAT_WIDTH, (j + 1) * BEAT_WIDTH), i * BEAT_WIDTH);
           batchY[i] = train.labels[j];
         }
-        const threads = steps.threads;
-        const dropoutSeeds = Array.from({ length: threads }, () => dropout.map(() => rng.nextUint32()));
+        // One seed per Dropout layer per shard; with one thread exactly the single-thread draws.
+        const dropoutSeeds = Array.from({ length: steps.threads }, () => dropout.map(() => rng.nextUint32()));
         const { loss, correct: batchCorrect } = await steps.step(batchX, batchY, size, dropoutSeeds);
         correct += batchCorrect;
         if (!Number.isFinite(loss))

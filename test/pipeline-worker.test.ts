@@ -193,17 +193,22 @@ test('a classify worker SIGKILLed mid-run: the run completes and its outputs are
   await addRunFlow(store, queues, manifest);
 
   const victim = workers[0];
-  // Kill while the victim has just started a classify job (a job takes ~1 s here), after the
-  // first parts are written.
+  // Kill the victim inside a classify job, after the first parts are written. A window now takes
+  // a fraction of a second, so the victim is frozen (SIGSTOP) first and killed only if its job is
+  // still active once commands it had already sent have landed; else it is let go and tried again.
   const active = await waitFor(
-    'a classify job just started on the first worker after the first parts',
+    'a classify job running on the first worker after the first parts',
     async () => {
       const parts = (await objectsUnder(store, 'runs/edges/parts/')).size;
       if (parts < 2) return undefined;
       const jobs = await queues.classify.getActive();
-      return jobs.find(
-        (j) => j.processedBy?.endsWith(`#${victim.child.pid}`) && Date.now() - (j.processedOn ?? 0) < 300,
-      );
+      const job = jobs.find((j) => j.processedBy?.endsWith(`#${victim.child.pid}`));
+      if (!job) return undefined;
+      victim.child.kill('SIGSTOP');
+      await new Promise((r) => setTimeout(r, 100));
+      if ((await queues.classify.getJobState(job.id!)) === 'active') return job;
+      victim.child.kill('SIGCONT');
+      return undefined;
     },
     60_000,
   );

@@ -3,7 +3,7 @@ import { RecordInputError } from '@holterflow/contracts';
 import type { WfdbRecord } from '@holterflow/formats';
 import { detectBeats } from './detect.js';
 import { matchBeats, positivePredictivity, sensitivity, ventricularFibrillationEpisodes } from './ec57.js';
-import { primaryLeadOf } from './dataset/builder.js';
+import { primaryLeadOf } from './leads.js';
 
 export interface QrsRecordResult {
   recordId: string;

@@ -57,6 +57,9 @@ export {
   type RPeaks,
 } from './segment.js';
 export { analyseBeats, type AnalysedBeats } from './pipeline.js';
+export { primaryLeadOf } from './leads.js';
+// The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
+export { largestDeflection } from './qrs/refine.js';
 export {
   MATCH_WINDOW_MS,
   matchBeats,

@@ -9,6 +9,7 @@ import { readWfdbRecord, type WfdbRecord } from '@holterflow/formats';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectBeats } from '../detect.js';
+import { primaryLeadOf } from '../leads.js';
 import { matchBeats } from '../ec57.js';
 import { BEAT_FS } from '../preprocess.js';
 import { largestDeflection } from '../qrs/refine.js';
@@ -17,11 +18,6 @@ import { concatBeatDatasets, type BeatDataset } from './types.js';
 
 /** Half-width of the refinement window around an annotation the detector missed (125 Hz samples). */
 const ANNOTATION_REFINE_HALF_WIDTH = Math.round(0.1 * BEAT_FS);
-
-/** The lead the model is trained on: MLII, else the first lead (MIT-BIH 102 and 104). */
-export function primaryLeadOf(leads: readonly string[]): number {
-  return Math.max(0, leads.indexOf('MLII'));
-}
 
 export function recordBeats(record: WfdbRecord): BeatDataset {
   const reference = record.beats;

@@ -1,6 +1,6 @@
 export { type BeatDataset, classCounts, subsetBeatDataset, concatBeatDatasets } from './types.js';
 export { BEAT_COLUMNS, writeBeatDataset, readBeatDataset } from './parquet.js';
-export { buildBeatDataset, recordBeats, annotatedRecords, primaryLeadOf } from './builder.js';
+export { buildBeatDataset, recordBeats, annotatedRecords } from './builder.js';
 export {
   DS1_RECORDS,
   DS2_RECORDS,

@@ -9,9 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { readBeatDataset } from '../libs/ecg/src/index.js';
 import {
   BEAT_WIDTH,
+  readBeatDataset,
   nearestNeighbours,
   SeededRandom,
   selectBeats,

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeBeatDataset } from '@holterflow/ecg';
+import { writeBeatDataset } from '@holterflow/training';
 import { syntheticDataset } from '../../../libs/training/test/helpers/synthetic.js';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;

@@ -4,7 +4,7 @@ import { RecordSummarySchema } from '@holterflow/contracts';
 import { emptyBeatResults, type BeatResults } from '@holterflow/formats';
 import { evaluateRecord } from '../src/pipeline/evaluation.js';
 import { mergeParts } from '../src/pipeline/merge-parts.js';
-import { runSummaryCsv } from '../src/pipeline/run-summary.js';
+import { runSummaryCsv } from '@holterflow/report';
 
 function part(samples: number[], window: number): BeatResults {
   const n = samples.length;

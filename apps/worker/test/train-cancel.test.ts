@@ -20,7 +20,7 @@ import {
   type TrainJobInput,
   type TrainProgress,
 } from '@holterflow/contracts';
-import { writeBeatDataset } from '@holterflow/ecg';
+import { writeBeatDataset } from '@holterflow/training';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { decodeCheckpoint } from '@holterflow/training';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';

@@ -16,7 +16,7 @@ import {
   type TrainJobInput,
   type TrainResult,
 } from '@holterflow/contracts';
-import { writeBeatDataset } from '@holterflow/ecg';
+import { writeBeatDataset } from '@holterflow/training';
 import { ObjectStore } from '@holterflow/storage';
 import { connectTestRedis } from '../../../test/support/redis.js';
 import { startS3rver } from '../../../test/support/s3rver.js';

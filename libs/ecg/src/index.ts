@@ -22,12 +22,12 @@
  * forgets its start well within the margin (IIR filters), and all grids are anchored at the
  * record start. Near the record ends there is no margin, and results there are the record's own.
  *
- * Beat datasets (dataset/): writeBeatDataset(ds) → Uint8Array and readBeatDataset(bytes) →
- * Promise<BeatDataset> (Parquet with the fixed schema, validated on read; async because hyparquet
- * decodes asynchronously), buildBeatDataset from annotated WFDB records, splitIntraPatient /
- * splitInterPatient. evaluateQrs / qrsTotals run the EC57 evaluation that `holterflow qrs-eval`
- * prints. Bad recordings (no leads, no samples, leads of different lengths, invalid rate) raise
- * RecordInputError naming the recording (DetectOptions.recordId).
+ * Beat datasets (the builder from annotated WFDB records, their Parquet file and the DS1/DS2
+ * splits) live in libs/training, which uses detectBeats, segmentBeats and largestDeflection from
+ * here to cut reference beats the way inference cuts them. evaluateQrs / qrsTotals run the EC57
+ * evaluation that `holterflow qrs-eval` prints. Bad recordings (no leads, no samples, leads of
+ * different lengths, invalid rate) raise RecordInputError naming the recording
+ * (DetectOptions.recordId).
  */
 export {
   BEAT_FS,
@@ -75,5 +75,4 @@ export {
 /** Margin (s) on each side of a window that makes its beats identical to a whole-record pass
  * (20 s measured sufficient on MIT-BIH 105 and 208; 30 s leaves room). */
 export const WINDOW_MARGIN_SECONDS = 30;
-export * from './dataset/index.js';
 export { evaluateQrs, qrsTotals, type QrsRecordResult, type QrsTotals } from './evaluate.js';

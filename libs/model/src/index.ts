@@ -25,4 +25,3 @@ export * from './classifier.js';
 export * from './inference/engine.js';
 export * from './inference/onnx-engine.js';
 export * from './inference/tfjs-engine.js';
-export * from './ts-thread.js';

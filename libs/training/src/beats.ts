@@ -8,7 +8,7 @@ import { AAMI_CLASSES, RecordInputError } from '@holterflow/contracts';
 export const BEAT_WIDTH = 187;
 export const CLASS_COUNT = AAMI_CLASSES.length;
 
-/** Beats as libs/ecg's dataset reader returns them (beat i is x[i*187 .. i*187+187)). */
+/** Beats as the dataset reader (dataset/parquet.ts) returns them (beat i is x[i*187 .. i*187+187)). */
 export interface LabelledBeats {
   x: Float32Array;
   /** AAMI class index 0..4 (N, S, V, F, Q). */

@@ -3,7 +3,7 @@
  * split a training run with the same seed used, so `evaluate` reproduces its metrics.json.
  */
 import { keys } from '@holterflow/contracts';
-import { readBeatDataset } from '@holterflow/ecg';
+import { readBeatDataset } from './dataset/index.js';
 import { loadModel } from '@holterflow/model';
 import { selectBeats } from './beats.js';
 import { classificationMetrics, formatMetricsTable, type ClassificationMetrics } from './metrics.js';

@@ -15,3 +15,4 @@ export * from './protocol.js';
 export * from './store.js';
 export * from './train-job.js';
 export * from './evaluate.js';
+export * from './dataset/index.js';

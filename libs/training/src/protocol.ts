@@ -5,7 +5,7 @@
  * The splits themselves are libs/ecg's; this module checks that the parts can be trained on.
  */
 import { RecordInputError } from '@holterflow/contracts';
-import { splitInterPatient, splitIntraPatient, type BeatDataset } from '@holterflow/ecg';
+import { splitInterPatient, splitIntraPatient, type BeatDataset } from './dataset/index.js';
 import { assertEveryClassPresent, assertTrainableBeats } from './beats.js';
 
 export const PROTOCOLS = ['intra', 'inter'] as const;

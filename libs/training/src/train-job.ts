@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { keys } from '@holterflow/contracts';
-import { readBeatDataset } from '@holterflow/ecg';
+import { readBeatDataset } from './dataset/index.js';
 import { buildSeedCnn, saveModel, type SeedCnnOptions } from '@holterflow/model';
 import { countPerClass, selectBeats } from './beats.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';

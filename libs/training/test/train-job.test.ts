@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { RecordInputError } from '@holterflow/contracts';
-import { writeBeatDataset } from '@holterflow/ecg';
+import { writeBeatDataset } from '@holterflow/training';
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';
 import { loadModel, saveModel } from '@holterflow/model';
 import {

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { buildBeatDataset, classCounts, writeBeatDataset } from '@holterflow/ecg';
+import { buildBeatDataset, classCounts, writeBeatDataset } from '@holterflow/training';
 import { recordBar, selectRecords } from '../wfdb/record-selection.js';
 
 export function register(program: Command): void {

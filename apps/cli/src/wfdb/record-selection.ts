@@ -3,7 +3,7 @@
  * the directory) and the progress bar over them, shared by `qrs-eval` and `dataset build`.
  */
 import { Presets, SingleBar } from 'cli-progress';
-import { annotatedRecords } from '@holterflow/ecg';
+import { annotatedRecords } from '@holterflow/training';
 
 /** Record ids from `--records a,b,c`, or every record with .hea and .atr in `dir`; never empty. */
 export function selectRecords(dir: string, records?: string): string[] {

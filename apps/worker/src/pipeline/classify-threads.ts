@@ -4,7 +4,7 @@
  * The main thread keeps only I/O (S3 reads and writes, Parquet decode/encode) and BullMQ.
  */
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptThread, ThreadChannel } from '@holterflow/model';
+import { startTypeScriptThread, ThreadChannel } from '@holterflow/threads';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { WorkerConfig } from '../config.js';
 import { WORKER_CONFIG } from '../tokens.js';

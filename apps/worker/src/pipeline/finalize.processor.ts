@@ -25,7 +25,7 @@ import {
 import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import { mapLimit } from './map-limit.js';
-import { runSummaryCsv, runSummaryParquet, type RunSummaryRow } from './run-summary.js';
+import { runSummaryCsv, runSummaryParquet, type RunSummaryRow } from '@holterflow/report';
 import { jsonText } from './summarize.processor.js';
 
 const contract = JOB_CONTRACTS[QUEUES.finalize];

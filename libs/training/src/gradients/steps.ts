@@ -16,7 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { startTypeScriptThread, ThreadChannel, type BackendPreference } from '@holterflow/model';
+import { type BackendPreference } from '@holterflow/model';
+import { startTypeScriptThread, ThreadChannel } from '@holterflow/threads';
 import type { Adam } from '../adam.js';
 import { BEAT_WIDTH } from '../beats.js';
 import { batchObjective, dropoutLayers } from '../objective.js';

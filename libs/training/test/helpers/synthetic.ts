@@ -5,7 +5,8 @@
  * layers (Conv1D, pooling, Dense, Dropout, softmax) so the same code paths run.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SEGMENTATION_VERSION, type BeatDataset } from '@holterflow/ecg';
+import { SEGMENTATION_VERSION } from '@holterflow/ecg';
+import { type BeatDataset } from '@holterflow/training';
 import { BEAT_WIDTH, SeededRandom, type LabelledBeats } from '../../src/index.js';
 
 export function syntheticBeats(perClass: number[], seed: number): LabelledBeats {

@@ -8,8 +8,7 @@
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';
 import { AAMI_CLASSES, RecordInputError, type AamiClass } from '@holterflow/contracts';
-import { BEAT_FS } from '../preprocess.js';
-import { BEAT_LENGTH } from '../segment.js';
+import { BEAT_FS, BEAT_LENGTH } from '@holterflow/ecg';
 import type { BeatDataset } from './types.js';
 
 const DATASET_ID = 'beat-dataset';

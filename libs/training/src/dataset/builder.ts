@@ -8,12 +8,15 @@ import { AAMI_INDEX, RecordInputError } from '@holterflow/contracts';
 import { readWfdbRecord, type WfdbRecord } from '@holterflow/formats';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectBeats } from '../detect.js';
-import { primaryLeadOf } from '../leads.js';
-import { matchBeats } from '../ec57.js';
-import { BEAT_FS } from '../preprocess.js';
-import { largestDeflection } from '../qrs/refine.js';
-import { SEGMENTATION_VERSION, segmentBeats } from '../segment.js';
+import {
+  BEAT_FS,
+  SEGMENTATION_VERSION,
+  detectBeats,
+  largestDeflection,
+  matchBeats,
+  primaryLeadOf,
+  segmentBeats,
+} from '@holterflow/ecg';
 import { concatBeatDatasets, type BeatDataset } from './types.js';
 
 /** Half-width of the refinement window around an annotation the detector missed (125 Hz samples). */

@@ -5,11 +5,10 @@ import { parquetMetadata } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { AAMI_CLASSES } from '@holterflow/contracts';
 import { readWfdbRecord } from '@holterflow/formats';
+import { BEAT_LENGTH, SEGMENTATION_VERSION } from '@holterflow/ecg';
 import {
-  BEAT_LENGTH,
   DS1_RECORDS,
   DS2_RECORDS,
-  SEGMENTATION_VERSION,
   buildBeatDataset,
   classCounts,
   readBeatDataset,
@@ -18,7 +17,7 @@ import {
   subsetBeatDataset,
   writeBeatDataset,
   type BeatDataset,
-} from '@holterflow/ecg';
+} from '@holterflow/training';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/mitdb/', import.meta.url));
 // Built once: two fixture records, one from DS2 with S beats (232) and one with V and F (208, DS1).

@@ -1,6 +1,6 @@
 /** The beat dataset in memory: one entry per beat, as a struct of typed arrays. */
 import { AAMI_CLASSES, type AamiClass } from '@holterflow/contracts';
-import { BEAT_LENGTH } from '../segment.js';
+import { BEAT_LENGTH } from '@holterflow/ecg';
 
 export interface BeatDataset {
   /** Beat i is x[i*187 .. i*187+187), normalised to [0, 1], 125 Hz. */

@@ -15,7 +15,7 @@ import { writeRecordingParquet } from '@holterflow/formats';
 import { ObjectStore } from '@holterflow/storage';
 import { enqueueRun, FLOW_CHUNK_JOBS } from '../apps/coordinator/src/runs/flow.js';
 import { FOOTER_CONCURRENCY, planRun } from '../apps/coordinator/src/runs/plan.js';
-import { mapBounded } from '../apps/coordinator/src/runs/bounded.js';
+import pMap from 'p-map';
 import { connectTestRedis } from '../test/support/redis.js';
 import { startS3rver } from '../test/support/s3rver.js';
 
@@ -50,7 +50,7 @@ try {
   );
   t = performance.now();
   const ids = Array.from({ length: count }, (_, i) => `h${String(i).padStart(5, '0')}`);
-  await mapBounded(ids, 16, (id) => store.put(keys.recording('archive', id), bytes));
+  await pMap(ids, (id) => store.put(keys.recording('archive', id), bytes), { concurrency: 16 });
   console.log(`uploaded ${count} recordings in ${sec(t)} s`);
 
   // The measurement: a 1 ms ticker and perf_hooks' histogram while planning and queueing run.

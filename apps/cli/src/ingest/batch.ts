@@ -3,6 +3,7 @@
  * past bad records: every record ends as a result or as a failure with file and problem.
  */
 import { dirname, isAbsolute, join } from 'node:path';
+import pMap from 'p-map';
 import { RecordInputError, type IngestResult } from '@holterflow/contracts';
 import { ingestRecord, rawRecordBytes, type IngestTarget } from '@holterflow/formats';
 import type { LocalRecord } from './discover.js';
@@ -35,7 +36,6 @@ export async function ingestBatch(
 ): Promise<{ results: IngestResult[]; failures: RecordFailure[] }> {
   const results: IngestResult[] = [];
   const failures: RecordFailure[] = [];
-  let next = 0;
   const runOne = async (record: LocalRecord): Promise<RecordDone> => {
     let bytesRead = 0;
     try {
@@ -46,16 +46,16 @@ export async function ingestBatch(
       return { record, bytesRead, failure: failureOf(record, err) };
     }
   };
-  const lane = async () => {
-    while (next < records.length) {
-      const done = await runOne(records[next++]);
+  await pMap(
+    records,
+    async (record) => {
+      const done = await runOne(record);
       if (done.result) results.push(done.result);
       if (done.failure) failures.push(done.failure);
       options.onRecordDone?.(done);
-    }
-  };
-  const lanes = Math.max(1, Math.min(options.concurrency, records.length));
-  await Promise.all(Array.from({ length: lanes }, lane));
+    },
+    { concurrency: Math.max(1, options.concurrency) },
+  );
   const byId = (a: { recordId: string }, b: { recordId: string }) => a.recordId.localeCompare(b.recordId);
   return { results: results.sort(byId), failures: failures.sort(byId) };
 }

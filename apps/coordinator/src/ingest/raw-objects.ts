@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { Inject, Injectable } from '@nestjs/common';
 import type { IngestSource } from '@holterflow/contracts';
 import type { ObjectStorePool } from '@holterflow/storage';
@@ -23,15 +24,7 @@ export class RawObjects {
   /** The keys among `keys` that do not exist in `bucket`, in the order given. */
   async missing(bucket: string, keys: readonly string[]): Promise<string[]> {
     const store = this.stores.forBucket(bucket);
-    const exists = new Array<boolean>(keys.length);
-    let next = 0;
-    const lane = async () => {
-      while (next < keys.length) {
-        const i = next++;
-        exists[i] = await store.exists(keys[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_HEADS, keys.length) }, lane));
+    const exists = await pMap(keys, (key) => store.exists(key), { concurrency: PARALLEL_HEADS });
     return keys.filter((_, i) => !exists[i]);
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '@holterflow/contracts';
 import { openRecording, recordIdFromName } from '@holterflow/formats';
 import { ObjectNotFound, type ObjectStore } from '@holterflow/storage';
-import { mapBounded } from './bounded.js';
+import pMap from 'p-map';
 
 /**
  * Footers read at once: each is a HEAD and one ~24 KB ranged GET, so the planner is bound by
@@ -68,15 +68,19 @@ export async function discoverRecordings(store: ObjectStore, request: RunRequest
     });
   }
   const keys = [...new Set(request.recordings ?? [])];
-  return mapBounded(keys, FOOTER_CONCURRENCY, async (recordingKey) => {
-    const beatsKey = referenceBeatsKeyOf(recordingKey);
-    const hasBeats = isRecordingKey(recordingKey) && (await store.exists(beatsKey));
-    return {
-      recordId: recordIdFromName(recordingKey),
-      recordingKey,
-      ...(hasBeats ? { referenceBeatsKey: beatsKey } : {}),
-    };
-  });
+  return pMap(
+    keys,
+    async (recordingKey) => {
+      const beatsKey = referenceBeatsKeyOf(recordingKey);
+      const hasBeats = isRecordingKey(recordingKey) && (await store.exists(beatsKey));
+      return {
+        recordId: recordIdFromName(recordingKey),
+        recordingKey,
+        ...(hasBeats ? { referenceBeatsKey: beatsKey } : {}),
+      };
+    },
+    { concurrency: FOOTER_CONCURRENCY },
+  );
 }
 
 /** Samples owned by one classify window. */
@@ -134,9 +138,9 @@ export async function planRun(
   const candidates = (await discoverRecordings(store, request)).sort((a, b) =>
     a.recordingKey < b.recordingKey ? -1 : a.recordingKey > b.recordingKey ? 1 : 0,
   );
-  const planned = await mapBounded(candidates, FOOTER_CONCURRENCY, (c) =>
-    planRecording(store, c, request.options.windowSeconds),
-  );
+  const planned = await pMap(candidates, (c) => planRecording(store, c, request.options.windowSeconds), {
+    concurrency: FOOTER_CONCURRENCY,
+  });
   const records: PlannedRecord[] = [];
   const rejected: RejectedRecord[] = [];
   const seen = new Map<string, string>();

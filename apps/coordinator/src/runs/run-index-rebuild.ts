@@ -20,7 +20,7 @@ import { ObjectNotFound, StorageError, type ObjectStore } from '@holterflow/stor
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { REDIS } from '../queues/redis.js';
 import { OBJECT_STORE } from '../storage/storage.module.js';
-import { mapBounded } from './bounded.js';
+import pMap from 'p-map';
 import { RunIndex } from './run-index.js';
 
 /** Manifests read at once: enough to hide S3 latency, few enough not to crowd out requests. */
@@ -67,22 +67,26 @@ export async function rebuildRunIndex(
     runIds.push(folder.slice(RUNS_PREFIX.length, -1));
   }
   const counts = { indexed: 0, skipped: 0, unreadable: 0 };
-  await mapBounded(runIds, options.concurrency ?? MANIFEST_READS_IN_FLIGHT, async (runId) => {
-    if (options.shouldStop()) {
-      stopped = true;
-      return;
-    }
-    const read = await readManifest(store, runId);
-    if ('manifest' in read) {
-      // The bucket the manifest was found in is where GET /runs/:id must look for it. A Redis
-      // failure here is not skipped: it ends the rebuild, which the next start then redoes.
-      await index.add(runId, store.bucket, read.manifest.createdAt);
-      counts.indexed++;
-    } else {
-      counts[read.outcome]++;
-      options.onSkip(`${RUNS_PREFIX}${runId}/manifest.json`, read.reason);
-    }
-  });
+  await pMap(
+    runIds,
+    async (runId) => {
+      if (options.shouldStop()) {
+        stopped = true;
+        return;
+      }
+      const read = await readManifest(store, runId);
+      if ('manifest' in read) {
+        // The bucket the manifest was found in is where GET /runs/:id must look for it. A Redis
+        // failure here is not skipped: it ends the rebuild, which the next start then redoes.
+        await index.add(runId, store.bucket, read.manifest.createdAt);
+        counts.indexed++;
+      } else {
+        counts[read.outcome]++;
+        options.onSkip(`${RUNS_PREFIX}${runId}/manifest.json`, read.reason);
+      }
+    },
+    { concurrency: options.concurrency ?? MANIFEST_READS_IN_FLIGHT },
+  );
   return { found: runIds.length, ...counts, stopped, ms: performance.now() - started };
 }
 

@@ -9,7 +9,7 @@
  */
 import { Queue } from 'bullmq';
 import { runJobIds, type PlannedRecord, type RunManifest } from '@holterflow/contracts';
-import { mapBounded } from './bounded.js';
+import pMap from 'p-map';
 import { gateQueueName, type RunQueues } from './flow.js';
 
 /** Removals in flight at once (one Lua call each, pipelined on the coordinator's connection). */
@@ -29,10 +29,16 @@ export async function removeRecordJobs(
   record: PlannedRecord,
 ): Promise<boolean> {
   const windows = Array.from({ length: record.windows }, (_, w) => w);
-  const removed = await mapBounded(windows, REMOVE_CONCURRENCY, async (w) => {
-    const id = runJobIds.classify(manifest.runId, record.recordId, w);
-    return (await queues.classify.getJobState(id)) === 'unknown' || (await queues.classify.remove(id)) === 1;
-  });
+  const removed = await pMap(
+    windows,
+    async (w) => {
+      const id = runJobIds.classify(manifest.runId, record.recordId, w);
+      return (
+        (await queues.classify.getJobState(id)) === 'unknown' || (await queues.classify.remove(id)) === 1
+      );
+    },
+    { concurrency: REMOVE_CONCURRENCY },
+  );
   const summarizeId = runJobIds.summarize(manifest.runId, record.recordId);
   const summarizeGone =
     (await queues.summarize.getJobState(summarizeId)) === 'unknown' ||
@@ -41,7 +47,9 @@ export async function removeRecordJobs(
 }
 
 export async function removeRunJobs(queues: RunQueues, manifest: RunManifest): Promise<RemovalReport> {
-  const done = await mapBounded(manifest.records, 4, (record) => removeRecordJobs(queues, manifest, record));
+  const done = await pMap(manifest.records, (record) => removeRecordJobs(queues, manifest, record), {
+    concurrency: 4,
+  });
   const busyRecords = done.filter((ok) => !ok).length;
   if (busyRecords > 0) return { complete: false, busyRecords };
   const finalizeId = runJobIds.finalize(manifest.runId);

@@ -17,7 +17,7 @@ import {
 } from '@holterflow/contracts';
 import type { ObjectStore } from '@holterflow/storage';
 import type { RecordState, RecordStatus, RunState, RunStatus } from '@holterflow/contracts';
-import { mapBounded } from './bounded.js';
+import pMap from 'p-map';
 import { gateOpenedAt, type RunQueues } from './flow.js';
 
 /** Job lookups per status request at once: one Redis round trip each, pipelined by ioredis. */
@@ -126,9 +126,9 @@ export async function recordStatuses(
   store: ObjectStore,
   manifest: RunManifest,
 ): Promise<RecordStatus[]> {
-  const planned = await mapBounded(manifest.records, LOOKUP_CONCURRENCY, (r) =>
-    recordStatus(queues, store, manifest, r),
-  );
+  const planned = await pMap(manifest.records, (r) => recordStatus(queues, store, manifest, r), {
+    concurrency: LOOKUP_CONCURRENCY,
+  });
   const rejected: RecordStatus[] = manifest.rejected.map((r) => ({
     recordId: r.recordId,
     recordingKey: r.recordingKey,

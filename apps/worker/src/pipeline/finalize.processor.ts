@@ -24,7 +24,7 @@ import {
 } from '@holterflow/contracts';
 import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
-import { mapLimit } from './map-limit.js';
+import pMap from 'p-map';
 import { runSummaryCsv, runSummaryParquet, type RunSummaryRow } from '@holterflow/report';
 import { jsonText } from './summarize.processor.js';
 
@@ -64,8 +64,10 @@ export class FinalizeProcessor {
     const manifestKey = keys.runManifest(job.runId);
     const manifest = await store.getJson(manifestKey, RunManifestSchema);
     if (manifest.cancelledAt) return cancelledResult(manifest, manifest.cancelledAt);
-    const planned = await mapLimit(manifest.records, READS_AT_ONCE, (r) =>
-      recordRow(store, job.runId, r, failures.get(r.recordId)),
+    const planned = await pMap(
+      manifest.records,
+      (r) => recordRow(store, job.runId, r, failures.get(r.recordId)),
+      { concurrency: READS_AT_ONCE },
     );
     const rejected: RunSummaryRow[] = manifest.rejected.map((r) => ({
       recordId: r.recordId,

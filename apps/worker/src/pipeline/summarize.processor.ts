@@ -33,7 +33,7 @@ import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import { evaluateRecord } from './evaluation.js';
 import { mergeParts } from './merge-parts.js';
-import { mapLimit } from './map-limit.js';
+import pMap from 'p-map';
 import { RunCancellation } from './run-cancellation.js';
 
 const contract = JOB_CONTRACTS[QUEUES.summarize];
@@ -82,7 +82,7 @@ export class SummarizeProcessor {
   private async summarize(job: SummarizeJob, failures: Map<number, string>): Promise<SummarizeResult> {
     const store = this.stores.forBucket(job.bucket);
     const windows = Array.from({ length: job.windows }, (_, w) => w);
-    const parts = await mapLimit(windows, PART_FETCHES, (w) => readPart(store, job, w));
+    const parts = await pMap(windows, (w) => readPart(store, job, w), { concurrency: PART_FETCHES });
     const failedWindows = windows.filter((w) => parts[w] === undefined);
     if (failedWindows.length > 0) {
       const error: RecordError = {

@@ -2,7 +2,6 @@
 import { availableParallelism } from 'node:os';
 import { WORKER_ROLES, queueEnvFromEnv, type QueueEnv, type WorkerRole } from '@holterflow/contracts';
 import { storageConfigFromEnv, type StorageConfig } from '@holterflow/storage';
-import { IMPLEMENTED_ROLES } from './processors.js';
 
 export interface RoleSettings {
   role: WorkerRole;
@@ -24,6 +23,9 @@ export interface WorkerConfig extends QueueEnv {
    */
   trainThreads: number;
 }
+
+/** Injection token of the WorkerConfig the process started with. */
+export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
 
 /** A configuration mistake: reported as one clear line, exit code 1. */
 export class WorkerConfigError extends Error {
@@ -47,17 +49,18 @@ export function workerConfigFromEnv(env: Env = process.env): WorkerConfig {
 }
 
 /**
- * HOLTERFLOW_ROLES is a comma list of libs/contracts WORKER_ROLES. Unset means every role that
- * has a processor except train, which runs only where named: one training job holds a CPU for
- * hours, and belongs on the hosts sized for it. Unknown roles and roles without a processor yet are refused, never ignored:
- * a fleet that silently runs nothing for a queue is worse than one that does not start.
+ * HOLTERFLOW_ROLES is a comma list of libs/contracts WORKER_ROLES. Unset means every role except
+ * train, which runs only where named: one training job holds a CPU for hours, and belongs on the
+ * hosts sized for it. Unknown roles are refused, never ignored: a fleet that silently runs
+ * nothing for a queue is worse than one that does not start. (That every role named has a
+ * processor is checked where the processors are wired, processors.ts.)
  */
 export function parseRoles(raw: string | undefined): WorkerRole[] {
   const names = (raw ?? '')
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
-  if (names.length === 0) return IMPLEMENTED_ROLES.filter((role) => role !== 'train');
+  if (names.length === 0) return WORKER_ROLES.filter((role) => role !== 'train');
   const roles: WorkerRole[] = [];
   for (const name of names) {
     if (!(WORKER_ROLES as readonly string[]).includes(name))
@@ -65,10 +68,6 @@ export function parseRoles(raw: string | undefined): WorkerRole[] {
         `HOLTERFLOW_ROLES: unknown role "${name}" (roles are: ${WORKER_ROLES.join(', ')})`,
       );
     const role = name as WorkerRole;
-    if (!IMPLEMENTED_ROLES.includes(role))
-      throw new WorkerConfigError(
-        `HOLTERFLOW_ROLES: role "${role}" has no processor yet (roles that run today: ${IMPLEMENTED_ROLES.join(', ')})`,
-      );
     if (!roles.includes(role)) roles.push(role);
   }
   return roles;

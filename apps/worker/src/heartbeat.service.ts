@@ -8,8 +8,8 @@ import {
   type WorkerHeartbeat,
   type WorkerRole,
 } from '@holterflow/contracts';
-import type { WorkerConfig } from './config.js';
-import { REDIS, WORKER_CONFIG } from './tokens.js';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import { REDIS } from './redis.js';
 
 /**
  * Publishes {role, host, pid, backend, startedAt} for each role this process runs, under the

@@ -6,11 +6,13 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerConfigError, workerConfigFromEnv, type WorkerConfig } from './config.js';
+import { roleDefinitions } from './processors.js';
 import { WorkerModule } from './worker.module.js';
 
 let config: WorkerConfig;
 try {
   config = workerConfigFromEnv();
+  roleDefinitions(config.roles);
 } catch (err) {
   if (!(err instanceof WorkerConfigError)) throw err;
   console.error(`holterflow worker: ${err.message}`);

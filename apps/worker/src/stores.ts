@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ObjectStorePool } from '@holterflow/storage';
-import type { WorkerConfig } from './config.js';
-import { WORKER_CONFIG } from './tokens.js';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 
 /** One ObjectStore per bucket a job names (endpoint and credentials from the worker config). */
 @Injectable()

@@ -7,13 +7,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerRole } from '@holterflow/contracts';
-import type { WorkerConfig } from './config.js';
-import { REDIS, WORKER_CONFIG } from './tokens.js';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { HeartbeatService } from './heartbeat.service.js';
-import { ROLE_TABLE } from './processors.js';
+import { runJob } from './job-runner.js';
+import { roleDefinitions } from './processors.js';
+import { REDIS } from './redis.js';
 
 /**
  * Starts one BullMQ Worker per configured role and stops them gracefully: on shutdown the
@@ -35,11 +36,14 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     const started: { role: WorkerRole; backend: string }[] = [];
-    for (const { role, concurrency } of this.config.roles) {
-      const definition = ROLE_TABLE[role];
-      if (!definition) throw new Error(`role ${role} has no processor`); // config.ts refuses these first
+    const definitions = roleDefinitions(this.config.roles);
+    for (const [i, { role, concurrency }] of this.config.roles.entries()) {
+      const definition = definitions[i];
       const processor = this.moduleRef.get(definition.processor, { strict: false });
-      const worker = new Worker(definition.queue, (job, _token, signal) => processor.process(job, signal), {
+      // Every job goes through the one runner: payload parsed, result checked, bad input final.
+      const run = (job: Job, signal?: AbortSignal) =>
+        runJob(definition.queue, job, signal, (payload, j, s) => processor.process(payload, j, s));
+      const worker = new Worker(definition.queue, (job, _token, signal) => run(job, signal), {
         connection: this.redis,
         prefix: this.config.queuePrefix,
         concurrency,

@@ -1,5 +1,6 @@
 /**
- * Which failures the ingest processor makes final and which it leaves to BullMQ's retries.
+ * Which failures the ingest processor, run as the worker host runs it (job-runner.ts), makes
+ * final and which it leaves to BullMQ's retries.
  * The BullMQ Job is faked (an external boundary: only `data` and `updateProgress` are used);
  * the ObjectStore is real: against s3rver, and against a port nothing listens on to stand for an
  * S3 outage.
@@ -7,10 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { QUEUES } from '@holterflow/contracts';
 import { StorageError, storageEnvOf } from '@holterflow/storage';
 import { startS3rver } from '../../../test/support/s3rver.js';
 import { workerConfigFromEnv } from '../src/config.js';
 import { IngestProcessor } from '../src/ingest/ingest.processor.js';
+import { runJob } from '../src/job-runner.js';
 import { ObjectStores } from '../src/stores.js';
 
 const config = workerConfigFromEnv({
@@ -24,6 +27,12 @@ function fakeJob(data: unknown): Job {
   return { data, updateProgress: async () => {} } as unknown as Job;
 }
 
+/** The ingest processor behind the job runner, as the worker host calls it. */
+function ingest(stores: ObjectStores, job: Job) {
+  const processor = new IngestProcessor(stores);
+  return runJob(QUEUES.ingest, job, undefined, (p, j) => processor.process(p, j));
+}
+
 const payload = {
   bucket: 'holterflow',
   recordId: '100',
@@ -35,7 +44,7 @@ test('an invalid payload fails the job for good, naming the field', async () => 
   const stores = new ObjectStores(config);
   try {
     await assert.rejects(
-      new IngestProcessor(stores).process(fakeJob({ ...payload, recordId: '../x' })),
+      ingest(stores, fakeJob({ ...payload, recordId: '../x' })),
       (err: unknown) =>
         err instanceof UnrecoverableError && /^invalid ingest job: recordId: /.test(err.message),
     );
@@ -48,7 +57,7 @@ test('S3 not answering is thrown as is, so BullMQ retries the job with backoff',
   const stores = new ObjectStores(config);
   try {
     await assert.rejects(
-      new IngestProcessor(stores).process(fakeJob(payload)),
+      ingest(stores, fakeJob(payload)),
       (err: unknown) =>
         err instanceof StorageError &&
         !(err instanceof UnrecoverableError) &&
@@ -64,7 +73,7 @@ test('a raw object that vanished after submission fails the job for good, naming
   const stores = new ObjectStores(workerConfigFromEnv(storageEnvOf(s3.config)));
   try {
     await assert.rejects(
-      new IngestProcessor(stores).process(fakeJob({ ...payload, bucket: s3.bucket })),
+      ingest(stores, fakeJob({ ...payload, bucket: s3.bucket })),
       (err: unknown) =>
         err instanceof UnrecoverableError &&
         err.message === `record 100 (raw/100.hea): raw object s3://${s3.bucket}/raw/100.hea does not exist`,

@@ -1,2 +1,3 @@
 export * from './summary.js';
 export * from './run-summary.js';
+export * from './json-text.js';

@@ -6,8 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startTypeScriptThread, ThreadChannel } from '@holterflow/threads';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { WorkerConfig } from '../config.js';
-import { WORKER_CONFIG } from '../tokens.js';
+import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import type { WindowInput, WindowOutput } from './classify-window.js';
 import type { FromClassifyThread, ModelFiles, ToClassifyThread } from './classify-thread-protocol.js';
 

@@ -6,16 +6,12 @@
  * ends, and the run must stay cancelled until it is resubmitted.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import {
-  InvalidJobError,
-  JOB_CONTRACTS,
-  QUEUES,
   RecordErrorSchema,
   RecordSummarySchema,
   RunManifestSchema,
   keys,
-  parseJobData,
   type FinalizeJob,
   type FinalizeResult,
   type PlannedRecord,
@@ -25,10 +21,8 @@ import {
 import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import pMap from 'p-map';
-import { runSummaryCsv, runSummaryParquet, type RunSummaryRow } from '@holterflow/report';
-import { jsonText } from './summarize.processor.js';
+import { jsonText, runSummaryCsv, runSummaryParquet, type RunSummaryRow } from '@holterflow/report';
 
-const contract = JOB_CONTRACTS[QUEUES.finalize];
 const READS_AT_ONCE = 16;
 
 @Injectable()
@@ -37,14 +31,7 @@ export class FinalizeProcessor {
 
   constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
 
-  async process(job: Job): Promise<FinalizeResult | RunCancelledResult> {
-    let payload: FinalizeJob;
-    try {
-      payload = parseJobData(QUEUES.finalize, contract.payload, job.data);
-    } catch (err) {
-      if (err instanceof InvalidJobError) throw new UnrecoverableError(err.message);
-      throw err;
-    }
+  async process(payload: FinalizeJob, job: Job): Promise<FinalizeResult | RunCancelledResult> {
     const result = await this.finalize(payload, summarizeFailures(await job.getIgnoredChildrenFailures()));
     if ('cancelled' in result) {
       this.logger.log(`${job.id}: run cancelled at ${result.cancelledAt}; not finalized`);
@@ -53,7 +40,7 @@ export class FinalizeProcessor {
     this.logger.log(
       `${job.id}: ${result.completed} of ${result.records} records complete, ${result.beats} beats`,
     );
-    return contract.result.parse(result);
+    return result;
   }
 
   private async finalize(

@@ -1,6 +1,6 @@
 /** The run flow's roles for the worker's role table (processors.ts). */
-import { QUEUES, type WorkerRole } from '@holterflow/contracts';
-import type { RoleDefinition } from '../processors.js';
+import { QUEUES } from '@holterflow/contracts';
+import type { RoleTable } from '../role-definition.js';
 import { ClassifyProcessor } from './classify.processor.js';
 import { ClassifyThreads } from './classify-threads.js';
 import { FinalizeProcessor } from './finalize.processor.js';
@@ -17,7 +17,7 @@ import { SummarizeProcessor } from './summarize.processor.js';
  */
 const LOCK_MS = 30_000;
 
-export const PIPELINE_ROLES: Partial<Record<WorkerRole, RoleDefinition>> = {
+export const PIPELINE_ROLES: Pick<RoleTable, 'classify' | 'summarize' | 'finalize'> = {
   classify: {
     queue: QUEUES.classify,
     processor: ClassifyProcessor,

@@ -6,15 +6,10 @@
  * and the job still completes so finalize runs for the whole run.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import {
-  InvalidJobError,
-  JOB_CONTRACTS,
-  QUEUES,
   RecordErrorSchema,
-  RecordInputError,
   keys,
-  parseJobData,
   type RecordError,
   type RunCancelledResult,
   type SummarizeJob,
@@ -28,7 +23,7 @@ import {
   type BeatResults,
   type UnreadableRange,
 } from '@holterflow/formats';
-import { summarizeRecord } from '@holterflow/report';
+import { jsonText, summarizeRecord } from '@holterflow/report';
 import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import { evaluateRecord } from './evaluation.js';
@@ -36,7 +31,6 @@ import { mergeParts } from './merge-parts.js';
 import pMap from 'p-map';
 import { RunCancellation } from './run-cancellation.js';
 
-const contract = JOB_CONTRACTS[QUEUES.summarize];
 /** Parts fetched at once: enough to hide S3 latency, few enough to bound memory. */
 const PART_FETCHES = 8;
 
@@ -51,14 +45,7 @@ export class SummarizeProcessor {
     @Inject(RunCancellation) private readonly cancellation: RunCancellation,
   ) {}
 
-  async process(job: Job): Promise<SummarizeResult | RunCancelledResult> {
-    let payload: SummarizeJob;
-    try {
-      payload = parseJobData(QUEUES.summarize, contract.payload, job.data);
-    } catch (err) {
-      if (err instanceof InvalidJobError) throw new UnrecoverableError(err.message);
-      throw err;
-    }
+  async process(payload: SummarizeJob, job: Job): Promise<SummarizeResult | RunCancelledResult> {
     // A record whose windows were running when the run was cancelled becomes runnable once they
     // end: it must not write the record's outputs (or an error.json for the windows cancel removed).
     const cancelled = await this.cancellation.check(payload.bucket, payload.runId, true);
@@ -67,16 +54,10 @@ export class SummarizeProcessor {
       return cancelled;
     }
     const failures = windowFailures(await job.getIgnoredChildrenFailures());
-    let result: SummarizeResult;
-    try {
-      result = await this.summarize(payload, failures);
-    } catch (err) {
-      // Unreadable reference beats: retrying cannot fix them; finalize reports the reason.
-      if (err instanceof RecordInputError) throw new UnrecoverableError(err.message);
-      throw err;
-    }
+    // Unreadable reference beats raise RecordInputError: final (job runner); finalize reports it.
+    const result = await this.summarize(payload, failures);
     this.logger.log(`${job.id}: ${result.status}, ${result.beats} beats`);
-    return contract.result.parse(result);
+    return result;
   }
 
   private async summarize(job: SummarizeJob, failures: Map<number, string>): Promise<SummarizeResult> {
@@ -187,9 +168,4 @@ function windowFailures(failures: Record<string, string>): Map<number, string> {
     if (Number.isInteger(window)) out.set(window, reason);
   }
   return out;
-}
-
-/** Stable text for JSON outputs: same value → same bytes. */
-export function jsonText(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
 }

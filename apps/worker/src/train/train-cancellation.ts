@@ -19,8 +19,8 @@ import {
   trainCancelKey,
   type TrainCancelRequest,
 } from '@holterflow/contracts';
-import type { WorkerConfig } from '../config.js';
-import { REDIS, WORKER_CONFIG } from '../tokens.js';
+import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
+import { REDIS } from '../redis.js';
 
 @Injectable()
 export class TrainCancellation implements OnApplicationShutdown {

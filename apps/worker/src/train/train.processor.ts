@@ -13,31 +13,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import {
-  InvalidJobError,
   JOB_CONTRACTS,
   QUEUES,
-  RecordInputError,
-  parseJobData,
+  type TrainJob,
   type TrainProgress,
   type TrainResult,
 } from '@holterflow/contracts';
 import { currentBackend, initBackend } from '@holterflow/model';
 import { runTraining, TrainingCancelledError, type TrainingStore } from '@holterflow/training';
-import type { WorkerConfig } from '../config.js';
+import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import { ObjectStores } from '../stores.js';
-import { WORKER_CONFIG } from '../tokens.js';
 import { TrainCancellation } from './train-cancellation.js';
 
 const contract = JOB_CONTRACTS[QUEUES.train];
 
-export async function processTrainJob(
+/** One training job, its payload parsed by the job runner; `signal` aborts it (cancel). */
+export async function trainModel(
+  payload: TrainJob,
   job: Job,
   storeFor: (bucket: string) => TrainingStore,
   signal?: AbortSignal,
   threads = 1,
 ): Promise<TrainResult> {
   try {
-    const payload = parseJobData(QUEUES.train, contract.payload, job.data);
     if (!currentBackend()) await initBackend();
     const store = storeFor(payload.bucket);
     const bytes = await store.get(payload.dataKey);
@@ -54,7 +52,7 @@ export async function processTrainJob(
       threads: ['wasm', 'js-cpu'].includes(currentBackend()!.kind) ? threads : 1,
       onProgress: (r) => job.updateProgress(r satisfies TrainProgress),
     });
-    return contract.result.parse({
+    return {
       version: outcome.version,
       accuracy: outcome.test.accuracy,
       macroF1: outcome.test.macroF1,
@@ -62,23 +60,18 @@ export async function processTrainJob(
       bestEpoch: outcome.bestEpoch,
       resumedFromEpoch: outcome.resumedFromEpoch,
       keys: outcome.keys,
-    });
+    };
   } catch (err) {
-    if (
-      err instanceof RecordInputError ||
-      err instanceof InvalidJobError ||
-      err instanceof TrainingCancelledError
-    )
-      throw new UnrecoverableError(err.message + cancelReasonSuffix(err, signal));
+    // A cancelled job is final like bad input (which the job runner handles), with who and why.
+    if (err instanceof TrainingCancelledError)
+      throw new UnrecoverableError(err.message + cancelReasonSuffix(signal));
     throw err;
   }
 }
 
 /** Who cancelled and why (worker.cancelJob's reason), so the failed job's reason says it. */
-function cancelReasonSuffix(err: Error, signal: AbortSignal | undefined): string {
-  return err instanceof TrainingCancelledError && typeof signal?.reason === 'string'
-    ? ` (${signal.reason})`
-    : '';
+function cancelReasonSuffix(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === 'string' ? ` (${signal.reason})` : '';
 }
 
 @Injectable()
@@ -93,13 +86,19 @@ export class TrainProcessor {
     return this.cancellation.listen(worker);
   }
 
-  async process(job: Job, signal?: AbortSignal): Promise<TrainResult> {
+  async process(payload: TrainJob, job: Job, signal?: AbortSignal): Promise<TrainResult> {
     // A retry after a crash or a stall would otherwise resume a job cancelled meanwhile.
     const cancelled = job.id === undefined ? undefined : await this.cancellation.requestFor(job.id);
     if (cancelled)
       throw new UnrecoverableError(
         `training cancelled before it started (${cancelled.reason}, requested ${cancelled.requestedAt})`,
       );
-    return processTrainJob(job, (bucket) => this.stores.forBucket(bucket), signal, this.config.trainThreads);
+    return trainModel(
+      payload,
+      job,
+      (bucket) => this.stores.forBucket(bucket),
+      signal,
+      this.config.trainThreads,
+    );
   }
 }

@@ -8,16 +8,22 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUES, queueEnvFromEnv } from '@holterflow/contracts';
 import { ObjectStore, type StorageConfig } from '@holterflow/storage';
-import { processTrainJob } from '../../src/train/train.processor.js';
+import { runJob } from '../../src/job-runner.js';
+import { trainModel } from '../../src/train/train.processor.js';
 
 const { redisUrl, queuePrefix } = queueEnvFromEnv();
 const store = new ObjectStore(JSON.parse(process.env.TRAIN_CHILD_STORAGE!) as StorageConfig);
-const worker = new Worker(QUEUES.train, (job, _token, signal) => processTrainJob(job, () => store, signal), {
-  connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
-  prefix: queuePrefix,
-  lockDuration: 4000,
-  stalledInterval: 1000,
-});
+const worker = new Worker(
+  QUEUES.train,
+  (job, _token, signal) =>
+    runJob(QUEUES.train, job, signal, (payload) => trainModel(payload, job, () => store, signal)),
+  {
+    connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    prefix: queuePrefix,
+    lockDuration: 4000,
+    stalledInterval: 1000,
+  },
+);
 worker.on('progress', (_job, progress) => console.log(JSON.stringify(progress)));
 worker.on('ready', () => console.log(JSON.stringify({ ready: true })));
 process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));

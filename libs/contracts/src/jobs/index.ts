@@ -3,6 +3,7 @@
  * spirit of immich's job table: producers and processors look contracts up here by queue name,
  * so a queue cannot be wired without its validation. Only queues with a processor are listed.
  */
+import type { z } from 'zod';
 import { QUEUES } from '../queues.js';
 import { IngestJobSchema, IngestResultSchema, ingestJobId } from './ingest.js';
 import { FinalizeResultSchema, SummarizeResultSchema } from './pipeline.js';
@@ -83,3 +84,8 @@ export const JOB_CONTRACTS = {
   },
 } as const;
 export type ContractQueue = keyof typeof JOB_CONTRACTS;
+
+/** A queue's job payload, as its contract parses it. */
+export type JobPayload<Q extends ContractQueue> = z.output<(typeof JOB_CONTRACTS)[Q]['payload']>;
+/** A queue's job result, as its contract checks it. */
+export type JobResult<Q extends ContractQueue> = z.output<(typeof JOB_CONTRACTS)[Q]['result']>;

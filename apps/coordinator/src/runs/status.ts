@@ -17,15 +17,23 @@ import {
 } from '@holterflow/contracts';
 import type { ObjectStore } from '@holterflow/storage';
 import type { RecordState, RecordStatus, RunState, RunStatus } from '@holterflow/contracts';
+import { LRUCache } from 'lru-cache';
 import pMap from 'p-map';
 import { gateOpenedAt, type RunQueues } from './flow.js';
 
 /** Job lookups per status request at once: one Redis round trip each, pipelined by ioredis. */
 const LOOKUP_CONCURRENCY = 64;
 
-/** summary.json and error.json never change once written (a rerun writes the same bytes): cache them. */
-const summaries = new Map<string, RecordSummary>();
-const errors = new Map<string, string>();
+/**
+ * summary.json and error.json never change once written (a rerun writes the same bytes): cache
+ * them, so polling a 1,000-record run's status does not read 1,000 objects each time. Bounded,
+ * least recently used out first: a coordinator serving for months sees every record of every
+ * run, and must not hold them all. 20,000 entries (a few hundred bytes each, a few MB in all)
+ * keep the records of the runs being watched, which is what the cache is for.
+ */
+const CACHED_RECORDS = 20_000;
+const summaries = new LRUCache<string, RecordSummary>({ max: CACHED_RECORDS });
+const errors = new LRUCache<string, string>({ max: CACHED_RECORDS });
 
 async function recordSummary(store: ObjectStore, runId: string, recordId: string) {
   const key = keys.runRecordSummary(runId, recordId);

@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { QUEUES, RunRequestSchema, keys } from '@holterflow/contracts';
+import { RunManifests } from '@holterflow/runs';
 import { writeRecordingParquet } from '@holterflow/formats';
 import { ObjectStore } from '@holterflow/storage';
 import { enqueueRun, FLOW_CHUNK_JOBS } from '../apps/coordinator/src/runs/flow.js';
@@ -88,7 +89,7 @@ try {
   const planningStall = { wall: worstGap, cpu: worstCpuGap };
   worstGap = 0;
   worstCpuGap = 0;
-  await store.putJson(keys.runManifest(manifest.runId), manifest);
+  await new RunManifests(store).create(manifest);
   const tManifest = performance.now();
   const report = await enqueueRun(queues, manifest);
   const tQueued = performance.now();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES, RunManifestSchema, keys, type PlannedRecord, type RunManifest } from '@holterflow/contracts';
+import { RunManifests } from '@holterflow/runs';
 import { readWfdbRecord, writeRecordingParquet, writeReferenceBeatsParquet } from '@holterflow/formats';
 import { buildSeedCnn, initBackend, saveModel } from '@holterflow/model';
 import type { ObjectStore } from '@holterflow/storage';
@@ -69,7 +70,7 @@ export function manifestOf(
  * enqueueRun, so the workers are tested against the flow production adds.
  */
 export async function addRunFlow(store: ObjectStore, queues: RunQueues, m: RunManifest): Promise<void> {
-  await store.putJson(keys.runManifest(m.runId), m);
+  await new RunManifests(store).create(m);
   await enqueueRun(queues, m);
 }
 

@@ -15,7 +15,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { RunManifestSchema, isSafeId, keys, type RunManifest } from '@holterflow/contracts';
+import { isSafeId, type RunManifest } from '@holterflow/contracts';
+import { RunManifests } from '@holterflow/runs';
 import { ObjectNotFound, StorageError, type ObjectStore } from '@holterflow/storage';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { REDIS } from '../queues/redis.js';
@@ -95,7 +96,7 @@ type ManifestRead = { manifest: RunManifest } | { outcome: 'skipped' | 'unreadab
 async function readManifest(store: ObjectStore, runId: string): Promise<ManifestRead> {
   if (!isSafeId(runId)) return { outcome: 'skipped', reason: 'not a run id' };
   try {
-    const manifest = await store.getJson(keys.runManifest(runId), RunManifestSchema);
+    const manifest = await new RunManifests(store).read(runId);
     if (manifest.runId !== runId)
       return { outcome: 'skipped', reason: `the manifest is of run ${manifest.runId}` };
     return { manifest };

@@ -12,9 +12,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   QUEUES,
-  RunManifestSchema,
   isSafeId,
-  keys,
   runJobIds,
   type RecordState,
   type RecordStatus,
@@ -27,6 +25,7 @@ import {
   type SubmitOutcome,
 } from '@holterflow/contracts';
 import { ModelVersionError, objectModelStore, resolveModelVersion } from '@holterflow/registry';
+import { RunManifests } from '@holterflow/runs';
 import type { ObjectStore, ObjectStorePool } from '@holterflow/storage';
 import { OBJECT_STORES } from '../storage/storage.module.js';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
@@ -106,11 +105,12 @@ export class RunsService implements OnApplicationShutdown {
       throw err;
     }
     const runId = request.runId ?? deriveRunId(request, model);
-    const manifestKey = keys.runManifest(runId);
+    const manifests = new RunManifests(store);
+    const manifestKey = manifests.key(runId);
     let manifest: RunManifest;
     let outcome: SubmitOutcome;
-    if (await store.exists(manifestKey)) {
-      manifest = await store.getJson(manifestKey, RunManifestSchema);
+    if (await manifests.exists(runId)) {
+      manifest = await manifests.read(runId);
       if (manifest.model.version !== model || manifest.bucket !== request.bucket)
         throw new ConflictException(
           `run ${runId} already exists with model ${manifest.model.version} in bucket ${manifest.bucket}; ` +
@@ -127,7 +127,7 @@ export class RunsService implements OnApplicationShutdown {
             : 'no recordings named',
         );
       await this.clearLeftoverJobs(manifest);
-      await store.putJson(manifestKey, manifest);
+      await manifests.create(manifest);
       outcome = 'planned';
     }
     await this.index.add(runId, manifest.bucket, manifest.createdAt);
@@ -168,9 +168,7 @@ export class RunsService implements OnApplicationShutdown {
           'finishing; resubmit in a few seconds',
       );
     }
-    const { cancelledAt: _, ...resumed } = manifest;
-    await store.putJson(keys.runManifest(manifest.runId), resumed);
-    return resumed;
+    return new RunManifests(store).uncancel(manifest);
   }
 
   /**
@@ -182,10 +180,10 @@ export class RunsService implements OnApplicationShutdown {
     try {
       return await enqueueRun(this.queues, manifest);
     } catch (err) {
-      const now = await store.getJson(keys.runManifest(manifest.runId), RunManifestSchema);
-      if (now.cancelledAt)
+      const cancelledAt = await new RunManifests(store).cancelledAt(manifest.runId);
+      if (cancelledAt)
         throw new ConflictException(
-          `run ${manifest.runId} was cancelled at ${now.cancelledAt} while it was queued`,
+          `run ${manifest.runId} was cancelled at ${cancelledAt} while it was queued`,
         );
       throw err;
     }
@@ -195,9 +193,10 @@ export class RunsService implements OnApplicationShutdown {
     if (!isSafeId(runId)) throw new NotFoundException(`no run ${JSON.stringify(runId)}`);
     const bucket = (await this.index.bucketOf(runId)) ?? this.config.storage.bucket;
     const store = this.store(bucket);
-    const key = keys.runManifest(runId);
-    if (!(await store.exists(key))) throw new NotFoundException(`no run ${runId} (no s3://${bucket}/${key})`);
-    return { manifest: await store.getJson(key, RunManifestSchema), store };
+    const manifests = new RunManifests(store);
+    if (!(await manifests.exists(runId)))
+      throw new NotFoundException(`no run ${runId} (no s3://${bucket}/${manifests.key(runId)})`);
+    return { manifest: await manifests.read(runId), store };
   }
 
   async list(offset: number, limit: number): Promise<RunList> {
@@ -254,11 +253,7 @@ export class RunsService implements OnApplicationShutdown {
     // complete in a moment, and a cancel now could only leave its outputs half marked.
     if ((await this.queues.finalize.getJobState(runJobIds.finalize(runId))) === 'active')
       throw new ConflictException(`run ${runId} is being finalized; it completes in a moment`);
-    const cancelled: RunManifest = {
-      ...manifest,
-      cancelledAt: manifest.cancelledAt ?? new Date().toISOString(),
-    };
-    await store.putJson(keys.runManifest(runId), cancelled);
+    const cancelled = await new RunManifests(store).markCancelled(manifest);
     const report = await removeRunJobs(this.queues, cancelled);
     if (!report.complete) this.sweepUntilRemoved(cancelled, CANCEL_SWEEP_LIMIT);
     return { runId, cancelledAt: cancelled.cancelledAt!, busyRecords: report.busyRecords };
@@ -287,8 +282,7 @@ export class RunsService implements OnApplicationShutdown {
   /** True when there is nothing (more) to sweep. */
   private async sweepOnce(cancelled: RunManifest): Promise<boolean> {
     const store = this.store(cancelled.bucket);
-    const now = await store.getJson(keys.runManifest(cancelled.runId), RunManifestSchema);
-    if (now.cancelledAt !== cancelled.cancelledAt) return true;
+    if ((await new RunManifests(store).cancelledAt(cancelled.runId)) !== cancelled.cancelledAt) return true;
     return (await removeRunJobs(this.queues, cancelled)).complete;
   }
 
@@ -327,8 +321,7 @@ export class RunsService implements OnApplicationShutdown {
       if (!removal.complete)
         throw new ConflictException(`run ${runId} has jobs running; retry when they end`);
       await removeGate(this.queues, runId);
-      const { completedAt: _, ...reopened } = manifest;
-      await store.putJson(keys.runManifest(runId), reopened);
+      const reopened = await new RunManifests(store).reopen(manifest);
       toQueue = { ...reopened, records: failed };
     }
     await enqueueRun(this.queues, toQueue);

@@ -10,7 +10,6 @@ import type { Job } from 'bullmq';
 import {
   RecordErrorSchema,
   RecordSummarySchema,
-  RunManifestSchema,
   keys,
   type FinalizeJob,
   type FinalizeResult,
@@ -21,7 +20,8 @@ import {
 import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import pMap from 'p-map';
-import { jsonText, runSummaryCsv, runSummaryParquet, type RunSummaryRow } from '@holterflow/report';
+import { runSummaryCsv, runSummaryParquet, type RunSummaryRow } from '@holterflow/report';
+import { RunManifests } from '@holterflow/runs';
 
 const READS_AT_ONCE = 16;
 
@@ -48,8 +48,8 @@ export class FinalizeProcessor {
     failures: Map<string, string>,
   ): Promise<FinalizeResult | RunCancelledResult> {
     const store = this.stores.forBucket(job.bucket);
-    const manifestKey = keys.runManifest(job.runId);
-    const manifest = await store.getJson(manifestKey, RunManifestSchema);
+    const manifests = new RunManifests(store);
+    const manifest = await manifests.read(job.runId);
     if (manifest.cancelledAt) return cancelledResult(manifest, manifest.cancelledAt);
     const planned = await pMap(
       manifest.records,
@@ -71,13 +71,10 @@ export class FinalizeProcessor {
     // written must win (writing the manifest read above would erase its cancelledAt). The
     // coordinator refuses a cancel once finalize is active, so this covers only the moment
     // between finalize starting and the coordinator seeing it active.
-    const latest = await store.getJson(manifestKey, RunManifestSchema);
+    const latest = await manifests.read(job.runId);
     if (latest.cancelledAt) return cancelledResult(latest, latest.cancelledAt);
     // Re-finalizing (a resumed run) keeps the first completion time.
-    if (!latest.completedAt)
-      await store.put(manifestKey, jsonText({ ...latest, completedAt: new Date().toISOString() }), {
-        contentType: 'application/json',
-      });
+    await manifests.markComplete(latest);
     const completed = rows.filter((r) => r.status === 'complete');
     return {
       records: rows.length,

@@ -7,12 +7,10 @@
  * and, when the run is cancelled, returns a RunCancelledResult without writing anything.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { RunManifestSchema, keys, type RunCancelledResult } from '@holterflow/contracts';
+import type { RunCancelledResult } from '@holterflow/contracts';
+import { RunManifests } from '@holterflow/runs';
 import { ObjectNotFound } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
-
-/** Only the field this needs: a run's manifest holds every record (~300 KB for 1,000 of them). */
-const CancellationFields = RunManifestSchema.pick({ runId: true, cancelledAt: true });
 
 /**
  * How long classify may trust an earlier "not cancelled" answer for the same run. A classify job
@@ -57,8 +55,8 @@ export class RunCancellation {
 
   private async readCancelledAt(bucket: string, runId: string): Promise<string | undefined> {
     try {
-      const fields = await this.stores.forBucket(bucket).getJson(keys.runManifest(runId), CancellationFields);
-      return fields.cancelledAt;
+      // Only the field this needs is validated: a manifest holds every record (~300 KB for 1,000).
+      return await new RunManifests(this.stores.forBucket(bucket)).cancelledAt(runId);
     } catch (err) {
       // No manifest: nothing was cancelled (the job itself says what to do; finalize needs the
       // manifest and fails on its own read).

@@ -6,12 +6,19 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUES, RunManifestSchema, keys, type PlannedRecord, type RunManifest } from '@holterflow/contracts';
+import {
+  QUEUES,
+  RunManifestSchema,
+  gateQueueName,
+  keys,
+  type PlannedRecord,
+  type RunManifest,
+} from '@holterflow/contracts';
 import { RunManifests } from '@holterflow/runs';
 import { readWfdbRecord, writeRecordingParquet, writeReferenceBeatsParquet } from '@holterflow/formats';
 import { buildSeedCnn, initBackend, saveModel } from '@holterflow/model';
 import type { ObjectStore } from '@holterflow/storage';
-import { enqueueRun, gateQueueName, type RunQueues } from '../../apps/coordinator/src/runs/flow.js';
+import { enqueueRun, type RunQueues } from '../../apps/coordinator/src/runs/flow.js';
 
 export const FIXTURES = new URL('../fixtures/mitdb/', import.meta.url).pathname;
 

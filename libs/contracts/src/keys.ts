@@ -41,6 +41,20 @@ function join(prefix: string, name: string): string {
 
 export const RECORDING_EXTENSIONS = ['.parquet', '.arrow'] as const;
 
+/** The top-level prefixes HolterFlow writes into a bucket (runs, model versions, training checkpoints). */
+export const PREFIXES = { runs: 'runs/', models: 'models/', training: 'training/' } as const;
+/**
+ * Prefixes that hold HolterFlow's own outputs, never recordings: planning a run over a whole
+ * bucket skips them.
+ */
+export const RESERVED_PREFIXES: readonly string[] = Object.values(PREFIXES);
+
+/**
+ * The file every saved model version has (the TF.js topology), written last by training, so its
+ * presence means the version is usable.
+ */
+export const MODEL_JSON = 'model.json';
+
 export const keys = {
   /** Canonical recording object. */
   recording: (prefix: string, recordId: string) =>
@@ -49,6 +63,8 @@ export const keys = {
   referenceBeats: (prefix: string, recordId: string) =>
     join(prefix, `${assertSafeId('record', recordId)}.beats.parquet`),
 
+  /** Everything one run writes (the CLI downloads a run's results from under it). */
+  runPrefix: (runId: string) => `${PREFIXES.runs}${assertSafeId('run', runId)}/`,
   runManifest: (runId: string) => `runs/${assertSafeId('run', runId)}/manifest.json`,
   runPart: (runId: string, recordId: string, window: number) =>
     `runs/${assertSafeId('run', runId)}/parts/${assertSafeId('record', recordId)}/${windowName(window)}.parquet`,
@@ -67,11 +83,11 @@ export const keys = {
   runSummaryCsv: (runId: string) => `runs/${assertSafeId('run', runId)}/summary.csv`,
   runSummaryParquet: (runId: string) => `runs/${assertSafeId('run', runId)}/summary.parquet`,
 
-  modelPrefix: (version: string) => `models/${assertSafeId('model', version)}/`,
+  modelPrefix: (version: string) => `${PREFIXES.models}${assertSafeId('model', version)}/`,
   modelFile: (version: string, file: string) => `models/${assertSafeId('model', version)}/${file}`,
   /** Points at the default model version for new runs. */
   modelDefault: () => 'models/DEFAULT',
-  trainingCheckpoint: (jobId: string) => `training/${assertSafeId('run', jobId)}/checkpoint/`,
+  trainingCheckpoint: (jobId: string) => `${PREFIXES.training}${assertSafeId('run', jobId)}/checkpoint/`,
 };
 
 /** Zero-padded so that lexical order of part keys is window order. */

@@ -13,10 +13,11 @@
  * the mean of up to ten RR intervals centred on the beat (de Chazal et al. 2004 use a similar
  * local average). A missing neighbour (record edge) takes the local mean; 0 means unknown.
  */
+import { SEGMENT_WINDOW_SECONDS } from '@holterflow/contracts';
 import { BEAT_FS, type PreprocessedLeads } from './preprocess.js';
 
 export const BEAT_LENGTH = 187;
-export const SEGMENT_WINDOW_SECONDS = 10;
+export { SEGMENT_WINDOW_SECONDS };
 const WINDOW = SEGMENT_WINDOW_SECONDS * BEAT_FS;
 const LOCAL_RR_INTERVALS = 10;
 /** Bump whenever the cut changes: datasets and models record which cut they were made with. */

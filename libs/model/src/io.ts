@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { MODEL_JSON } from '@holterflow/contracts';
 
 /** The two methods we need; libs/storage's ObjectStore has this shape. */
 export interface ModelStore {
@@ -16,7 +17,6 @@ export interface ModelStore {
   get(key: string): Promise<Uint8Array>;
 }
 
-export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
 function keyOf(prefix: string, file: string): string {

@@ -4,11 +4,11 @@
  * version whose metrics.json is missing or unreadable is still listed, with the problem, so one
  * broken upload never hides the others.
  */
-import { isSafeId, keys } from '@holterflow/contracts';
+import { isSafeId, keys, MODEL_JSON, PREFIXES } from '@holterflow/contracts';
 import type { ModelStore, StoredObject } from './model-store.js';
-import { MODEL_JSON, ModelVersionError, readDefaultModelVersion } from './model-version.js';
+import { ModelVersionError, readDefaultModelVersion } from './model-version.js';
 
-const MODELS_PREFIX = 'models/';
+const MODELS_PREFIX = PREFIXES.models;
 const METRICS_JSON = 'metrics.json';
 
 export interface ModelVersionEntry {

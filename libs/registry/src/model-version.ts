@@ -3,15 +3,8 @@
  * the default pointer `models/DEFAULT` decides — a text object holding one version name, like
  * git's HEAD, so changing the default is one small PUT and never touches a model's files.
  */
-import { isSafeId, keys } from '@holterflow/contracts';
+import { MODEL_JSON, isSafeId, keys } from '@holterflow/contracts';
 import type { ModelStore } from './model-store.js';
-
-/**
- * libs/model's MODEL_JSON: the file every saved version has, written last by training (so its
- * presence means the version is usable). Not imported, because importing @holterflow/model loads
- * TensorFlow.js and onnxruntime into a coordinator that never runs a model.
- */
-export const MODEL_JSON = 'model.json';
 
 /** The model cannot be used: the caller answers 4xx (HTTP) or prints it (CLI). */
 export class ModelVersionError extends Error {

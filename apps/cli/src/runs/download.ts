@@ -19,7 +19,7 @@ export async function downloadRunResults(
   runId: string,
   outDir: string,
 ): Promise<Downloaded> {
-  const runPrefix = `runs/${runId}/`;
+  const runPrefix = keys.runPrefix(runId);
   const wanted = [keys.runSummaryCsv(runId), keys.runSummaryParquet(runId), keys.runManifest(runId)];
   for await (const o of store.list(`${runPrefix}records/`)) wanted.push(o.key);
   const root = resolve(outDir);

@@ -20,6 +20,7 @@ import { FlowProducer, Job, Queue, Worker, type FlowJob, type JobsOptions } from
 import type { Redis } from 'ioredis';
 import {
   FLOW_CHILD_FAILURE_POLICY,
+  gateQueueName,
   JOB_CONTRACTS,
   QUEUES,
   runJobIds,
@@ -50,10 +51,6 @@ function jobOptions(queue: 'classify' | 'summarize' | 'finalize', jobId: string)
 
 /** Jobs per addBulk call: ~1000 cost ~240 ms of our own CPU in one block (bench/planning.ts), 250 a quarter. */
 export const FLOW_CHUNK_JOBS = 250;
-
-export function gateQueueName(runId: string): string {
-  return `planning.${runId}`;
-}
 
 export interface RunQueues {
   connection: Redis;

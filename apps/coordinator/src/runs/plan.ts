@@ -6,7 +6,9 @@
  */
 import {
   RECORDING_EXTENSIONS,
+  RESERVED_PREFIXES,
   RecordInputError,
+  SEGMENT_WINDOW_SECONDS,
   isSafeId,
   type PlannedRecord,
   type RejectedRecord,
@@ -24,11 +26,8 @@ import pMap from 'p-map';
  */
 export const FOOTER_CONCURRENCY = 16;
 
-/** One 10 s segmentation window (DESIGN.md "The model"): nothing shorter can be classified. */
-export const MIN_RECORDING_SECONDS = 10;
-
-/** Top-level prefixes HolterFlow writes itself; a run over a whole bucket must not classify its own outputs. */
-const RESERVED_PREFIXES = ['runs/', 'models/', 'training/'];
+/** One segmentation window: nothing shorter can be classified. */
+const MIN_RECORDING_SECONDS = SEGMENT_WINDOW_SECONDS;
 
 export interface Candidate {
   recordId: string;

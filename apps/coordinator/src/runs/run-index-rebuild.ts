@@ -15,7 +15,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { isSafeId, type RunManifest } from '@holterflow/contracts';
+import { isSafeId, PREFIXES, type RunManifest } from '@holterflow/contracts';
 import { RunManifests } from '@holterflow/runs';
 import { ObjectNotFound, StorageError, type ObjectStore } from '@holterflow/storage';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
@@ -26,7 +26,7 @@ import { RunIndex } from './run-index.js';
 
 /** Manifests read at once: enough to hide S3 latency, few enough not to crowd out requests. */
 const MANIFEST_READS_IN_FLIGHT = 16;
-const RUNS_PREFIX = 'runs/';
+const RUNS_PREFIX = PREFIXES.runs;
 /** ObjectStore.getJson's code for an object that is not JSON or not of the schema. */
 const INVALID_JSON = 'InvalidJson';
 

@@ -8,9 +8,9 @@
  * processed is locked and stays; its record is reported busy and the caller tries again later.
  */
 import { Queue } from 'bullmq';
-import { runJobIds, type PlannedRecord, type RunManifest } from '@holterflow/contracts';
+import { gateQueueName, runJobIds, type PlannedRecord, type RunManifest } from '@holterflow/contracts';
 import pMap from 'p-map';
-import { gateQueueName, type RunQueues } from './flow.js';
+import type { RunQueues } from './flow.js';
 
 /** Removals in flight at once (one Lua call each, pipelined on the coordinator's connection). */
 const REMOVE_CONCURRENCY = 64;

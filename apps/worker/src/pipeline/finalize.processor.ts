@@ -11,6 +11,7 @@ import {
   RecordErrorSchema,
   RecordSummarySchema,
   keys,
+  parseRunJobId,
   type FinalizeJob,
   type FinalizeResult,
   type PlannedRecord,
@@ -117,8 +118,8 @@ async function recordRow(
 function summarizeFailures(failures: Record<string, string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [jobKey, reason] of Object.entries(failures)) {
-    const fields = jobKey.split(':');
-    out.set(fields[fields.length - 2], reason);
+    const ref = parseRunJobId(jobKey);
+    if (ref?.kind === 'summarize') out.set(ref.recordId, reason);
   }
   return out;
 }

@@ -3,8 +3,8 @@
  * each load them once). A failed fetch is forgotten so the next job tries again.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { keys } from '@holterflow/contracts';
-import { MODEL_JSON, WEIGHTS_BIN } from '@holterflow/model';
+import { keys, MODEL_JSON } from '@holterflow/contracts';
+import { WEIGHTS_BIN } from '@holterflow/model';
 import { ObjectStores } from '../stores.js';
 import type { ModelFiles } from './classify-thread-protocol.js';
 

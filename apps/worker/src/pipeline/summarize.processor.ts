@@ -10,6 +10,7 @@ import type { Job } from 'bullmq';
 import {
   RecordErrorSchema,
   keys,
+  parseRunJobId,
   type RecordError,
   type RunCancelledResult,
   type SummarizeJob,
@@ -164,8 +165,8 @@ async function readPart(store: ObjectStore, job: SummarizeJob, window: number): 
 function windowFailures(failures: Record<string, string>): Map<number, string> {
   const out = new Map<number, string>();
   for (const [jobKey, reason] of Object.entries(failures)) {
-    const window = Number(jobKey.slice(jobKey.lastIndexOf(':') + 1));
-    if (Number.isInteger(window)) out.set(window, reason);
+    const ref = parseRunJobId(jobKey);
+    if (ref?.kind === 'classify') out.set(ref.window, reason);
   }
   return out;
 }

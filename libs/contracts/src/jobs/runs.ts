@@ -19,6 +19,14 @@ const modelVersion = safeId('model');
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid S3 bucket name');
 const objectKey = z.string().min(1).max(1024);
 
+/**
+ * The segmentation window (s): beats are cut and normalised per 10 s of signal (libs/ecg
+ * segmentBeats, after Kachuee et al. 2018), and the QRS detector needs that much to learn its
+ * thresholds. Run windows are whole multiples of it, and a recording shorter than one cannot be
+ * classified.
+ */
+export const SEGMENT_WINDOW_SECONDS = 10;
+
 /** Options a run is submitted with; defaults chosen by measurement in the pipeline benchmark. */
 export const RunOptionsSchema = z.object({
   /** Owned span of one classify job, in seconds; a multiple of the 10 s segmentation window. */
@@ -27,7 +35,10 @@ export const RunOptionsSchema = z.object({
     .int()
     .min(60)
     .max(24 * 3600)
-    .refine((s) => s % 10 === 0, 'windowSeconds must be a multiple of 10')
+    .refine(
+      (s) => s % SEGMENT_WINDOW_SECONDS === 0,
+      `windowSeconds must be a multiple of ${SEGMENT_WINDOW_SECONDS}`,
+    )
     .default(1800),
   /** Signal read on each side of a window so its beats equal a whole-record pass. */
   marginSeconds: z.number().int().min(0).max(300).default(30),
@@ -192,3 +203,26 @@ export const runJobIds = {
   summarize: (runIdValue: string, record: string) => `${runIdValue}:${record}:summary`,
   finalize: (runIdValue: string) => `${runIdValue}:run:finalize`,
 };
+
+/** What a run job id (or a BullMQ job key ending in one) names. */
+export type RunJobRef =
+  | { kind: 'classify'; runId: string; recordId: string; window: number }
+  | { kind: 'summarize'; runId: string; recordId: string }
+  | { kind: 'finalize'; runId: string };
+
+/**
+ * The inverse of runJobIds, for an id or for a BullMQ job key `<prefix>:<queue>:<id>` (the form
+ * job.getIgnoredChildrenFailures reports; the prefix may hold ':' itself): the id is always the
+ * last three fields. Undefined for anything runJobIds does not make.
+ */
+export function parseRunJobId(idOrKey: string): RunJobRef | undefined {
+  const fields = idOrKey.split(':');
+  if (fields.length < 3) return undefined;
+  const [runIdValue, second, last] = fields.slice(-3);
+  if (second === 'run' && last === 'finalize') return { kind: 'finalize', runId: runIdValue };
+  if (last === 'summary') return { kind: 'summarize', runId: runIdValue, recordId: second };
+  const window = Number(last);
+  if (last !== '' && Number.isInteger(window))
+    return { kind: 'classify', runId: runIdValue, recordId: second, window };
+  return undefined;
+}

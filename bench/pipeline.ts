@@ -50,7 +50,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { keys, type ClassifyResult, type PlannedRecord } from '@holterflow/contracts';
+import { keys, readEnvironment, type ClassifyResult, type PlannedRecord } from '@holterflow/contracts';
 import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
 import {
   asyncBufferFromBytes,
@@ -122,7 +122,9 @@ try {
       .join(' ')} on this machine`,
   );
   // The model: a trained version from the repo, or the seed CNN.
-  await initBackend({ log: () => {} });
+  // The raw model runs on what the workers run on: the same two variables, read the same way.
+  const engines = readEnvironment(process.env, ['HOLTERFLOW_TF_BACKEND', 'HOLTERFLOW_INFERENCE_ENGINE']);
+  await initBackend({ prefer: engines.HOLTERFLOW_TF_BACKEND, log: () => {} });
   const version = args['model-dir'] ? basename(args['model-dir']) : 'seed-bench';
   const { model } = args['model-dir']
     ? await loadModel(directoryStore(args['model-dir']), '')
@@ -157,7 +159,10 @@ try {
   // with the load, so each setting is compared with the mean of the measurements around it.
   const slice = rec.signals.map((s) => s.subarray(0, 1800 * rec.fs));
   const { beats } = analyseBeats(slice, rec.fs, { primaryLead: primaryLeadOf(rec.leads) });
-  const classifier = await BeatClassifier.create(model, { log: () => {} });
+  const classifier = await BeatClassifier.create(model, {
+    engine: engines.HOLTERFLOW_INFERENCE_ENGINE,
+    log: () => {},
+  });
   const n = beats.samples.length;
   await classifier.predict(beats.x, n); // warm-up
   const rawThroughput = async (): Promise<number> => {

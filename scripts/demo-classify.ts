@@ -48,7 +48,7 @@ export async function classifyDemo(storage: StorageConfig, prefix: string): Prom
   await setDefaultModelVersion(objectModelStore(store), version);
   store.destroy();
 
-  const queueEnv = queueEnvFromEnv();
+  const queueEnv = queueEnvFromEnv(process.env);
   const app = await createCoordinator({ port: 0, ...queueEnv, storage }, { logger: false });
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;

@@ -1,5 +1,5 @@
-/** Coordinator settings, read once from the environment at start (README "Environment"). */
-import { queueEnvFromEnv, type QueueEnv } from '@holterflow/contracts';
+/** Coordinator settings, read once from the environment at start (the schema: libs/contracts config/environment.ts). */
+import { queueEnvFromEnv, readVariable, type QueueEnv } from '@holterflow/contracts';
 import { storageConfigFromEnv, type StorageConfig } from '@holterflow/storage';
 
 export interface CoordinatorConfig extends QueueEnv {
@@ -12,10 +12,7 @@ export const COORDINATOR_CONFIG = Symbol('COORDINATOR_CONFIG');
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function coordinatorConfigFromEnv(env: Env = process.env): CoordinatorConfig {
-  const rawPort = env.PORT?.trim() || '3000';
-  const port = Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT=${JSON.stringify(rawPort)} is not a TCP port (0-65535)`);
-  return { port, ...queueEnvFromEnv(env), storage: storageConfigFromEnv(env) };
+/** Throws ConfigError naming the first bad variable. */
+export function coordinatorConfigFromEnv(env: Env): CoordinatorConfig {
+  return { port: readVariable(env, 'PORT'), ...queueEnvFromEnv(env), storage: storageConfigFromEnv(env) };
 }

@@ -1,9 +1,18 @@
 /** Starts the coordinator: `node --import tsx apps/coordinator/src/main.ts` (env: README "Environment"). */
 import { Logger } from '@nestjs/common';
+import { ConfigError } from '@holterflow/contracts';
 import { createCoordinator } from './app.js';
-import { coordinatorConfigFromEnv } from './config.js';
+import { coordinatorConfigFromEnv, type CoordinatorConfig } from './config.js';
 
-const config = coordinatorConfigFromEnv();
+let config: CoordinatorConfig;
+try {
+  config = coordinatorConfigFromEnv(process.env);
+} catch (err) {
+  // A configuration mistake is one line naming the variable, before anything connects anywhere.
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`holterflow coordinator: ${err.message}`);
+  process.exit(1);
+}
 const app = await createCoordinator(config);
 await app.listen(config.port);
 new Logger('coordinator').log(

@@ -1,6 +1,16 @@
-/** Worker settings, read once from the environment at start (README "Environment"). */
+/** Worker settings, read once from the environment at start (the schema: libs/contracts config/environment.ts). */
 import { availableParallelism } from 'node:os';
-import { WORKER_ROLES, queueEnvFromEnv, type QueueEnv, type WorkerRole } from '@holterflow/contracts';
+import {
+  ConfigError,
+  concurrencyVariable,
+  queueEnvFromEnv,
+  readEnvironment,
+  readVariable,
+  type InferenceEnginePreference,
+  type QueueEnv,
+  type TfBackendPreference,
+  type WorkerRole,
+} from '@holterflow/contracts';
 import { storageConfigFromEnv, type StorageConfig } from '@holterflow/storage';
 
 export interface RoleSettings {
@@ -22,29 +32,37 @@ export interface WorkerConfig extends QueueEnv {
    * this process may use). Data-parallel over wasm instances; set 1 on tfjs-node(-gpu) hosts.
    */
   trainThreads: number;
+  /** TensorFlow.js backend for training and the tfjs engine (HOLTERFLOW_TF_BACKEND, default auto). */
+  tfBackend: TfBackendPreference;
+  /** Inference engine of the classify threads (HOLTERFLOW_INFERENCE_ENGINE, default auto). */
+  inferenceEngine: InferenceEnginePreference;
 }
 
 /** Injection token of the WorkerConfig the process started with. */
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
 
-/** A configuration mistake: reported as one clear line, exit code 1. */
-export class WorkerConfigError extends Error {
-  override readonly name = 'WorkerConfigError';
-}
+/** A configuration mistake: reported as one clear line naming the variable, exit code 1. */
+export { ConfigError as WorkerConfigError };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function workerConfigFromEnv(env: Env = process.env): WorkerConfig {
+/** Throws WorkerConfigError naming the first bad variable. */
+export function workerConfigFromEnv(env: Env): WorkerConfig {
   const roles = parseRoles(env.HOLTERFLOW_ROLES);
+  const v = readEnvironment(env, [
+    'HOLTERFLOW_SHUTDOWN_GRACE_MS',
+    'HOLTERFLOW_TRAIN_THREADS',
+    'HOLTERFLOW_TF_BACKEND',
+    'HOLTERFLOW_INFERENCE_ENGINE',
+  ]);
   return {
     ...queueEnvFromEnv(env),
-    roles: roles.map((role) => ({
-      role,
-      concurrency: positiveInt(env, `HOLTERFLOW_${role.toUpperCase()}_CONCURRENCY`, 1),
-    })),
+    roles: roles.map((role) => ({ role, concurrency: readVariable(env, concurrencyVariable(role)) })),
     storage: storageConfigFromEnv(env),
-    shutdownGraceMs: positiveInt(env, 'HOLTERFLOW_SHUTDOWN_GRACE_MS', 30_000),
-    trainThreads: positiveInt(env, 'HOLTERFLOW_TRAIN_THREADS', availableParallelism()),
+    shutdownGraceMs: v.HOLTERFLOW_SHUTDOWN_GRACE_MS,
+    trainThreads: v.HOLTERFLOW_TRAIN_THREADS ?? availableParallelism(),
+    tfBackend: v.HOLTERFLOW_TF_BACKEND,
+    inferenceEngine: v.HOLTERFLOW_INFERENCE_ENGINE,
   };
 }
 
@@ -56,28 +74,5 @@ export function workerConfigFromEnv(env: Env = process.env): WorkerConfig {
  * processor is checked where the processors are wired, processors.ts.)
  */
 export function parseRoles(raw: string | undefined): WorkerRole[] {
-  const names = (raw ?? '')
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  if (names.length === 0) return WORKER_ROLES.filter((role) => role !== 'train');
-  const roles: WorkerRole[] = [];
-  for (const name of names) {
-    if (!(WORKER_ROLES as readonly string[]).includes(name))
-      throw new WorkerConfigError(
-        `HOLTERFLOW_ROLES: unknown role "${name}" (roles are: ${WORKER_ROLES.join(', ')})`,
-      );
-    const role = name as WorkerRole;
-    if (!roles.includes(role)) roles.push(role);
-  }
-  return roles;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new WorkerConfigError(`${name}=${JSON.stringify(raw)} is not a positive integer`);
-  return n;
+  return readVariable({ HOLTERFLOW_ROLES: raw }, 'HOLTERFLOW_ROLES');
 }

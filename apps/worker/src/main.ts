@@ -11,7 +11,7 @@ import { WorkerModule } from './worker.module.js';
 
 let config: WorkerConfig;
 try {
-  config = workerConfigFromEnv();
+  config = workerConfigFromEnv(process.env);
   roleDefinitions(config.roles);
 } catch (err) {
   if (!(err instanceof WorkerConfigError)) throw err;

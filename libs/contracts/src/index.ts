@@ -4,3 +4,4 @@ export * from './keys.js';
 export * from './queues.js';
 export * from './jobs/index.js';
 export * from './api/runs.js';
+export * from './config/environment.js';

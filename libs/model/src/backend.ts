@@ -11,18 +11,26 @@
  * dedupe to one copy; a second nested copy would register 'tensorflow' into an engine we never
  * use, which initBackend detects and reports instead of silently running on another backend.
  *
- * HOLTERFLOW_TF_BACKEND forces one backend; a forced backend that cannot load is an error.
+ * `prefer` forces one backend (apps pass HOLTERFLOW_TF_BACKEND: this library reads no environment);
+ * a forced backend that cannot load is an error.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import {
+  TF_BACKENDS,
+  parseTfBackendPreference,
+  type TfBackend,
+  type TfBackendPreference,
+} from '@holterflow/contracts';
 import { registerWasmTrainingKernels } from './kernels/register.js';
 
-export const BACKEND_CHOICES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
-export type BackendPreference = 'auto' | BackendChoice;
+/** The backends in the order `auto` tries them (the list lives with the configuration schema). */
+export const BACKEND_CHOICES = TF_BACKENDS;
+export type BackendChoice = TfBackend;
+export type BackendPreference = TfBackendPreference;
 export type BackendKind = 'gpu' | 'native-cpu' | 'wasm' | 'js-cpu';
 
 export interface BackendInfo {
@@ -62,11 +70,8 @@ export function currentBackend(): BackendInfo | undefined {
   return current;
 }
 
-export function parseBackendPreference(value: string | undefined): BackendPreference {
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new Error(`unknown TensorFlow.js backend '${value}': use auto, ${BACKEND_CHOICES.join(', ')}`);
-}
+/** `auto` or one of BACKEND_CHOICES (HOLTERFLOW_TF_BACKEND and the CLI's --backend take these). */
+export const parseBackendPreference = parseTfBackendPreference;
 
 async function activate(name: string): Promise<void> {
   // setBackend reports a failed init by returning false (and logging), not by throwing.
@@ -132,10 +137,7 @@ const LOADERS: Record<BackendChoice, () => Promise<Partial<BackendInfo>>> = {
 
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const log = options.log ?? ((line: string) => console.info(line));
-  const prefer =
-    options.prefer && options.prefer !== 'auto'
-      ? options.prefer
-      : parseBackendPreference(process.env.HOLTERFLOW_TF_BACKEND);
+  const prefer = options.prefer ?? 'auto';
   const candidates: readonly BackendChoice[] = prefer === 'auto' ? BACKEND_CHOICES : [prefer];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of candidates) {

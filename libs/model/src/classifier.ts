@@ -2,17 +2,18 @@
  * BeatClassifier: batched per-beat class probabilities, the same API whatever runs underneath.
  * Engine choice ('auto'): on a GPU backend (tfjs-node-gpu) tfjs keeps the work on the GPU;
  * otherwise onnxruntime-node's native CPU kernels (fastest measured CPU path), and tfjs on the
- * current backend (wasm) when ORT cannot load. HOLTERFLOW_INFERENCE_ENGINE=onnx|tfjs forces one;
- * a forced engine that cannot start is an error.
+ * current backend (wasm) when ORT cannot load. `engine: 'onnx' | 'tfjs'` forces one (the worker
+ * passes HOLTERFLOW_INFERENCE_ENGINE); a forced engine that cannot start is an error.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { parseInferenceEnginePreference, type InferenceEnginePreference } from '@holterflow/contracts';
 import { BEAT_LENGTH } from './architecture.js';
 import { currentBackend } from './backend.js';
 import type { EngineInfo, InferenceEngine } from './inference/engine.js';
 import { OnnxEngine } from './inference/onnx-engine.js';
 import { TfjsEngine } from './inference/tfjs-engine.js';
 
-export type EnginePreference = 'auto' | 'onnx' | 'tfjs';
+export type EnginePreference = InferenceEnginePreference;
 
 export interface BeatClassifierOptions {
   engine?: EnginePreference;
@@ -21,21 +22,14 @@ export interface BeatClassifierOptions {
   log?: (line: string) => void;
 }
 
-export function parseEnginePreference(value: string | undefined): EnginePreference {
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'onnx' || value === 'tfjs') return value;
-  throw new Error(`unknown inference engine '${value}': use auto, onnx or tfjs`);
-}
+export const parseEnginePreference = parseInferenceEnginePreference;
 
 export class BeatClassifier {
   private constructor(private readonly engine: InferenceEngine) {}
 
   static async create(model: tfl.LayersModel, options: BeatClassifierOptions = {}): Promise<BeatClassifier> {
     const log = options.log ?? ((line: string) => console.info(line));
-    const prefer =
-      options.engine && options.engine !== 'auto'
-        ? options.engine
-        : parseEnginePreference(process.env.HOLTERFLOW_INFERENCE_ENGINE);
+    const prefer = options.engine ?? 'auto';
     const onGpu = currentBackend()?.kind === 'gpu';
     let engine: InferenceEngine;
     let why: string;

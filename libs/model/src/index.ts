@@ -3,7 +3,7 @@
  *
  * Start-up (once per process):
  *   const backend = await initBackend();            // tfjs-node-gpu > tfjs-node > wasm > cpu;
- *                                                   // HOLTERFLOW_TF_BACKEND forces one; report `backend` on /admin/workers
+ *                                                   // { prefer } forces one; report `backend` on /admin/workers
  * Training (the loop, its optimiser and data-parallel threads live in libs/training):
  *   const model = buildSeedCnn({ seed });           // 52,357 parameters, dropout 0.5; NB a seeded tfjs Dropout
  *                                                   // draws the same mask every call: reseed it per step
@@ -13,7 +13,7 @@
  *   const { model } = await loadModel(objectStore, prefix);       // or directoryStore('models')
  * Inference (workers):
  *   const classifier = await BeatClassifier.create(model);       // onnxruntime-node on CPU, tfjs on GPU;
- *                                                                 // HOLTERFLOW_INFERENCE_ENGINE forces onnx|tfjs
+ *                                                                 // { engine: 'onnx' | 'tfjs' } forces one
  *   const probs = await classifier.predict(beats, n);            // n×187 in → n×5 (N,S,V,F,Q) out
  */
 export * from './architecture.js';

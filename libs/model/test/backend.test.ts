@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { currentBackend, initBackend, parseBackendPreference } from '../src/index.js';
+import { readVariable } from '@holterflow/contracts';
 
 const require = createRequire(import.meta.url);
 function installed(pkg: string): boolean {
@@ -50,19 +51,15 @@ test(
   },
 );
 
+// The library reads no environment: apps read HOLTERFLOW_TF_BACKEND through the configuration
+// schema and pass it as `prefer`, which is what this does.
 test('HOLTERFLOW_TF_BACKEND forces a backend; unknown names are refused', async () => {
-  const saved = process.env.HOLTERFLOW_TF_BACKEND;
-  try {
-    process.env.HOLTERFLOW_TF_BACKEND = 'cpu';
-    const info = await initBackend({ log: () => {} });
-    assert.equal(info.name, 'cpu');
-    assert.equal(info.kind, 'js-cpu');
-    assert.equal(tf.getBackend(), 'cpu');
-    process.env.HOLTERFLOW_TF_BACKEND = 'webgpu';
-    await assert.rejects(initBackend({ log: () => {} }), /unknown TensorFlow\.js backend 'webgpu'/);
-  } finally {
-    if (saved === undefined) delete process.env.HOLTERFLOW_TF_BACKEND;
-    else process.env.HOLTERFLOW_TF_BACKEND = saved;
-  }
+  const prefer = (value: string) => async () =>
+    readVariable({ HOLTERFLOW_TF_BACKEND: value }, 'HOLTERFLOW_TF_BACKEND');
+  const info = await initBackend({ prefer: await prefer('cpu')(), log: () => {} });
+  assert.equal(info.name, 'cpu');
+  assert.equal(info.kind, 'js-cpu');
+  assert.equal(tf.getBackend(), 'cpu');
+  await assert.rejects(prefer('webgpu'), /unknown TensorFlow\.js backend 'webgpu'/);
   assert.equal(parseBackendPreference(''), 'auto');
 });

@@ -1,7 +1,8 @@
 /**
  * Where objects live and how to reach them. One shape for AWS, MinIO and the local s3rver
- * stack; `storageConfigFromEnv()` reads it from the environment the apps and the CLI share.
+ * stack; `storageConfigFromEnv(env)` reads it from the environment the apps and the CLI share.
  */
+import { AWS_ENDPOINT_KEYWORD, ConfigError, readEnvironment } from '@holterflow/contracts';
 
 /** Retry policy for throttling, 5xx and network errors (see retry.ts). */
 export interface RetryPolicy {
@@ -42,9 +43,6 @@ export const LOCAL_STACK_S3 = {
 
 export const LOCAL_STACK_ENDPOINT = `http://${LOCAL_STACK_S3.host}:${LOCAL_STACK_S3.port}`;
 
-/** HOLTERFLOW_S3_ENDPOINT value that selects AWS's own endpoint instead of the local default. */
-export const AWS_ENDPOINT_KEYWORD = 'aws';
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
@@ -55,19 +53,21 @@ type Env = Readonly<Record<string, string | undefined>>;
  * To use AWS itself set HOLTERFLOW_S3_ENDPOINT=aws (virtual-hosted URLs, credentials from the
  * SDK's default chain unless the AWS_* keys are set).
  */
-export function storageConfigFromEnv(env: Env = process.env): StorageConfig {
-  const rawEndpoint = nonEmpty(env.HOLTERFLOW_S3_ENDPOINT);
-  const useAws = rawEndpoint?.toLowerCase() === AWS_ENDPOINT_KEYWORD;
-  const endpoint = useAws ? undefined : (rawEndpoint ?? LOCAL_STACK_ENDPOINT);
-  if (endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(endpoint)) {
-    throw new Error(
-      `HOLTERFLOW_S3_ENDPOINT=${JSON.stringify(endpoint)} is not a URL: use e.g. http://127.0.0.1:9000, or "aws" for AWS S3`,
-    );
-  }
-  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
-  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+export function storageConfigFromEnv(env: Env): StorageConfig {
+  // Validated by the one configuration schema (libs/contracts config/environment.ts).
+  const v = readEnvironment(env, [
+    'HOLTERFLOW_S3_ENDPOINT',
+    'HOLTERFLOW_S3_REGION',
+    'HOLTERFLOW_S3_BUCKET',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+  ]);
+  const useAws = v.HOLTERFLOW_S3_ENDPOINT === AWS_ENDPOINT_KEYWORD;
+  const endpoint = useAws ? undefined : (v.HOLTERFLOW_S3_ENDPOINT ?? LOCAL_STACK_ENDPOINT);
+  const accessKeyId = v.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = v.AWS_SECRET_ACCESS_KEY;
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-    throw new Error('set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
+    throw new ConfigError('set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
   }
   const pointsAtLocalStack = endpoint === LOCAL_STACK_ENDPOINT;
   const credentials =
@@ -78,8 +78,8 @@ export function storageConfigFromEnv(env: Env = process.env): StorageConfig {
         : undefined;
   return {
     endpoint,
-    region: nonEmpty(env.HOLTERFLOW_S3_REGION) ?? LOCAL_STACK_S3.region,
-    bucket: nonEmpty(env.HOLTERFLOW_S3_BUCKET) ?? LOCAL_STACK_S3.bucket,
+    region: v.HOLTERFLOW_S3_REGION ?? LOCAL_STACK_S3.region,
+    bucket: v.HOLTERFLOW_S3_BUCKET ?? LOCAL_STACK_S3.bucket,
     forcePathStyle: endpoint !== undefined,
     credentials,
     retry: DEFAULT_RETRY,
@@ -98,9 +98,4 @@ export function storageEnvOf(config: StorageConfig): Record<string, string> {
     env.AWS_SECRET_ACCESS_KEY = config.credentials.secretAccessKey;
   }
   return env;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const v = value?.trim();
-  return v ? v : undefined;
 }

@@ -129,7 +129,7 @@ export function register(program: Command): void {
         inputs: paths,
         to: opts.to,
         concurrency: opts.concurrency,
-        storage: storageConfigFromEnv(),
+        storage: storageConfigFromEnv(process.env),
         out: process.stdout,
         progress: process.stderr.isTTY === true,
       });

@@ -29,7 +29,7 @@ const STORE_OPTION = [
 function openStore(location: string | undefined): { store: ModelStore; close(): void } {
   if (location !== undefined && !location.startsWith('s3://'))
     return { store: directoryModelStore(location), close: () => {} };
-  const config = storageConfigFromEnv();
+  const config = storageConfigFromEnv(process.env);
   const bucket = location === undefined ? config.bucket : parseS3Url(location).bucket;
   const objects = new ObjectStore({ ...config, bucket });
   return { store: objectModelStore(objects), close: () => objects.destroy() };

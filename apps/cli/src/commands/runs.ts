@@ -82,7 +82,7 @@ export function register(program: Command): void {
     )
     .action(async (s3url: string, flags: RunFlags) => {
       const { bucket, prefix } = parseS3Url(s3url);
-      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator));
+      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator, process.env));
       const submitted = await client.submit({
         bucket,
         prefix,
@@ -115,7 +115,7 @@ export function register(program: Command): void {
     .option('--json', "print the coordinator's JSON")
     .option('--coordinator <url>', 'coordinator URL')
     .action(async (runId: string, flags: { records?: boolean; json?: boolean; coordinator?: string }) => {
-      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator));
+      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator, process.env));
       const status = await client.status(runId);
       if (flags.json) console.log(JSON.stringify(status, null, 2));
       else console.log(formatStatus(status));
@@ -129,9 +129,9 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'directory to write into (created if missing)')
     .option('--coordinator <url>', "coordinator URL (to find the run's bucket)")
     .action(async (runId: string, flags: { out: string; coordinator?: string }) => {
-      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator));
+      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator, process.env));
       const status = await client.status(runId);
-      const store = new ObjectStore({ ...storageConfigFromEnv(), bucket: status.bucket });
+      const store = new ObjectStore({ ...storageConfigFromEnv(process.env), bucket: status.bucket });
       try {
         const { files, bytes } = await downloadRunResults(store, runId, flags.out);
         console.log(

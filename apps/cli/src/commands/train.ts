@@ -26,11 +26,12 @@ import {
   parseJobData,
   parseS3Url,
   queueEnvFromEnv,
+  readVariable,
   trainCancelKey,
   type TrainProgress,
   type TrainResult,
 } from '@holterflow/contracts';
-import { initBackend, parseBackendPreference } from '@holterflow/model';
+import { initBackend, parseBackendPreference, type BackendPreference } from '@holterflow/model';
 import { ObjectStore, storageConfigFromEnv } from '@holterflow/storage';
 import {
   directoryTrainingStore,
@@ -84,7 +85,7 @@ function epochBar(): { update(r: TrainProgress): void; stop(): void } {
 
 function storeFor(location: string): TrainingStore {
   if (!location.startsWith('s3://')) return directoryTrainingStore(location);
-  return new ObjectStore({ ...storageConfigFromEnv(), bucket: parseS3Url(location).bucket });
+  return new ObjectStore({ ...storageConfigFromEnv(process.env), bucket: parseS3Url(location).bucket });
 }
 
 type CheckedTrainOptions = TrainOptions & { data: string; protocol: string };
@@ -102,7 +103,7 @@ async function submitTraining(opts: CheckedTrainOptions, version: string): Promi
       ...(opts.seed ? { seed: Number(opts.seed) } : {}),
     },
   });
-  const { redisUrl, queuePrefix } = queueEnvFromEnv();
+  const { redisUrl, queuePrefix } = queueEnvFromEnv(process.env);
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.train, { connection, prefix: queuePrefix });
   const eventsConnection = opts.wait ? connection.duplicate() : undefined;
@@ -146,7 +147,7 @@ async function submitTraining(opts: CheckedTrainOptions, version: string): Promi
 }
 
 async function trainLocally(opts: CheckedTrainOptions, version: string): Promise<void> {
-  await initBackend({ prefer: parseBackendPreference(opts.backend) });
+  await initBackend({ prefer: backendOf(opts.backend) });
   const bar = epochBar();
   try {
     const outcome = await runTraining({
@@ -236,7 +237,7 @@ export function register(program: Command): void {
     .action(
       async (opts: { model: string; data: string; protocol: string; store: string; backend: string }) => {
         const protocol = parseProtocol(opts.protocol);
-        await initBackend({ prefer: parseBackendPreference(opts.backend), log: () => {} });
+        await initBackend({ prefer: backendOf(opts.backend), log: () => {} });
         const { metrics, table } = await evaluateModel({
           store: storeFor(opts.store),
           version: opts.model,
@@ -255,4 +256,10 @@ export function register(program: Command): void {
         );
       },
     );
+}
+
+/** --backend, where `auto` (its default) defers to HOLTERFLOW_TF_BACKEND as a worker would. */
+function backendOf(flag: string): BackendPreference {
+  const chosen = parseBackendPreference(flag);
+  return chosen === 'auto' ? readVariable(process.env, 'HOLTERFLOW_TF_BACKEND') : chosen;
 }

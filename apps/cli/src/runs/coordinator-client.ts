@@ -2,14 +2,23 @@
  * The coordinator's /runs API as the CLI uses it. Errors carry the coordinator's own message
  * (its 4xx answers say what is wrong), or say how to start a coordinator when none answers.
  */
-import type { RecordStatus, RunStatus, SubmitAnswer } from '@holterflow/contracts';
+import {
+  DEFAULT_COORDINATOR_URL,
+  readVariable,
+  type RecordStatus,
+  type RunStatus,
+  type SubmitAnswer,
+} from '@holterflow/contracts';
 
-export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:3000';
-
-export function coordinatorUrl(flag?: string, env = process.env): string {
+export function coordinatorUrl(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   return (
-    (flag ?? env.HOLTERFLOW_COORDINATOR_URL?.trim() ?? DEFAULT_COORDINATOR_URL).replace(/\/+$/, '') ||
-    DEFAULT_COORDINATOR_URL
+    (flag ?? readVariable(env, 'HOLTERFLOW_COORDINATOR_URL') ?? DEFAULT_COORDINATOR_URL).replace(
+      /\/+$/,
+      '',
+    ) || DEFAULT_COORDINATOR_URL
   );
 }
 

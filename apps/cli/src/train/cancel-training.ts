@@ -45,7 +45,7 @@ export async function cancelTraining(version: string, options: CancelTrainingOpt
   const parsedVersion = TrainJobSchema.shape.version.safeParse(version);
   if (!parsedVersion.success) throw new Error(`invalid model version ${JSON.stringify(version)}`);
   const jobId = trainJobId({ version });
-  const { redisUrl, queuePrefix } = queueEnvFromEnv();
+  const { redisUrl, queuePrefix } = queueEnvFromEnv(process.env);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.train, { connection: redis, prefix: queuePrefix });
   try {
@@ -165,7 +165,7 @@ async function printCheckpointAndResume(job: Job, print: (line: string) => void)
 
   const key = `${keys.trainingCheckpoint(job.id!)}latest.bin`;
   const location = `s3://${data.bucket}/${key}`;
-  const store = new ObjectStore({ ...storageConfigFromEnv(), bucket: data.bucket });
+  const store = new ObjectStore({ ...storageConfigFromEnv(process.env), bucket: data.bucket });
   try {
     if (await store.exists(key)) {
       const checkpoint = decodeCheckpoint(await store.get(key), location);

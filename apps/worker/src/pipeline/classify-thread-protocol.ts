@@ -1,5 +1,12 @@
 /** Messages between the classify processor and its compute threads (classify-thread.ts). */
+import type { InferenceEnginePreference, TfBackendPreference } from '@holterflow/contracts';
 import type { WindowInput, WindowOutput } from './classify-window.js';
+
+/** The thread's settings (its workerData), from the worker's configuration. */
+export interface ClassifyThreadSettings {
+  tfBackend: TfBackendPreference;
+  inferenceEngine: InferenceEnginePreference;
+}
 
 /** A model version's files as saved by libs/model saveModel (model.json + weights.bin). */
 export interface ModelFiles {

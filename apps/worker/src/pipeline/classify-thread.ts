@@ -5,16 +5,22 @@
  * ticks during a 0.6 s predict), so on the main thread they would stall BullMQ's lock renewal
  * and stalled-job checks, and the S3 reads of the next job, for that long.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { BeatClassifier, initBackend, loadModel, type ModelStore } from '@holterflow/model';
 import { classifyWindow } from './classify-window.js';
-import type { FromClassifyThread, ModelFiles, ToClassifyThread } from './classify-thread-protocol.js';
+import type {
+  ClassifyThreadSettings,
+  FromClassifyThread,
+  ModelFiles,
+  ToClassifyThread,
+} from './classify-thread-protocol.js';
 
 if (!parentPort) throw new Error('classify-thread.ts runs as a worker thread only');
 const port = parentPort;
+const settings = workerData as ClassifyThreadSettings;
 const classifiers = new Map<string, BeatClassifier>();
 // Started at once, while the thread waits for its first job.
-const backendReady = initBackend({ log: () => {} });
+const backendReady = initBackend({ prefer: settings.tfBackend, log: () => {} });
 
 /** The two files as a read-only ModelStore, so loading goes through libs/model's own checks. */
 function memoryStore(files: ModelFiles): ModelStore {
@@ -37,7 +43,7 @@ async function load(files: ModelFiles): Promise<string> {
   if (existing) return existing.info.engine;
   await backendReady;
   const { model } = await loadModel(memoryStore(files), '');
-  const classifier = await BeatClassifier.create(model, { log: () => {} });
+  const classifier = await BeatClassifier.create(model, { engine: settings.inferenceEngine, log: () => {} });
   // ORT holds its own copy of the weights; the tfjs engine keeps using the model.
   if (classifier.info.engine === 'onnx') model.dispose();
   classifiers.set(files.version, classifier);

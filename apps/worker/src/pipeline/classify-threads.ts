@@ -8,10 +8,15 @@ import { startTypeScriptThread, ThreadChannel } from '@holterflow/threads';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import type { WindowInput, WindowOutput } from './classify-window.js';
-import type { FromClassifyThread, ModelFiles, ToClassifyThread } from './classify-thread-protocol.js';
+import type {
+  ClassifyThreadSettings,
+  FromClassifyThread,
+  ModelFiles,
+  ToClassifyThread,
+} from './classify-thread-protocol.js';
 
-function startThread(): Worker {
-  return startTypeScriptThread(new URL('./classify-thread.ts', import.meta.url));
+function startThread(settings: ClassifyThreadSettings): Worker {
+  return startTypeScriptThread(new URL('./classify-thread.ts', import.meta.url), settings);
 }
 
 class ClassifyThread {
@@ -53,9 +58,11 @@ export class ClassifyThreads implements OnModuleInit, OnApplicationShutdown {
   private readonly waiting: ((t: ClassifyThread) => void)[] = [];
   private readonly all: ClassifyThread[] = [];
   private readonly size: number;
+  private readonly settings: ClassifyThreadSettings;
 
   constructor(@Inject(WORKER_CONFIG) config: WorkerConfig) {
     this.size = config.roles.find((r) => r.role === 'classify')?.concurrency ?? 1;
+    this.settings = { tfBackend: config.tfBackend, inferenceEngine: config.inferenceEngine };
   }
 
   /**
@@ -64,7 +71,7 @@ export class ClassifyThreads implements OnModuleInit, OnApplicationShutdown {
    */
   onModuleInit(): void {
     while (this.all.length < this.size) {
-      const thread = new ClassifyThread(startThread());
+      const thread = new ClassifyThread(startThread(this.settings));
       this.all.push(thread);
       this.idle.push(thread);
     }
@@ -84,7 +91,7 @@ export class ClassifyThreads implements OnModuleInit, OnApplicationShutdown {
     const free = this.idle.pop();
     if (free) return Promise.resolve(free);
     if (this.all.length < this.size) {
-      const thread = new ClassifyThread(startThread());
+      const thread = new ClassifyThread(startThread(this.settings));
       this.all.push(thread);
       return Promise.resolve(thread);
     }
@@ -96,7 +103,7 @@ export class ClassifyThreads implements OnModuleInit, OnApplicationShutdown {
     if (!thread.alive) {
       void thread.terminate();
       this.all.splice(this.all.indexOf(thread), 1);
-      next = new ClassifyThread(startThread());
+      next = new ClassifyThread(startThread(this.settings));
       this.all.push(next);
     }
     const waiter = this.waiting.shift();

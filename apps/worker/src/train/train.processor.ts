@@ -15,6 +15,7 @@ import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import {
   JOB_CONTRACTS,
   QUEUES,
+  type TfBackendPreference,
   type TrainJob,
   type TrainProgress,
   type TrainResult,
@@ -27,16 +28,21 @@ import { TrainCancellation } from './train-cancellation.js';
 
 const contract = JOB_CONTRACTS[QUEUES.train];
 
-/** One training job, its payload parsed by the job runner; `signal` aborts it (cancel). */
-export async function trainModel(
-  payload: TrainJob,
-  job: Job,
-  storeFor: (bucket: string) => TrainingStore,
-  signal?: AbortSignal,
-  threads = 1,
-): Promise<TrainResult> {
+export interface TrainOptions {
+  storeFor: (bucket: string) => TrainingStore;
+  /** Aborts the job (cancel). */
+  signal?: AbortSignal;
+  /** Gradient threads (HOLTERFLOW_TRAIN_THREADS); 1 unless given. */
+  threads?: number;
+  /** HOLTERFLOW_TF_BACKEND. */
+  tfBackend: TfBackendPreference;
+}
+
+/** One training job, its payload parsed by the job runner. */
+export async function trainModel(payload: TrainJob, job: Job, options: TrainOptions): Promise<TrainResult> {
+  const { storeFor, signal, threads = 1 } = options;
   try {
-    if (!currentBackend()) await initBackend();
+    if (!currentBackend()) await initBackend({ prefer: options.tfBackend });
     const store = storeFor(payload.bucket);
     const bytes = await store.get(payload.dataKey);
     const outcome = await runTraining({
@@ -93,12 +99,11 @@ export class TrainProcessor {
       throw new UnrecoverableError(
         `training cancelled before it started (${cancelled.reason}, requested ${cancelled.requestedAt})`,
       );
-    return trainModel(
-      payload,
-      job,
-      (bucket) => this.stores.forBucket(bucket),
+    return trainModel(payload, job, {
+      storeFor: (bucket) => this.stores.forBucket(bucket),
       signal,
-      this.config.trainThreads,
-    );
+      threads: this.config.trainThreads,
+      tfBackend: this.config.tfBackend,
+    });
   }
 }

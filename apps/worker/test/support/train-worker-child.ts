@@ -6,17 +6,20 @@
  */
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { QUEUES, queueEnvFromEnv } from '@holterflow/contracts';
+import { QUEUES, queueEnvFromEnv, readVariable } from '@holterflow/contracts';
 import { ObjectStore, type StorageConfig } from '@holterflow/storage';
 import { runJob } from '../../src/job-runner.js';
 import { trainModel } from '../../src/train/train.processor.js';
 
-const { redisUrl, queuePrefix } = queueEnvFromEnv();
+const { redisUrl, queuePrefix } = queueEnvFromEnv(process.env);
+const tfBackend = readVariable(process.env, 'HOLTERFLOW_TF_BACKEND');
 const store = new ObjectStore(JSON.parse(process.env.TRAIN_CHILD_STORAGE!) as StorageConfig);
 const worker = new Worker(
   QUEUES.train,
   (job, _token, signal) =>
-    runJob(QUEUES.train, job, signal, (payload) => trainModel(payload, job, () => store, signal)),
+    runJob(QUEUES.train, job, signal, (payload) =>
+      trainModel(payload, job, { storeFor: () => store, signal, tfBackend }),
+    ),
   {
     connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
     prefix: queuePrefix,

@@ -10,7 +10,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // Libraries never import apps (DESIGN.md): apps talk through queues, S3 and HTTP.
+      // Libraries never import apps (docs/ARCHITECTURE.md): apps talk through queues, S3 and HTTP.
       'no-restricted-imports': [
         'error',
         {

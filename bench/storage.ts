@@ -45,7 +45,7 @@ try {
     (_r, ms) => `${((30 / ms) * 1000).toFixed(1)} MB/s`,
   );
 
-  const total = 55 * MB; // DESIGN.md: a 24 h two-lead recording is about 55 MB
+  const total = 55 * MB; // docs/ARCHITECTURE.md: a 24 h two-lead recording is about 55 MB
   await timed(
     'upload 55 MB stream, 8 MiB parts',
     async () => {

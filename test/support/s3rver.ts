@@ -3,7 +3,7 @@
  * fresh temp dir, with the bucket created. Every integration test in the repo uses this.
  *
  * A child process rather than in-process: s3rver must run under `node --openssl-legacy-provider`
- * (DESIGN.md: paginated ListObjectsV2 answers 500 under OpenSSL 3 otherwise), and a separate
+ * (docs/ARCHITECTURE.md: paginated ListObjectsV2 answers 500 under OpenSSL 3 otherwise), and a separate
  * process keeps its CPU off the test's event loop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

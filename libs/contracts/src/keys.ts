@@ -1,5 +1,5 @@
 /**
- * The one place that builds S3 object keys (DESIGN.md "S3 keys"). Every id that becomes part of
+ * The one place that builds S3 object keys (docs/ARCHITECTURE.md "S3 layout"). Every id that becomes part of
  * a key is validated here, so no record, run or model id can escape its prefix.
  */
 

@@ -1,4 +1,4 @@
-/** Queue names shared by the coordinator, workers and CLI (DESIGN.md "Work split and queues"). */
+/** Queue names shared by the coordinator, workers and CLI (docs/ARCHITECTURE.md "Queues and job ids"). */
 export const QUEUES = {
   ingest: 'ingest',
   classify: 'classify',

@@ -1,5 +1,5 @@
 /**
- * The seed report's 1D CNN (DESIGN.md "The model"): 187-sample beats at 125 Hz in, five AAMI
+ * The seed report's 1D CNN (docs/ARCHITECTURE.md "Rhythm-aware model and features"): 187-sample beats at 125 Hz in, five AAMI
  * class probabilities out (order N, S, V, F, Q). 52,357 trainable parameters.
  */
 import * as tfl from '@tensorflow/tfjs-layers';

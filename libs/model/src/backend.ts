@@ -1,5 +1,5 @@
 /**
- * One place that picks and initialises the TensorFlow.js backend (DESIGN.md "Services"):
+ * One place that picks and initialises the TensorFlow.js backend (docs/ARCHITECTURE.md "Services"):
  * tfjs-node-gpu, then tfjs-node, then wasm, then the pure-JS cpu backend. The choice is made once
  * at start, logged with the reason every faster candidate was skipped, and kept for
  * /admin/workers (currentBackend()).

@@ -19,7 +19,7 @@ export function createS3Client(config: StorageConfig, options: ClientOptions): S
     credentials: config.credentials,
     maxAttempts: options.sdkMaxAttempts,
     retryMode: 'standard',
-    // DESIGN.md: with the SDK's default ('WHEN_SUPPORTED') a PutObject with a stream body is sent
+    // docs/ARCHITECTURE.md: with the SDK's default ('WHEN_SUPPORTED') a PutObject with a stream body is sent
     // with aws-chunked framing, and s3rver stores the framing as object bytes.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',

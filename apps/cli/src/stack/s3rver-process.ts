@@ -1,7 +1,7 @@
 /**
  * The local stack's S3 server: s3rver as a detached background process with a pid file and a
  * log, surviving the CLI that started it. Run under `--openssl-legacy-provider` for the same
- * reason as the test harness (DESIGN.md: paginated ListObjectsV2 answers 500 otherwise).
+ * reason as the test harness (docs/ARCHITECTURE.md: paginated ListObjectsV2 answers 500 otherwise).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

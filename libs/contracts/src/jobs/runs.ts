@@ -1,5 +1,5 @@
 /**
- * Contracts of a classification run (DESIGN.md "Work split and queues"): the run manifest on S3
+ * Contracts of a classification run (docs/ARCHITECTURE.md "Queues and job ids"): the run manifest on S3
  * and the payloads of the flow finalize(run) ← summarize(record) ← classify(record, window).
  *
  * A window is a time range of one record, aligned to whole 10 s segmentation windows; it owns
@@ -176,7 +176,7 @@ export const FinalizeJobSchema = z.object({ runId, bucket: bucketName });
 export type FinalizeJob = z.infer<typeof FinalizeJobSchema>;
 
 /**
- * Per-beat result columns (DESIGN.md "Per-beat result columns"), in this order, for both the
+ * Per-beat result columns (docs/ARCHITECTURE.md "Per-beat result columns"), in this order, for both the
  * window parts and the merged beats.parquet.
  */
 export const BEAT_RESULT_COLUMNS = [

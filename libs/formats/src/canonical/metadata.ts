@@ -1,5 +1,5 @@
 /**
- * The canonical recording's key-value metadata (DESIGN.md "Canonical recording"), shared by the
+ * The canonical recording's key-value metadata (docs/ARCHITECTURE.md "Canonical recording"), shared by the
  * Parquet and Arrow IPC forms, and its validation on read.
  */
 import { RecordInputError } from '@holterflow/contracts';

@@ -1,5 +1,5 @@
 /**
- * Writer of the canonical recording in Parquet (DESIGN.md "Canonical recording").
+ * Writer of the canonical recording in Parquet (docs/ARCHITECTURE.md "Canonical recording").
  *
  * Layout, chosen by `node --import tsx bench/formats-parquet-layout.ts` on 24 h × 2 leads of
  * MIT-BIH at 360 Hz (31.1 M rows; object size, then bytes fetched for one 10-minute window):

@@ -1,5 +1,5 @@
 /**
- * Per-beat classification results in Parquet (DESIGN.md "Per-beat result columns"): one writer
+ * Per-beat classification results in Parquet (docs/ARCHITECTURE.md "Per-beat result columns"): one writer
  * and one reader for both the classify parts (`runs/<run>/parts/<record>/<window>.parquet`) and a
  * record's merged `beats.parquet`, with the columns of BEAT_RESULT_COLUMNS in that order.
  *

@@ -11,7 +11,7 @@ import {
   RecordErrorSchema,
   RecordSummarySchema,
   keys,
-  parseRunJobId,
+  childFailures,
   type FinalizeJob,
   type FinalizeResult,
   type PlannedRecord,
@@ -33,7 +33,10 @@ export class FinalizeProcessor {
   constructor(@Inject(ObjectStores) private readonly stores: ObjectStores) {}
 
   async process(payload: FinalizeJob, job: Job): Promise<FinalizeResult | RunCancelledResult> {
-    const result = await this.finalize(payload, summarizeFailures(await job.getIgnoredChildrenFailures()));
+    const result = await this.finalize(
+      payload,
+      childFailures(await job.getIgnoredChildrenFailures(), 'summarize', (ref) => ref.recordId),
+    );
     if ('cancelled' in result) {
       this.logger.log(`${job.id}: run cancelled at ${result.cancelledAt}; not finalized`);
       return result;
@@ -109,17 +112,4 @@ async function recordRow(
     ? (await store.getJson(errorKey, RecordErrorSchema)).error
     : (summarizeFailure ?? 'the record was not summarized (no summary.json or error.json)');
   return { recordId: record.recordId, status: 'failed', error, summary: null };
-}
-
-/**
- * A summarize job that failed for good, by record id (`<prefix>:summarize:<run>:<record>:summary`):
- * its reason stands in when it could not even write error.json.
- */
-function summarizeFailures(failures: Record<string, string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [jobKey, reason] of Object.entries(failures)) {
-    const ref = parseRunJobId(jobKey);
-    if (ref?.kind === 'summarize') out.set(ref.recordId, reason);
-  }
-  return out;
 }

@@ -10,7 +10,7 @@ import type { Job } from 'bullmq';
 import {
   RecordErrorSchema,
   keys,
-  parseRunJobId,
+  childFailures,
   type RecordError,
   type RunCancelledResult,
   type SummarizeJob,
@@ -54,7 +54,7 @@ export class SummarizeProcessor {
       this.logger.log(`${job.id}: run cancelled at ${cancelled.cancelledAt}; record not summarized`);
       return cancelled;
     }
-    const failures = windowFailures(await job.getIgnoredChildrenFailures());
+    const failures = childFailures(await job.getIgnoredChildrenFailures(), 'classify', (ref) => ref.window);
     // Unreadable reference beats raise RecordInputError: final (job runner); finalize reports it.
     const result = await this.summarize(payload, failures);
     this.logger.log(`${job.id}: ${result.status}, ${result.beats} beats`);
@@ -159,14 +159,4 @@ async function readPart(store: ObjectStore, job: SummarizeJob, window: number): 
   if (!(await store.exists(key))) return undefined;
   const { results, meta } = await readBeatResultsParquet(asyncBufferFromBytes(await store.get(key)), key);
   return { results, unreadable: meta.unreadable };
-}
-
-/** BullMQ reports ignored failures by child job key (`<prefix>:classify:<run>:<record>:<window>`). */
-function windowFailures(failures: Record<string, string>): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const [jobKey, reason] of Object.entries(failures)) {
-    const ref = parseRunJobId(jobKey);
-    if (ref?.kind === 'classify') out.set(ref.window, reason);
-  }
-  return out;
 }

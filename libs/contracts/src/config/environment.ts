@@ -127,6 +127,18 @@ function parseHttpUrl(raw: string | undefined): string | undefined {
   return value;
 }
 
+/** Variables every process that touches the queues or S3 reads. */
+const EVERY_PROCESS: readonly Reader[] = ['coordinator', 'worker', 'cli'];
+
+/** AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: the S3 key pair, one row in the docs. */
+const awsKey: Variable<string | undefined> = {
+  parse: trimmed,
+  default: "the local stack's `S3RVER`",
+  readers: EVERY_PROCESS,
+  meaning: "S3 key pair, both or neither; unset elsewhere: the SDK's default chain (IAM role, IRSA, profile)",
+  row: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY',
+};
+
 /** HOLTERFLOW_<ROLE>_CONCURRENCY: the same for every role, one row in the docs. */
 const concurrency = (): Variable<number> => ({
   parse: positiveInt(1),
@@ -140,49 +152,35 @@ export const ENVIRONMENT = {
   HOLTERFLOW_REDIS_URL: {
     parse: parseRedisUrl,
     default: `\`${DEFAULT_REDIS_URL}\``,
-    readers: ['coordinator', 'worker', 'cli'],
+    readers: EVERY_PROCESS,
     meaning: "BullMQ's Redis",
   },
   HOLTERFLOW_QUEUE_PREFIX: {
     parse: parseQueuePrefix,
     default: `\`${DEFAULT_QUEUE_PREFIX}\``,
-    readers: ['coordinator', 'worker', 'cli'],
+    readers: EVERY_PROCESS,
     meaning: 'BullMQ key prefix; coordinator, workers and CLI must agree (tests use their own)',
   },
   HOLTERFLOW_S3_ENDPOINT: {
     parse: parseS3Endpoint,
     default: '`http://127.0.0.1:9000` (local stack)',
-    readers: ['coordinator', 'worker', 'cli'],
+    readers: EVERY_PROCESS,
     meaning: 'S3 API URL (path-style); `aws` for AWS S3 itself',
   },
   HOLTERFLOW_S3_REGION: {
     parse: trimmed,
     default: '`us-east-1`',
-    readers: ['coordinator', 'worker', 'cli'],
+    readers: EVERY_PROCESS,
     meaning: 'S3 region',
   },
   HOLTERFLOW_S3_BUCKET: {
     parse: trimmed,
     default: '`holterflow`',
-    readers: ['coordinator', 'worker', 'cli'],
+    readers: EVERY_PROCESS,
     meaning: 'the bucket runs, models and recordings are in unless a request names another',
   },
-  AWS_ACCESS_KEY_ID: {
-    parse: trimmed,
-    default: "the local stack's `S3RVER`",
-    readers: ['coordinator', 'worker', 'cli'],
-    meaning:
-      "S3 key pair, both or neither; unset elsewhere: the SDK's default chain (IAM role, IRSA, profile)",
-    row: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY',
-  },
-  AWS_SECRET_ACCESS_KEY: {
-    parse: trimmed,
-    default: "the local stack's `S3RVER`",
-    readers: ['coordinator', 'worker', 'cli'],
-    meaning:
-      "S3 key pair, both or neither; unset elsewhere: the SDK's default chain (IAM role, IRSA, profile)",
-    row: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY',
-  },
+  AWS_ACCESS_KEY_ID: awsKey,
+  AWS_SECRET_ACCESS_KEY: awsKey,
   PORT: {
     parse: parsePort,
     default: '`3000`',

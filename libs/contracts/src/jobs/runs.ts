@@ -226,3 +226,20 @@ export function parseRunJobId(idOrKey: string): RunJobRef | undefined {
     return { kind: 'classify', runId: runIdValue, recordId: second, window };
   return undefined;
 }
+
+/**
+ * A parent job's ignored child failures (job.getIgnoredChildrenFailures: BullMQ job key → reason)
+ * of one kind, keyed by what `keyOf` takes from each child's id (its window, its record).
+ */
+export function childFailures<K extends RunJobRef['kind'], T>(
+  failures: Record<string, string>,
+  kind: K,
+  keyOf: (ref: Extract<RunJobRef, { kind: K }>) => T,
+): Map<T, string> {
+  const out = new Map<T, string>();
+  for (const [jobKey, reason] of Object.entries(failures)) {
+    const ref = parseRunJobId(jobKey);
+    if (ref?.kind === kind) out.set(keyOf(ref as Extract<RunJobRef, { kind: K }>), reason);
+  }
+  return out;
+}

@@ -39,7 +39,7 @@ export interface DetectedBeats extends RPeaks {
 function combinedFeature(
   pre: PreprocessedLeads,
   primary: number,
-): { energy: Float32Array; band: Float32Array } {
+): { energy: Float32Array; band: Float32Array; covered: Uint8Array } {
   const { energy, band } = qrsFeature(pre.leads[primary] as Float32Array);
   const n = energy.length;
   // Which samples have a feature: the primary lead's readable ones, then stand-in leads fill in.
@@ -69,7 +69,7 @@ function combinedFeature(
     }
     energy[i] = 0;
   }
-  return { energy, band };
+  return { energy, band, covered };
 }
 
 export function detectBeats(
@@ -83,8 +83,8 @@ export function detectBeats(
   const ownedStart = options.ownedStart ?? offset;
   const ownedEnd = options.ownedEnd ?? offset + (signals[0]?.length ?? 0);
   const pre = preprocessLeads(signals, fs, offset, primaryLead, options.recordId);
-  const { energy, band } = combinedFeature(pre, primaryLead);
-  const peaks = detectQrsPeaks({ energy, band });
+  const { energy, band, covered } = combinedFeature(pre, primaryLead);
+  const peaks = detectQrsPeaks({ energy, band, first: pre.first, readable: covered });
   const samples: number[] = [];
   const beatIndex: number[] = [];
   let ownedFrom = -1;

@@ -76,3 +76,15 @@ export {
  * (20 s measured sufficient on MIT-BIH 105 and 208; 30 s leaves room). */
 export const WINDOW_MARGIN_SECONDS = 30;
 export { evaluateQrs, qrsTotals, type QrsRecordResult, type QrsTotals } from './evaluate.js';
+export {
+  NOISE_KINDS,
+  NST_CLEAN_START_S,
+  NST_SEGMENT_S,
+  addNoiseStress,
+  nstNoisySegments,
+  noiseRms,
+  qrsPeakToPeak,
+  synthesiseNoise,
+  type NoiseKind,
+  type NoiseStressOptions,
+} from './noise-stress.js';

@@ -1,0 +1,64 @@
+/**
+ * "No beat lost or doubled, results independent of the window size": windows of 300, 600 and
+ * 1800 s, each read with WINDOW_MARGIN_SECONDS on both sides as the classify worker reads them,
+ * must own exactly the beats of one whole-record pass — sample, 187-sample cut and RR features —
+ * at 128 Hz and 360 Hz, on clean signal and with Noise Stress Test noise (from minute 5, 2 min
+ * on / 2 min off). Before the detector decided per record-anchored epoch, 600 s windows at 128 Hz
+ * with noise gave extra beats wherever a window's slice started inside a noisy stretch.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseBeats, primaryLeadOf, WINDOW_MARGIN_SECONDS } from '@holterflow/ecg';
+import { fixtureAt, withNoise, type TestRecording } from './recorders.js';
+
+const WINDOWS_S = [300, 600, 1800];
+
+function assertWindowInvariant(rec: TestRecording, label: string): void {
+  const { fs, signals } = rec;
+  const primaryLead = primaryLeadOf(rec.leads);
+  const whole = analyseBeats(signals, fs, { primaryLead });
+  const n = signals[0].length;
+  const margin = WINDOW_MARGIN_SECONDS * fs;
+  for (const seconds of WINDOWS_S) {
+    const size = seconds * fs;
+    let seen = 0;
+    const unreadable: { start: number; end: number; reason: string }[] = [];
+    for (let start = 0; start < n; start += size) {
+      const end = Math.min(n, start + size);
+      const from = Math.max(0, start - margin);
+      const to = Math.min(n, end + margin);
+      const part = analyseBeats(
+        signals.map((s) => s.subarray(from, to)),
+        fs,
+        { offset: from, ownedStart: start, ownedEnd: end, primaryLead },
+      );
+      const k = part.beats.samples.length;
+      const at = `${label}, ${seconds} s window at ${start / fs} s`;
+      assert.deepEqual(part.beats.samples, whole.beats.samples.subarray(seen, seen + k), at);
+      assert.deepEqual(part.beats.x, whole.beats.x.subarray(seen * 187, (seen + k) * 187), at);
+      assert.deepEqual(part.beats.rrPrevMs, whole.beats.rrPrevMs.subarray(seen, seen + k), at);
+      assert.deepEqual(part.beats.rrLocalMs, whole.beats.rrLocalMs.subarray(seen, seen + k), at);
+      seen += k;
+      for (const u of part.unreadable) {
+        const last = unreadable[unreadable.length - 1];
+        if (last && last.end === u.start && last.reason === u.reason) last.end = u.end;
+        else unreadable.push({ ...u });
+      }
+    }
+    assert.equal(seen, whole.beats.samples.length, `${label}, ${seconds} s: no beat lost or doubled`);
+    assert.deepEqual(unreadable, whole.unreadable, `${label}, ${seconds} s: the same unanalysable stretches`);
+  }
+}
+
+for (const fs of [128, 360]) {
+  for (const id of ['105', '208']) {
+    test(`windows of 300/600/1800 s own the whole-record beats: ${id} at ${fs} Hz, clean`, () => {
+      assertWindowInvariant(fixtureAt(id, fs), `${id} ${fs} Hz clean`);
+    });
+    for (const snr of [6, 0]) {
+      test(`windows of 300/600/1800 s own the whole-record beats: ${id} at ${fs} Hz, ${snr} dB noise`, () => {
+        assertWindowInvariant(withNoise(fixtureAt(id, fs), snr), `${id} ${fs} Hz ${snr} dB`);
+      });
+    }
+  }
+}

@@ -196,7 +196,7 @@ async function evaluate(runId: string): Promise<{ gross: Gross; beatsByRecord: R
 let firstRun: { runId: string; beatsByRecord: Record<string, number> };
 
 test('a run over MIT-BIH records with two workers: EC57 detection above floors, bad recordings fail alone, submitted twice does each window once', async (t) => {
-  const request = { prefix: 'mitdb', options: { windowSeconds: 600, marginSeconds: 30 } };
+  const request = { prefix: 'mitdb', options: { windowSeconds: 600, marginSeconds: 60 } };
   const [a, b] = await Promise.all([http('POST', '/runs', request), http('POST', '/runs', request)]);
   assert.equal(a.status, 202, JSON.stringify(a.json));
   assert.equal(b.status, 202, JSON.stringify(b.json));
@@ -273,7 +273,7 @@ test(
 );
 
 test('a coordinator restarted mid-run loses nothing: the run completes with the same beats', async () => {
-  const request = { prefix: 'mitdb', options: { windowSeconds: 300, marginSeconds: 30 } };
+  const request = { prefix: 'mitdb', options: { windowSeconds: 300, marginSeconds: 60 } };
   const submitted = await http('POST', '/runs', request);
   assert.equal(submitted.status, 202);
   const runId: string = submitted.json.runId;

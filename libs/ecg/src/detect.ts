@@ -40,7 +40,9 @@ function combinedFeature(
   pre: PreprocessedLeads,
   primary: number,
 ): { energy: Float32Array; band: Float32Array; covered: Uint8Array } {
-  const { energy, band } = qrsFeature(pre.leads[primary] as Float32Array);
+  // The primary lead's feature, computed by preprocessLeads for its noise verdicts, is taken
+  // over (and written to) here: nothing reads it afterwards.
+  const { energy, band } = pre.primaryFeature;
   const n = energy.length;
   // Which samples have a feature: the primary lead's readable ones, then stand-in leads fill in.
   // Copied only when a stand-in lead will write to it (usually none does).

@@ -6,19 +6,31 @@
  */
 import { RecordInputError } from '@holterflow/contracts';
 import { butterworthHighpass, butterworthLowpass, filterZeroPhase, type Biquad } from './filters/biquad.js';
-import { createResampler } from './resample.js';
+import { createResampler, type Resampler } from './resample.js';
+import {
+  AGREEMENT_LIMIT,
+  beatAgreement,
+  blockEnergyStats,
+  NOISE_FLOOR_LIMIT,
+  noiseFloor,
+  SINGLE_LEAD_FLOOR_LIMIT,
+  SQI_CONTEXT_BLOCKS,
+} from './noise-quality.js';
+import { qrsFeature, type QrsFeature } from './qrs/feature.js';
+import { detectQrsPeaks } from './qrs/detector.js';
 import {
   assessLead,
   hasMissing,
   hasMissingIn,
+  NOISE_VERDICT,
   REASONS,
   withoutMissing,
   type LeadQuality,
   type UnreadableReason,
 } from './quality.js';
 
-/** The beat model's sampling rate (Kachuee et al. 2018 resampled MIT-BIH to 125 Hz). */
-export const BEAT_FS = 125;
+import { BEAT_FS } from './beat-rate.js';
+export { BEAT_FS };
 export const BASELINE_CUTOFF_HZ = 0.5;
 export const NOISE_CUTOFF_HZ = 40;
 
@@ -45,6 +57,8 @@ export interface PreprocessedLeads {
   readable: Uint8Array[];
   /** Native-rate stretches of the input where no lead is readable. */
   unreadable: UnreadableStretch[];
+  /** The primary lead's QRS feature over the whole input (computed for its noise verdicts). */
+  primaryFeature: QrsFeature;
 }
 
 export interface Span {
@@ -81,10 +95,45 @@ export function preprocessLeads(
   const resampler = createResampler(fs, BEAT_FS);
   const first = resampler.firstOutputAtOrAfter(offset);
   const count = Math.max(0, resampler.firstOutputAtOrAfter(offset + n) - first);
-  // The other leads matter only where the primary lead is unreadable: when it is readable
-  // throughout (the usual case) they are neither judged nor cleaned, which halves the work, and
-  // otherwise they are judged only in the primary lead's unreadable blocks.
   const primaryQuality = assessLead(signals[primaryLead], fs, offset);
+  const clean = (lead: number, spans: readonly Span[]): Float32Array => {
+    const raw = signals[lead];
+    const out = new Float32Array(count);
+    // NaN would run through the filters: bridge it when the resampler will read any. The primary
+    // lead's quality covers every block; a stand-in lead's covers only some, so its spans' reach
+    // is searched instead.
+    const missing =
+      lead === primaryLead
+        ? hasMissing(primaryQuality)
+        : spans.some(({ start, end }) => {
+            const { from, to } = resampler.nativeReach(first + start, end - start);
+            const lo = Math.min(Math.max(from - offset, 0), n - 1);
+            return hasMissingIn(raw, lo, Math.min(Math.max(to - offset, lo + 1), n));
+          });
+    const input = missing ? withoutMissing(raw) : raw;
+    for (const { start, end } of spans) {
+      const part = out.subarray(start, end);
+      resampler.run(input, offset, first + start, end - start, part);
+      filterZeroPhase(CLEANING_FILTER, part, part);
+    }
+    return out;
+  };
+  const primaryClean = clean(primaryLead, [{ start: 0, end: count }]);
+  const primaryFeature = qrsFeature(primaryClean);
+  const bounds = blockBounds(primaryQuality, resampler, first, count);
+  // Noise is judged where the lead is otherwise readable: first the primary lead's noise floor
+  // alone; the suspect blocks are then settled with the other leads (below).
+  const floor = noiseFloor(blockEnergyStats(primaryFeature.energy, bounds));
+  const suspect = new Uint8Array(floor.length);
+  for (let b = 0; b < floor.length; b++) {
+    if (primaryQuality.verdict[b] === 0 && floor[b] > NOISE_FLOOR_LIMIT) {
+      suspect[b] = 1;
+      primaryQuality.verdict[b] = NOISE_VERDICT;
+    }
+  }
+  // The other leads matter only where the primary lead is unreadable or suspect: when it is
+  // readable throughout (the usual case) they are neither judged nor cleaned, which halves the
+  // work, and otherwise they are judged only in those blocks.
   const primaryReadable = primaryQuality.verdict.every((v) => v === 0);
   const qualities = signals.map((raw, lead) =>
     lead === primaryLead
@@ -93,50 +142,98 @@ export function preprocessLeads(
         ? null
         : assessLead(raw, fs, offset, primaryQuality.verdict),
   );
-  const readable = qualities.map((q) => {
-    // Per 125 Hz sample, the verdict of the quality block its native position falls in.
-    const ok = new Uint8Array(count);
-    if (!q) return ok;
-    for (let b = 0; b < q.verdict.length; b++) {
-      if (q.verdict[b] !== 0) continue;
-      const from = Math.max(0, resampler.firstOutputAtOrAfter((q.firstBlock + b) * q.blockSize) - first);
-      const to = Math.min(
-        count,
-        resampler.firstOutputAtOrAfter((q.firstBlock + b + 1) * q.blockSize) - first,
-      );
-      if (to > from) ok.fill(1, from, to);
-    }
-    return ok;
-  });
+  let readable = qualities.map((q) => readableSamples(q, bounds, count));
   const spans = signals.map((_, lead) =>
     lead === primaryLead ? [{ start: 0, end: count }] : standInSpans(readable[primaryLead], readable[lead]),
   );
-  const leads = signals.map((raw, lead) => {
-    if (spans[lead].length === 0) return null;
-    const clean = new Float32Array(count);
-    // NaN would run through the filters: bridge it when the resampler will read any. The primary
-    // lead's quality covers every block; a stand-in lead's covers only some, so its spans' reach
-    // is searched instead.
-    const missing =
-      lead === primaryLead
-        ? hasMissing(primaryQuality)
-        : spans[lead].some(({ start, end }) => {
-            const { from, to } = resampler.nativeReach(first + start, end - start);
-            const lo = Math.min(Math.max(from - offset, 0), n - 1);
-            return hasMissingIn(raw, lo, Math.min(Math.max(to - offset, lo + 1), n));
-          });
-    const input = missing ? withoutMissing(raw) : raw;
-    for (const { start, end } of spans[lead]) {
-      const part = clean.subarray(start, end);
-      resampler.run(input, offset, first + start, end - start, part);
-      filterZeroPhase(CLEANING_FILTER, part, part);
-    }
-    return clean;
-  });
-  const unreadable = primaryReadable
+  const leads = signals.map((_, lead) =>
+    lead === primaryLead ? primaryClean : spans[lead].length === 0 ? null : clean(lead, spans[lead]),
+  );
+  if (suspect.includes(1)) {
+    settleNoise(primaryLead, suspect, floor, qualities, leads, spans, primaryFeature, bounds, first);
+    readable = qualities.map((q) => readableSamples(q, bounds, count));
+  }
+  const unreadable = primaryQuality.verdict.every((v) => v === 0)
     ? []
     : unreadableStretches(qualities as LeadQuality[], offset, offset + n, primaryLead);
-  return { fs, offset, first, leads, readable, spans, unreadable };
+  return { fs, offset, first, leads, readable, spans, unreadable, primaryFeature };
+}
+
+/** The 125 Hz index range of each quality block: block b covers [bounds[b], bounds[b+1]). */
+function blockBounds(q: LeadQuality, resampler: Resampler, first: number, count: number): Int32Array {
+  const bounds = new Int32Array(q.verdict.length + 1);
+  for (let b = 0; b <= q.verdict.length; b++) {
+    const at = resampler.firstOutputAtOrAfter((q.firstBlock + b) * q.blockSize) - first;
+    bounds[b] = Math.min(count, Math.max(0, at));
+  }
+  return bounds;
+}
+
+/** Per 125 Hz sample, 1 where the quality block its native position falls in is readable. */
+function readableSamples(q: LeadQuality | null, bounds: Int32Array, count: number): Uint8Array {
+  const ok = new Uint8Array(count);
+  if (!q) return ok;
+  for (let b = 0; b < q.verdict.length; b++) {
+    if (q.verdict[b] === 0 && bounds[b + 1] > bounds[b]) ok.fill(1, bounds[b], bounds[b + 1]);
+  }
+  return ok;
+}
+
+/**
+ * Decide the primary lead's suspect blocks (noise floor above the limit) with the other leads'
+ * opinion: a block stays noisy where another readable lead's beats disagree with the primary's
+ * (bSQI below the limit), or, with no other readable lead, where the floor passes the single-lead
+ * limit; elsewhere it is readable again. An other lead is itself noisy in a block where its own
+ * floor passes the limit and the leads disagree. Beats for the agreement are each lead's own
+ * (the record-anchored epoch detector over the lead's cleaned spans), so verdicts are the same in
+ * any window that holds the context.
+ */
+function settleNoise(
+  primaryLead: number,
+  suspect: Uint8Array,
+  primaryFloor: Float64Array,
+  qualities: (LeadQuality | null)[],
+  leads: (Float32Array | null)[],
+  spans: Span[][],
+  primaryFeature: QrsFeature,
+  bounds: Int32Array,
+  first: number,
+): void {
+  const primaryQuality = qualities[primaryLead] as LeadQuality;
+  const primaryBeats = detectQrsPeaks({ ...primaryFeature, first });
+  const tolerance = Math.round(0.15 * BEAT_FS);
+  const others = leads
+    .map((cleaned, lead) => ({ cleaned, lead }))
+    .filter(({ cleaned, lead }) => lead !== primaryLead && cleaned !== null)
+    .map(({ cleaned, lead }) => {
+      const x = cleaned as Float32Array;
+      const energy = new Float32Array(x.length);
+      const beats: number[] = [];
+      for (const { start, end } of spans[lead]) {
+        const part = qrsFeature(x.subarray(start, end));
+        energy.set(part.energy, start);
+        for (const p of detectQrsPeaks({ ...part, first: first + start })) beats.push(p + start);
+      }
+      const floor = noiseFloor(blockEnergyStats(energy, bounds));
+      return { lead, beats: Int32Array.from(beats), floor, quality: qualities[lead] as LeadQuality };
+    });
+  const blocks = suspect.length;
+  for (let b = 0; b < blocks; b++) {
+    if (!suspect[b]) continue;
+    const from = bounds[Math.max(0, b - SQI_CONTEXT_BLOCKS)];
+    const to = bounds[Math.min(blocks, b + SQI_CONTEXT_BLOCKS + 1)];
+    let noisy = true;
+    let compared = false;
+    for (const other of others) {
+      if (other.quality.verdict[b] !== 0) continue;
+      compared = true;
+      const agreement = beatAgreement(primaryBeats, other.beats, from, to, tolerance);
+      if (agreement >= AGREEMENT_LIMIT) noisy = false;
+      else if (other.floor[b] > NOISE_FLOOR_LIMIT) other.quality.verdict[b] = NOISE_VERDICT;
+    }
+    if (!compared) noisy = primaryFloor[b] > SINGLE_LEAD_FLOOR_LIMIT;
+    primaryQuality.verdict[b] = noisy ? NOISE_VERDICT : 0;
+  }
 }
 
 /**

@@ -5,7 +5,9 @@
  * record gets the same verdicts as a whole-record pass.
  */
 
-export type UnreadableReason = 'missing' | 'flat' | 'saturated';
+/** Why no beat can be read: no samples, no electrical activity, a clipped amplifier, or noise
+ * that drowns the QRS complexes (noise-quality.ts; judged on the cleaned leads, after these). */
+export type UnreadableReason = 'missing' | 'flat' | 'saturated' | 'noise';
 
 /** Peak-to-peak below this (mV) over a whole second is no ECG: even a fine-wave AF lead moves more. */
 const FLAT_PEAK_TO_PEAK_MV = 0.02;
@@ -26,7 +28,9 @@ export interface LeadQuality {
 /** Verdict of a block that assessLead was asked to skip: neither readable nor a known reason. */
 export const NOT_JUDGED = 255;
 
-export const REASONS: readonly UnreadableReason[] = ['missing', 'flat', 'saturated'];
+export const REASONS: readonly UnreadableReason[] = ['missing', 'flat', 'saturated', 'noise'];
+/** Verdict code of a block judged too noisy (set by preprocessLeads, not by assessLead). */
+export const NOISE_VERDICT = 1 + REASONS.indexOf('noise');
 
 /**
  * Judge every block of one lead; `offset` is the record sample index of x[0]. With `onlyWhere`

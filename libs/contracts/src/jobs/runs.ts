@@ -41,7 +41,7 @@ export const RunOptionsSchema = z.object({
     )
     .default(1800),
   /** Signal read on each side of a window so its beats equal a whole-record pass. */
-  marginSeconds: z.number().int().min(0).max(300).default(30),
+  marginSeconds: z.number().int().min(0).max(300).default(60),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -57,7 +57,7 @@ export const RunRequestSchema = z
     model: modelVersion.optional(),
     /** Run id; derived from the request when absent so the same request resumes the same run. */
     runId: runId.optional(),
-    options: RunOptionsSchema.default({ windowSeconds: 1800, marginSeconds: 30 }),
+    options: RunOptionsSchema.default({ windowSeconds: 1800, marginSeconds: 60 }),
   })
   .refine((r) => (r.prefix === undefined) !== (r.recordings === undefined), {
     message: 'name recordings by exactly one of "prefix" or "recordings"',

@@ -25,7 +25,7 @@
  * peaks (local dominant maxima, their heights and slopes) are found once per slice; only the cheap
  * decisions are replayed per epoch.
  */
-import { BEAT_FS } from '../preprocess.js';
+import { BEAT_FS } from '../beat-rate.js';
 
 const REFRACTORY = Math.round(0.2 * BEAT_FS);
 const T_WAVE_WINDOW = Math.round(0.36 * BEAT_FS);

@@ -7,7 +7,7 @@
  * beat in bigeminy (MIT-BIH 228). The root is taken at peaks only, not at every sample.
  */
 import { butterworthHighpass, butterworthLowpass, filterForward, type Biquad } from '../filters/biquad.js';
-import { BEAT_FS } from '../preprocess.js';
+import { BEAT_FS } from '../beat-rate.js';
 
 const QRS_BAND: readonly Biquad[] = [
   ...butterworthHighpass(5, BEAT_FS, 2),

@@ -17,6 +17,18 @@ export interface QrsRecordResult {
   ppv: number;
   /** Seconds of VF/flutter left out of the comparison (EC57). */
   excludedSeconds: number;
+  /** Seconds the signal-quality step marked unanalysable; its reference beats count as missed
+   * above, and are left out (on both sides) of `analysed`. */
+  unanalysableSeconds: number;
+  analysed: QrsCounts;
+}
+
+export interface QrsCounts {
+  truePositives: number;
+  falseNegatives: number;
+  falsePositives: number;
+  se: number;
+  ppv: number;
 }
 
 export interface QrsTotals {
@@ -27,6 +39,9 @@ export interface QrsTotals {
   /** Gross sensitivity and positive predictivity (all beats pooled), EC57's headline figures. */
   se: number;
   ppv: number;
+  unanalysableSeconds: number;
+  /** The same on the analysed part (stretches marked unanalysable left out). */
+  analysed: QrsCounts;
 }
 
 export function evaluateQrs(record: WfdbRecord): QrsRecordResult {
@@ -38,12 +53,9 @@ export function evaluateQrs(record: WfdbRecord): QrsRecordResult {
     recordId: record.recordId,
   });
   const excluded = ventricularFibrillationEpisodes(record.annotations, record.signals[0].length);
-  const m = matchBeats(
-    record.beats.map((b) => b.sample),
-    detection.samples,
-    record.fs,
-    excluded,
-  );
+  const reference = record.beats.map((b) => b.sample);
+  const m = matchBeats(reference, detection.samples, record.fs, excluded);
+  const a = matchBeats(reference, detection.samples, record.fs, [...excluded, ...detection.unreadable]);
   return {
     recordId: record.recordId,
     lead: record.leads[primary],
@@ -54,6 +66,14 @@ export function evaluateQrs(record: WfdbRecord): QrsRecordResult {
     se: sensitivity(m),
     ppv: positivePredictivity(m),
     excludedSeconds: excluded.reduce((s, r) => s + (r.end - r.start), 0) / record.fs,
+    unanalysableSeconds: detection.unreadable.reduce((s, r) => s + (r.end - r.start), 0) / record.fs,
+    analysed: {
+      truePositives: a.truePositives,
+      falseNegatives: a.falseNegatives,
+      falsePositives: a.falsePositives,
+      se: sensitivity(a),
+      ppv: positivePredictivity(a),
+    },
   };
 }
 
@@ -64,5 +84,17 @@ export function qrsTotals(results: readonly QrsRecordResult[]): QrsTotals {
     falseNegatives: sum((r) => r.falseNegatives),
     falsePositives: sum((r) => r.falsePositives),
   };
-  return { records: results.length, ...totals, se: sensitivity(totals), ppv: positivePredictivity(totals) };
+  const analysed = {
+    truePositives: sum((r) => r.analysed.truePositives),
+    falseNegatives: sum((r) => r.analysed.falseNegatives),
+    falsePositives: sum((r) => r.analysed.falsePositives),
+  };
+  return {
+    records: results.length,
+    ...totals,
+    se: sensitivity(totals),
+    ppv: positivePredictivity(totals),
+    unanalysableSeconds: sum((r) => r.unanalysableSeconds),
+    analysed: { ...analysed, se: sensitivity(analysed), ppv: positivePredictivity(analysed) },
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * `holterflow qrs-eval <wfdb-dir> [--records 100,101]`: our QRS detector against the reference
- * annotations, EC57 beat-by-beat (150 ms), whole records, VF/flutter episodes excluded. Prints a
- * per-record table and, last, one JSON line with the gross figures (for scripts and CI).
+ * annotations, EC57 beat-by-beat (150 ms), whole records, VF/flutter episodes excluded. Beats in
+ * stretches the signal-quality step marks unanalysable count as missed; the figures on the
+ * analysed part (those stretches left out) and the seconds marked follow. Prints a per-record
+ * table and, last, one JSON line with the gross figures (for scripts and CI).
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -21,6 +23,7 @@ function row(r: QrsRecordResult): string {
     String(r.falsePositives).padStart(5),
     pct(r.se),
     pct(r.ppv),
+    r.unanalysableSeconds ? `${r.unanalysableSeconds.toFixed(0)} s unanalysable` : '',
     r.excludedSeconds ? `${r.excludedSeconds.toFixed(1)} s VF excluded` : '',
   ]
     .join(' ')
@@ -58,6 +61,9 @@ export function register(program: Command): void {
           fp: t.falsePositives,
           se: t.se,
           ppv: t.ppv,
+          unanalysableS: Math.round(t.unanalysableSeconds),
+          analysedSe: t.analysed.se,
+          analysedPpv: t.analysed.ppv,
         }),
       );
     });

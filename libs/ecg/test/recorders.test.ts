@@ -1,0 +1,75 @@
+/**
+ * Other recorders and bad input: MIT-BIH fixtures resampled to 128 and 250 Hz with the project's
+ * resampler, leads renamed as other recorders name them (ECG1/ECG2, CH1, unnamed), one lead or
+ * two, a dead or noisy primary lead (the other must be picked by its quality, not its name), and
+ * a recording with no usable lead, which must be reported unanalysable with the reason and yield
+ * no beats.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseBeats, matchBeats, positivePredictivity, primaryLeadOf, sensitivity } from '@holterflow/ecg';
+import { fixtureAt, withNoise, type TestRecording } from './recorders.js';
+
+function detection(rec: TestRecording, signals = rec.signals, primaryLead = primaryLeadOf(rec.leads)) {
+  const { beats, unreadable } = analyseBeats(signals, rec.fs, { primaryLead });
+  const m = matchBeats(rec.beats, beats.samples, rec.fs, unreadable);
+  return { se: sensitivity(m), ppv: positivePredictivity(m), unreadable, beats: beats.samples.length };
+}
+
+for (const fs of [128, 250]) {
+  for (const names of [
+    ['ECG1', 'ECG2'],
+    ['CH1', 'CH2'],
+    ['', ''],
+  ]) {
+    test(`${fs} Hz, leads named ${JSON.stringify(names)}: Se and +P >= 99.5% on 100, 119, 208`, () => {
+      for (const id of ['100', '119', '208']) {
+        const rec = { ...fixtureAt(id, fs), leads: names };
+        // Unknown names: lead 0 is the primary (MLII in MIT-BIH), by position, not by name.
+        assert.equal(primaryLeadOf(rec.leads), 0);
+        const d = detection(rec);
+        assert.ok(d.se >= 0.995 && d.ppv >= 0.995, `${id}: Se ${d.se}, +P ${d.ppv}`);
+        assert.deepEqual(d.unreadable, [], `${id}: nothing marked on clean signal`);
+      }
+    });
+  }
+}
+
+test('one lead only, at 128 Hz: Se and +P >= 99.5%', () => {
+  for (const id of ['100', '208']) {
+    const rec = fixtureAt(id, 128);
+    const d = detection(rec, [rec.signals[0]], 0);
+    assert.ok(d.se >= 0.995 && d.ppv >= 0.995, `${id}: Se ${d.se}, +P ${d.ppv}`);
+  }
+});
+
+test('a dead (constant) primary lead: the other lead is picked by its quality, nothing is lost', () => {
+  const rec = fixtureAt('100', 250);
+  const dead = new Float32Array(rec.signals[0].length).fill(-0.42);
+  const d = detection(rec, [dead, rec.signals[1]], 0);
+  assert.deepEqual(d.unreadable, []);
+  assert.ok(d.se >= 0.99 && d.ppv >= 0.99, `Se ${d.se}, +P ${d.ppv}`);
+});
+
+test('a primary lead drowned in noise from minute 5 while the other is clean: the clean one stands in', () => {
+  const rec = fixtureAt('119', 128);
+  const noisy = withNoise(rec, -6);
+  const signals = [noisy.signals[0], rec.signals[1]];
+  const d = detection(rec, signals, 0);
+  const alone = detection(rec, [noisy.signals[0]], 0);
+  // Measured: Se 97.9 %, +P 97.3 % with the clean lead beside it; the noisy lead alone 93.6 % /
+  // 82.3 % on what it still analyses. The issue's 6 dB aims (97 / 95 %) hold at −6 dB here.
+  assert.ok(d.se >= 0.97 && d.ppv >= 0.95, `Se ${d.se}, +P ${d.ppv}`);
+  assert.deepEqual(d.unreadable, [], 'nothing is unanalysable while the second lead is clean');
+  assert.ok(d.ppv > alone.ppv + 0.1, `+P ${d.ppv} with the clean lead, ${alone.ppv} without`);
+  // The same lead alone cannot be read everywhere: stretches of it are marked, for noise.
+  assert.ok(alone.unreadable.length > 0 && alone.unreadable.every((u) => u.reason === 'noise'));
+});
+
+test('no usable lead (both constant): one unanalysable stretch, flat, no beats', () => {
+  const n = 128 * 120;
+  const signals = [new Float32Array(n).fill(0.1), new Float32Array(n)];
+  const { beats, unreadable } = analyseBeats(signals, 128, {});
+  assert.equal(beats.samples.length, 0);
+  assert.deepEqual(unreadable, [{ start: 0, end: n, reason: 'flat' }]);
+});

@@ -5,9 +5,12 @@
  * record gets the same verdicts as a whole-record pass.
  */
 
-/** Why no beat can be read: no samples, no electrical activity, a clipped amplifier, or noise
- * that drowns the QRS complexes (noise-quality.ts; judged on the cleaned leads, after these). */
-export type UnreadableReason = 'missing' | 'flat' | 'saturated' | 'noise';
+import { UNREADABLE_REASONS, type UnreadableReason } from '@holterflow/contracts';
+
+/** Why no beat can be read (libs/contracts): no samples, no electrical activity, a clipped
+ * amplifier, or noise that drowns the QRS complexes (noise-quality.ts, judged after the others
+ * on the cleaned leads). */
+export type { UnreadableReason };
 
 /** Peak-to-peak below this (mV) over a whole second is no ECG: even a fine-wave AF lead moves more. */
 const FLAT_PEAK_TO_PEAK_MV = 0.02;
@@ -28,7 +31,7 @@ export interface LeadQuality {
 /** Verdict of a block that assessLead was asked to skip: neither readable nor a known reason. */
 export const NOT_JUDGED = 255;
 
-export const REASONS: readonly UnreadableReason[] = ['missing', 'flat', 'saturated', 'noise'];
+export const REASONS: readonly UnreadableReason[] = UNREADABLE_REASONS;
 /** Verdict code of a block judged too noisy (set by preprocessLeads, not by assessLead). */
 export const NOISE_VERDICT = 1 + REASONS.indexOf('noise');
 

@@ -14,8 +14,8 @@ export interface RecordSummaryInput {
   classes: readonly AamiClass[];
   /** RR interval to the previous beat, ms; NaN where there is no previous beat or it lies across an unreadable stretch. */
   rrPrevMs: ArrayLike<number>;
-  /** Record-sample ranges where no lead could be read (disjoint). */
-  unreadable: readonly { start: number; end: number }[];
+  /** Record-sample ranges where no lead could be read (disjoint), with the reason. */
+  unreadable: readonly { start: number; end: number; reason: string }[];
 }
 
 export function summarizeRecord(input: RecordSummaryInput): RecordSummary {
@@ -36,7 +36,25 @@ export function summarizeRecord(input: RecordSummaryInput): RecordSummary {
     burden,
     meanHeartRateBpm: meanHeartRateBpm(input.rrPrevMs),
     unreadableSeconds: input.unreadable.reduce((s, u) => s + (u.end - u.start), 0) / input.fs,
+    unanalysable: unanalysableStretches(input.unreadable, input.fs),
   });
+}
+
+/**
+ * The stretches in seconds, in time order; stretches that touch and share a reason (one stretch
+ * cut by window edges) become one.
+ */
+export function unanalysableStretches(
+  ranges: readonly { start: number; end: number; reason: string }[],
+  fs: number,
+): { startS: number; endS: number; reason: string }[] {
+  const out: { start: number; end: number; reason: string }[] = [];
+  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
+    const last = out[out.length - 1];
+    if (last && last.end === r.start && last.reason === r.reason) last.end = r.end;
+    else out.push({ start: r.start, end: r.end, reason: r.reason });
+  }
+  return out.map((r) => ({ startS: r.start / fs, endS: r.end / fs, reason: r.reason }));
 }
 
 /**

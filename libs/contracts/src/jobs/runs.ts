@@ -156,6 +156,22 @@ const classCounts = z.object(
   Object.fromEntries(AAMI_CLASSES.map((c) => [c, z.number().int().nonnegative()])),
 );
 
+/**
+ * Why a stretch of a recording could not be analysed (libs/ecg signal quality, per second of each
+ * lead): no samples (NaN), no electrical activity, a clipped amplifier, or noise that leaves no
+ * beat trustworthy. A stretch is unanalysable only where no lead is readable.
+ */
+export const UNREADABLE_REASONS = ['missing', 'flat', 'saturated', 'noise'] as const;
+export type UnreadableReason = (typeof UNREADABLE_REASONS)[number];
+
+/** One unanalysable stretch of a record in summary.json, in seconds from the record start. */
+export const UnanalysableStretchSchema = z.object({
+  startS: z.number().nonnegative(),
+  endS: z.number().nonnegative(),
+  reason: z.enum(UNREADABLE_REASONS),
+});
+export type UnanalysableStretch = z.infer<typeof UnanalysableStretchSchema>;
+
 /** runs/<runId>/records/<recordId>/summary.json (the full Holter report is another issue). */
 export const RecordSummarySchema = z.object({
   runId,
@@ -168,7 +184,11 @@ export const RecordSummarySchema = z.object({
   /** Share of beats per class, 0..1. */
   burden: z.object(Object.fromEntries(AAMI_CLASSES.map((c) => [c, z.number().min(0).max(1)]))),
   meanHeartRateBpm: z.number().nonnegative().nullable(),
+  /** Total duration of `unanalysable`. */
   unreadableSeconds: z.number().nonnegative(),
+  /** The stretches where no beat was analysed, in time order (summaries written before this
+   * field existed read as none listed). */
+  unanalysable: z.array(UnanalysableStretchSchema).default([]),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;
 

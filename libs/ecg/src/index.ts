@@ -2,11 +2,17 @@
  * @holterflow/ecg — from raw Holter leads to beats the model can classify.
  *
  * Pipeline (all at the model's 125 Hz after a band-limited resampling from any native rate):
- *   preprocessLeads  lead quality per second (missing / flat / saturated), resampling onto a
- *                    grid anchored at the record start, zero-phase 0.5–40 Hz Butterworth.
+ *   preprocessLeads  lead quality per second (missing / flat / saturated on the raw samples, then
+ *                    noise: noise-floor SQI confirmed by the leads' beat agreement, bSQI — see
+ *                    noise-quality.ts), resampling onto a grid anchored at the record start,
+ *                    zero-phase 0.5–40 Hz Butterworth.
  *   detectBeats      Pan–Tompkins energy feature with Hamilton's (2002) decision rules, T-wave
- *                    test and search-back; the primary lead (MLII) with the other leads standing
- *                    in where it is unreadable; R-peak refinement (largest deflection).
+ *                    test and search-back, decided per record-anchored 10 s epoch; the primary
+ *                    lead (MLII, else the first) with the other leads standing in, per second,
+ *                    where it is unreadable or noisy (so a lead is picked by its quality, not its
+ *                    name); R-peak refinement (largest deflection). Stretches where no lead is
+ *                    readable are unanalysable (start, end, reason; libs/contracts
+ *                    UNREADABLE_REASONS): no beat is reported there.
  *   segmentBeats     Kachuee et al. (2018) cut: 10 s windows normalised to [0,1], 1.2·median RR
  *                    from each R-peak, zero-padded to 187 samples; RR features per beat.
  *   analyseBeats     the three above in one call.

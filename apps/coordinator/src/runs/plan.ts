@@ -44,7 +44,8 @@ function referenceBeatsKeyOf(recordingKey: string): string {
 }
 
 /**
- * The recordings a request names: every `*.parquet`/`*.arrow` under the prefix (with the
+ * The recordings a request names: every `*.parquet`/`*.arrow` under the prefix, sub-prefixes
+ * included unless `recursive` is false (with the
  * reference beats found in the same listing), or the explicit list (reference beats by HEAD).
  */
 export async function discoverRecordings(store: ObjectStore, request: RunRequest): Promise<Candidate[]> {
@@ -54,6 +55,7 @@ export async function discoverRecordings(store: ObjectStore, request: RunRequest
     const beats = new Set<string>();
     for await (const object of store.list(listPrefix)) {
       if (RESERVED_PREFIXES.some((p) => object.key.startsWith(p))) continue;
+      if (request.recursive === false && object.key.slice(listPrefix.length).includes('/')) continue;
       if (object.key.endsWith('.beats.parquet')) beats.add(object.key);
       else if (isRecordingKey(object.key)) recordings.push(object.key);
     }

@@ -73,7 +73,10 @@ export const PlannedRecordSchema = z.object({
   fs: z.number().positive(),
   numSamples: z.number().int().nonnegative(),
   leads: z.array(z.string()).min(1),
-  /** Number of classify windows: ceil(numSamples / (windowSeconds * fs)). */
+  /**
+   * Number of classify windows: ceil(numSamples / (windowSeconds * fs)), less one when the last
+   * would be shorter than a minute (it joins the one before; the coordinator's plan.ts).
+   */
   windows: z.number().int().nonnegative(),
 });
 export type PlannedRecord = z.infer<typeof PlannedRecordSchema>;

@@ -23,6 +23,8 @@ const program = new Command()
   .name('holterflow')
   .description('Bulk classification of Holter ECG archives into AAMI EC57 beat classes')
   .version(version, '-V, --version', 'print the version')
+  // `holterflow --version` only before a command: `train --version <v>` names a model version.
+  .enablePositionalOptions()
   .showHelpAfterError();
 
 try {

@@ -91,7 +91,9 @@ export function register(program: Command): void {
     .argument('<runId>')
     .option(...COORDINATOR_OPTION)
     .action(async (runId: string, _flags: unknown, command: Command) => {
-      const client = new CoordinatorClient(coordinatorUrl(command.optsWithGlobals<RunFlags>().coordinator));
+      const client = new CoordinatorClient(
+        coordinatorUrl(command.optsWithGlobals<RunFlags>().coordinator, process.env),
+      );
       const answer = await client.cancel(runId);
       console.log(
         `run ${answer.runId} cancelled at ${answer.cancelledAt}` +
@@ -105,7 +107,9 @@ export function register(program: Command): void {
     .argument('<runId>')
     .option(...COORDINATOR_OPTION)
     .action(async (runId: string, _flags: unknown, command: Command) => {
-      const client = new CoordinatorClient(coordinatorUrl(command.optsWithGlobals<RunFlags>().coordinator));
+      const client = new CoordinatorClient(
+        coordinatorUrl(command.optsWithGlobals<RunFlags>().coordinator, process.env),
+      );
       const answer = await client.retryFailed(runId);
       console.log(
         answer.retried.length

@@ -159,7 +159,8 @@ export const ENVIRONMENT = {
     parse: parseQueuePrefix,
     default: `\`${DEFAULT_QUEUE_PREFIX}\``,
     readers: EVERY_PROCESS,
-    meaning: 'BullMQ key prefix; coordinator, workers and CLI must agree (tests use their own)',
+    meaning:
+      'BullMQ key prefix; coordinator, workers and CLI of a stack must agree, one per stack on a shared Redis (tests use their own)',
   },
   HOLTERFLOW_S3_ENDPOINT: {
     parse: parseS3Endpoint,
@@ -226,19 +227,25 @@ export const ENVIRONMENT = {
     parse: parseHttpUrl,
     default: `\`${DEFAULT_COORDINATOR_URL}\``,
     readers: ['cli'],
-    meaning: 'where `holterflow run/status/results` find the coordinator',
+    meaning: 'where `holterflow run/runs/status` find the coordinator',
+  },
+  HOLTERFLOW_STATE_DIR: {
+    parse: trimmed,
+    default: '`.holterflow` of the checkout',
+    readers: ['cli'],
+    meaning: "the local stack's data, pid, log and stack.env (read by the CLI)",
   },
   HOLTERFLOW_MITDB_DIR: {
     parse: trimmed,
-    default: '`/work/shared/data/mitdb`',
+    default: '`data/mitdb` of the checkout',
     readers: ['tests'],
-    meaning: 'the full MIT-BIH database for the tests that need it (skipped without it)',
+    meaning: 'the full MIT-BIH database for the tests and benchmarks that need it (skipped without it)',
   },
   HOLTERFLOW_MODELS_DIR: {
     parse: trimmed,
-    default: '`models/`',
-    readers: ['demo'],
-    meaning: '`npm run demo`: another models directory of the same layout',
+    default: '`models` of the checkout',
+    readers: ['cli', 'demo'],
+    meaning: 'the shipped models `stack up`, `models push <version>` and the demo use',
   },
 } satisfies Record<string, Variable<unknown>>;
 

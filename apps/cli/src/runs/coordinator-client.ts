@@ -2,18 +2,21 @@
  * The coordinator's /runs API as the CLI uses it. Errors carry the coordinator's own message
  * (its 4xx answers say what is wrong), or say how to start a coordinator when none answers.
  */
-import { DEFAULT_COORDINATOR_URL, readVariable } from '@holterflow/contracts';
-import type { RecordStatus, RunList, RunStatus, SubmitAnswer } from '@holterflow/contracts/plain';
+import {
+  coordinatorUrlOf,
+  DEFAULT_COORDINATOR_URL,
+  type RecordStatus,
+  type RunList,
+  type RunStatus,
+  type SubmitAnswer,
+} from '@holterflow/contracts/plain';
 
 export function coordinatorUrl(
   flag: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   return (
-    (flag ?? readVariable(env, 'HOLTERFLOW_COORDINATOR_URL') ?? DEFAULT_COORDINATOR_URL).replace(
-      /\/+$/,
-      '',
-    ) || DEFAULT_COORDINATOR_URL
+    (flag ?? coordinatorUrlOf(env) ?? DEFAULT_COORDINATOR_URL).replace(/\/+$/, '') || DEFAULT_COORDINATOR_URL
   );
 }
 

@@ -10,10 +10,9 @@
 import { z } from 'zod';
 import { WORKER_ROLES, type WorkerRole } from '../queues.js';
 
-/** A configuration mistake: reported as one line naming the variable, exit code 1. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError, DEFAULT_COORDINATOR_URL, parseHttpUrl, variableProblem } from './coordinator-url.js';
+
+export { ConfigError, DEFAULT_COORDINATOR_URL };
 
 /** The TensorFlow.js backends, in the order `auto` tries them. */
 export const TF_BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -26,7 +25,6 @@ export type InferenceEnginePreference = 'auto' | InferenceEngineName;
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_QUEUE_PREFIX = 'bull';
-export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:3000';
 /** HOLTERFLOW_S3_ENDPOINT value that selects AWS's own endpoint instead of the local default. */
 export const AWS_ENDPOINT_KEYWORD = 'aws';
 
@@ -118,13 +116,6 @@ function parsePort(raw: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`${JSON.stringify(value)} is not a TCP port (0-65535)`);
   return port;
-}
-
-function parseHttpUrl(raw: string | undefined): string | undefined {
-  const value = trimmed(raw);
-  if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value))
-    throw new ConfigError(`${JSON.stringify(value)} is not an http(s) URL`);
-  return value;
 }
 
 /** Variables every process that touches the queues or S3 reads. */
@@ -290,9 +281,7 @@ export function readEnvironment<K extends VariableName>(env: Env, names: readonl
   if (parsed.success) return parsed.data as unknown as Pick<Environment, K>;
   const issue = parsed.error.issues[0];
   const name = String(issue.path[0]);
-  throw new ConfigError(
-    issue.message.startsWith('"') ? `${name}=${issue.message}` : `${name}: ${issue.message}`,
-  );
+  throw new ConfigError(variableProblem(name, issue.message));
 }
 
 /** One variable, validated like readEnvironment. */

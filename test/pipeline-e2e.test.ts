@@ -207,8 +207,9 @@ test('a run over MIT-BIH records with two workers: EC57 detection above floors, 
 
   const status = await finished(runId);
   assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
-  // 3 records of 1805.6 s in 600 s windows (4 each) + all-nan (120 s, 1 window).
-  assert.equal(status.windows.total, 13);
+  // 3 records of 1805.6 s in 600 s windows (3 each: the last takes the trailing 5.6 s) + all-nan
+  // (120 s, 1 window).
+  assert.equal(status.windows.total, 10);
   assert.ok(status.throughput.beatsPerSecond > 0);
 
   const { json: failed } = await http('GET', `/runs/${runId}/records?state=failed`);
@@ -231,9 +232,9 @@ test('a run over MIT-BIH records with two workers: EC57 detection above floors, 
 
   // Each window was processed exactly once though the run was submitted three times.
   const completions = classifyCompletions(runId);
-  assert.equal(completions.size, 13, logs());
+  assert.equal(completions.size, 10, logs());
   assert.deepEqual([...new Set(completions.values())], [1]);
-  assert.equal((await classifyQueue.getJobCounts('completed')).completed, 13);
+  assert.equal((await classifyQueue.getJobCounts('completed')).completed, 10);
 
   const { gross, beatsByRecord } = await evaluate(runId);
   firstRun = { runId, beatsByRecord };
@@ -290,9 +291,10 @@ test('a coordinator restarted mid-run loses nothing: the run completes with the 
   assert.equal(resumed.json.outcome, 'resumed');
   const status = await finished(runId);
   assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
-  // 3 × 7 windows of 300 s (the last 5.6 s) + 1 for all-nan; none processed twice.
+  // 3 × 6 windows of 300 s (the last 305.6 s: the trailing 5.6 s joins it) + 1 for all-nan; none
+  // processed twice.
   const completions = classifyCompletions(runId);
-  assert.equal(completions.size, 22);
+  assert.equal(completions.size, 19);
   assert.deepEqual([...new Set(completions.values())], [1]);
   const { beatsByRecord } = await evaluate(runId);
   assert.deepEqual(beatsByRecord, firstRun.beatsByRecord);

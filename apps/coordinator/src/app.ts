@@ -20,7 +20,10 @@ export async function createCoordinator(
     app,
     new DocumentBuilder()
       .setTitle('HolterFlow coordinator')
-      .setDescription('Ingest Holter ECG archives, watch queues and workers.')
+      .setDescription(
+        'Ingest Holter ECG archives; classify every beat of a run of recordings (plan, progress, ' +
+          'cancel, retry, results on S3); list and promote model versions; watch queues and workers.',
+      )
       .setVersion('0.1.0')
       .build(),
   );

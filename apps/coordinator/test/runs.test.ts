@@ -115,29 +115,32 @@ test('POST /runs plans from footers, rejects bad recordings by reason, queues th
 
   const manifest = await store.getJson(keys.runManifest(runId), RunManifestSchema);
   const byId = Object.fromEntries(manifest.records.map((r) => [r.recordId, r]));
-  // 650,000 samples at 360 Hz = 1805.6 s → 4 windows of 600 s; all-nan: 120 s → 1 window.
+  // 650,000 samples at 360 Hz = 1805.6 s → 3 windows of 600 s, the last taking the trailing 5.6 s
+  // (shorter than a minute: no window of its own); all-nan: 120 s → 1 window.
   assert.deepEqual(
     manifest.records.map((r) => [r.recordId, r.numSamples, r.windows, r.referenceBeatsKey ?? null]),
     [
-      ['100', 650000, 4, 'mitdb/100.beats.parquet'],
-      ['232', 650000, 4, 'mitdb/232.beats.parquet'],
+      ['100', 650000, 3, 'mitdb/100.beats.parquet'],
+      ['232', 650000, 3, 'mitdb/232.beats.parquet'],
       ['all-nan', 43200, 1, null],
     ],
   );
-  const w3 = await queues.classify.getJob(runJobIds.classify(runId, '100', 3));
+  // The last window runs from 1200 s to the record's end; there is no fourth.
+  assert.equal(await queues.classify.getJob(runJobIds.classify(runId, '100', 3)), undefined);
+  const w2 = await queues.classify.getJob(runJobIds.classify(runId, '100', 2));
   assert.deepEqual(
     {
-      start: w3?.data.start,
-      end: w3?.data.end,
-      margin: w3?.data.marginSeconds,
-      model: w3?.data.modelVersion,
+      start: w2?.data.start,
+      end: w2?.data.end,
+      margin: w2?.data.marginSeconds,
+      model: w2?.data.modelVersion,
     },
-    { start: 3 * 216000, end: 650000, margin: 30, model: 'seed-1' },
+    { start: 2 * 216000, end: 650000, margin: 30, model: 'seed-1' },
   );
   assert.equal(byId['100'].leads.join(','), 'MLII,V5');
   const counts = await jobCounts();
   assert.deepEqual(counts, {
-    classify: { waiting: 9, 'waiting-children': 0, active: 0, completed: 0, failed: 0 },
+    classify: { waiting: 7, 'waiting-children': 0, active: 0, completed: 0, failed: 0 },
     summarize: { waiting: 0, 'waiting-children': 3, active: 0, completed: 0, failed: 0 },
     finalize: { waiting: 0, 'waiting-children': 1, active: 0, completed: 0, failed: 0 },
   });
@@ -170,7 +173,7 @@ test('POST /runs plans from footers, rejects bad recordings by reason, queues th
   assert.equal(status.status, 200);
   assert.equal(status.json.state, 'running');
   assert.deepEqual(status.json.records, { total: 7, done: 0, failed: 4, running: 0, queued: 3 });
-  assert.deepEqual(status.json.windows, { total: 9, done: 0, failed: 0 });
+  assert.deepEqual(status.json.windows, { total: 7, done: 0, failed: 0 });
   assert.equal(status.json.beats, 0);
   assert.equal(status.json.throughput, null);
   assert.equal(status.json.etaSeconds, null);
@@ -202,15 +205,15 @@ test('POST /runs plans from footers, rejects bad recordings by reason, queues th
   assert.equal(cancelled.json.state, 'cancelled');
   assert.deepEqual(cancelled.json.records, { total: 7, done: 0, failed: 4, running: 0, queued: 0 });
   const afterCancel = await jobCounts();
-  // Only the other run's jobs are left (record 100 in two default 1800 s windows).
-  assert.equal(afterCancel.classify.waiting, 2);
+  // Only the other run's jobs are left (record 100 in one default 1800 s window with its last 5.6 s).
+  assert.equal(afterCancel.classify.waiting, 1);
   assert.equal(afterCancel.summarize['waiting-children'], 1);
   assert.equal(afterCancel.finalize['waiting-children'], 1);
 
   const resumed = await http('POST', '/runs', request);
   assert.equal(resumed.json.outcome, 'resumed');
   assert.equal((await http('GET', `/runs/${runId}`)).json.state, 'running');
-  assert.equal((await jobCounts()).classify.waiting, 11);
+  assert.equal((await jobCounts()).classify.waiting, 8); // this run's 7 and the other run's 1
 });
 
 test('GET /docs-json documents the run endpoints with the request schema', async () => {

@@ -20,6 +20,8 @@ export interface ModelStore {
   exists(key: string): Promise<boolean>;
   getText(key: string): Promise<string>;
   putText(key: string, text: string): Promise<void>;
+  /** Writes a file of a model version as it is (weights, JSON). */
+  putBytes(key: string, body: Uint8Array): Promise<void>;
 }
 
 export function objectModelStore(store: ObjectStore): ModelStore {
@@ -29,6 +31,7 @@ export function objectModelStore(store: ObjectStore): ModelStore {
     exists: (key) => store.exists(key),
     getText: (key) => store.getText(key),
     putText: (key, text) => store.put(key, text, { contentType: 'text/plain' }),
+    putBytes: (key, body) => store.put(key, body, { contentType: contentTypeOf(key) }),
   };
 }
 
@@ -57,13 +60,21 @@ export function directoryModelStore(root: string): ModelStore {
     list: (prefix) => walk(pathOf(prefix), prefix.endsWith('/') || prefix === '' ? prefix : `${prefix}/`),
     exists: async (key) => (await stat(pathOf(key)).catch(() => undefined))?.isFile() ?? false,
     getText: (key) => readFile(pathOf(key), 'utf8'),
-    async putText(key, text) {
-      // Write beside and rename, so a reader never sees a half-written pointer.
-      const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
-      const partial = `${path}.${process.pid}.partial`;
-      await writeFile(partial, text);
-      await rename(partial, path);
-    },
+    putText: (key, text) => writeReplacing(pathOf(key), text),
+    putBytes: (key, body) => writeReplacing(pathOf(key), body),
   };
+}
+
+/** Writes beside and renames, so a reader never sees a half-written file. */
+async function writeReplacing(path: string, body: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(partial, body);
+  await rename(partial, path);
+}
+
+function contentTypeOf(key: string): string {
+  if (key.endsWith('.json')) return 'application/json';
+  if (key.endsWith('.svg')) return 'image/svg+xml';
+  return 'application/octet-stream';
 }

@@ -1,7 +1,16 @@
 /** Errors thrown by ObjectStore: always naming the operation, bucket and key at fault. */
 
 export type StorageOperation =
-  'put' | 'get' | 'getRange' | 'getStream' | 'head' | 'delete' | 'list' | 'upload' | 'ensureBucket';
+  | 'put'
+  | 'get'
+  | 'getRange'
+  | 'getStream'
+  | 'head'
+  | 'delete'
+  | 'list'
+  | 'upload'
+  | 'ensureBucket'
+  | 'bucketExists';
 
 export class StorageError extends Error {
   override readonly name: string = 'StorageError';

@@ -255,12 +255,27 @@ export class ObjectStore {
   }
 
   /** Creates the bucket unless it exists (safe to call from several processes at once). */
-  async ensureBucket(): Promise<void> {
+  /** Whether the bucket exists (HEAD bucket: 404 is false; other failures throw). */
+  async bucketExists(): Promise<boolean> {
     try {
       await withRetry(this.config.retry, () =>
         this.client.send(new HeadBucketCommand({ Bucket: this.bucket })),
       );
-      return;
+      return true;
+    } catch (err) {
+      const last = err instanceof AttemptsFailed ? err.lastError : err;
+      if (httpStatusOf(last) === 404) return false;
+      throw this.toStorageError('bucketExists', undefined, err);
+    }
+  }
+
+  /** Creates the bucket unless it exists; true when this call created it. */
+  async ensureBucket(): Promise<boolean> {
+    try {
+      await withRetry(this.config.retry, () =>
+        this.client.send(new HeadBucketCommand({ Bucket: this.bucket })),
+      );
+      return false;
     } catch (err) {
       const last = err instanceof AttemptsFailed ? err.lastError : err;
       if (httpStatusOf(last) !== 404) throw this.toStorageError('ensureBucket', undefined, err);
@@ -278,9 +293,10 @@ export class ObjectStore {
       );
     } catch (err) {
       const code = errorCode(err instanceof AttemptsFailed ? err.lastError : err);
-      if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
+      if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return false;
       throw this.toStorageError('ensureBucket', undefined, err);
     }
+    return true;
   }
 
   /**

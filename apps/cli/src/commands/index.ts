@@ -1,23 +1,38 @@
 import type { Command } from 'commander';
-import * as ingest from './ingest.js';
-import * as stack from './stack.js';
-import * as qrsEval from './qrs-eval.js';
-import * as dataset from './dataset.js';
-import * as train from './train.js';
-import * as runs from './runs.js';
-import * as models from './models.js';
 
-/** One entry per sub-command module; each module exports `register(program)`. */
-const modules: { register(program: Command): void }[] = [
-  ingest,
-  stack,
-  qrsEval,
-  dataset,
-  train,
-  runs,
-  models,
-];
+interface CommandModule {
+  register(program: Command): void;
+}
 
-export function registerCommands(program: Command): void {
-  for (const m of modules) m.register(program);
+/**
+ * Which module registers each top-level command. Modules are imported only when needed: each
+ * pulls in its libraries (the AWS SDK, BullMQ, the model, ...), and a CLI call should start in a
+ * fraction of a second, so a call loads just the module of the command it names.
+ */
+const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
+  ingest: () => import('./ingest.js'),
+  stack: () => import('./stack.js'),
+  'qrs-eval': () => import('./qrs-eval.js'),
+  dataset: () => import('./dataset.js'),
+  train: () => import('./train.js'),
+  evaluate: () => import('./train.js'),
+  run: () => import('./runs.js'),
+  runs: () => import('./runs.js'),
+  status: () => import('./runs.js'),
+  results: () => import('./runs.js'),
+  models: () => import('./models.js'),
+};
+
+/**
+ * Registers the command `args` (the arguments after the program name) names; every command when
+ * none is named (`--help` lists them) or the name is unknown (so commander can suggest one), and
+ * none for a bare `--version`.
+ */
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const name = args.find((a) => !a.startsWith('-'));
+  if (name === undefined && args.length > 0 && args.every((a) => a === '--version' || a === '-V')) return;
+  const load = name !== undefined ? COMMAND_MODULES[name] : undefined;
+  const loaders = load ? [load] : [...new Set(Object.values(COMMAND_MODULES))];
+  const modules = await Promise.all(loaders.map((l) => l()));
+  for (const m of new Set(modules)) m.register(program);
 }

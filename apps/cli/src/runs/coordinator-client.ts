@@ -3,22 +3,20 @@
  * (its 4xx answers say what is wrong), or say how to start a coordinator when none answers.
  */
 import {
+  coordinatorUrlOf,
   DEFAULT_COORDINATOR_URL,
-  readVariable,
   type RecordStatus,
+  type RunList,
   type RunStatus,
   type SubmitAnswer,
-} from '@holterflow/contracts';
+} from '@holterflow/contracts/plain';
 
 export function coordinatorUrl(
   flag: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   return (
-    (flag ?? readVariable(env, 'HOLTERFLOW_COORDINATOR_URL') ?? DEFAULT_COORDINATOR_URL).replace(
-      /\/+$/,
-      '',
-    ) || DEFAULT_COORDINATOR_URL
+    (flag ?? coordinatorUrlOf(env) ?? DEFAULT_COORDINATOR_URL).replace(/\/+$/, '') || DEFAULT_COORDINATOR_URL
   );
 }
 
@@ -36,7 +34,7 @@ export class CoordinatorClient {
     } catch (err) {
       throw new Error(
         `no coordinator at ${this.base} (${(err as Error).message}); start one with ` +
-          '`node --import tsx apps/coordinator/src/main.ts` or set HOLTERFLOW_COORDINATOR_URL',
+          '`node apps/coordinator/dist/main.js` or set HOLTERFLOW_COORDINATOR_URL',
       );
     }
     const text = await res.text();
@@ -51,6 +49,15 @@ export class CoordinatorClient {
 
   submit(request: Record<string, unknown>): Promise<SubmitAnswer> {
     return this.call('POST', '/runs', request);
+  }
+  list(offset: number, limit: number): Promise<RunList> {
+    return this.call('GET', `/runs?offset=${offset}&limit=${limit}`);
+  }
+  cancel(runId: string): Promise<{ runId: string; cancelledAt: string; busyRecords: number }> {
+    return this.call('POST', `/runs/${encodeURIComponent(runId)}/cancel`);
+  }
+  retryFailed(runId: string): Promise<{ runId: string; retried: string[]; notRetried: string[] }> {
+    return this.call('POST', `/runs/${encodeURIComponent(runId)}/retry-failed`);
   }
   status(runId: string): Promise<RunStatus> {
     return this.call('GET', `/runs/${encodeURIComponent(runId)}`);

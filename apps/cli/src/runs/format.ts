@@ -1,7 +1,7 @@
 /** How run progress and results read in a terminal. */
-import { AAMI_CLASSES } from '@holterflow/contracts';
+import { AAMI_CLASSES } from '@holterflow/contracts/plain';
 import { formatTable } from '../ingest/report.js';
-import type { RecordStatus, RunStatus } from '@holterflow/contracts';
+import type { RecordStatus, RunStatus } from '@holterflow/contracts/plain';
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '-';
@@ -43,4 +43,18 @@ export function formatRecords(bucket: string, records: RecordStatus[]): string {
     r.outputs ? `s3://${bucket}/${r.outputs.beats.replace(/beats\.parquet$/, '')}` : (r.error ?? ''),
   ]);
   return formatTable(['record', 'state', 'beats', ...AAMI_CLASSES, 'outputs / error'], rows);
+}
+
+/** One row per run: state, model, records, creation time. */
+export function formatRunList(runs: RunStatus[]): string {
+  const rows = runs.map((r) => [
+    r.runId,
+    r.state,
+    r.model,
+    `${r.records.done}/${r.records.total}`,
+    String(r.records.failed),
+    r.bucket,
+    r.createdAt,
+  ]);
+  return formatTable(['run', 'state', 'model', 'done', 'failed', 'bucket', 'created'], rows);
 }

@@ -1,5 +1,5 @@
 /** Polls a run until it ends, reporting each status (the CLI draws bars; the demo prints lines). */
-import type { RunStatus } from '@holterflow/contracts';
+import type { RunStatus } from '@holterflow/contracts/plain';
 import type { CoordinatorClient } from './coordinator-client.js';
 
 const FINAL_STATES = new Set<RunStatus['state']>(['completed', 'failed', 'cancelled']);

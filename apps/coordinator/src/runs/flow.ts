@@ -30,7 +30,7 @@ import {
   type RunManifest,
   type SummarizeJob,
 } from '@holterflow/contracts';
-import { windowSamples } from './plan.js';
+import { windowRange, windowSamples } from './plan.js';
 
 /** The per-run gate job (its queue is `planning.<runId>`; no worker serves it). */
 const GATE = { name: 'planned', jobId: 'gate' } as const;
@@ -71,8 +71,7 @@ export function classifyJobs(manifest: RunManifest, record: PlannedRecord): Clas
     fs: record.fs,
     numSamples: record.numSamples,
     window,
-    start: window * span,
-    end: Math.min((window + 1) * span, record.numSamples),
+    ...windowRange(window, record.windows, record.numSamples, span),
     marginSeconds: manifest.options.marginSeconds,
   }));
 }

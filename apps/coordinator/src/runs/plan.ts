@@ -44,7 +44,8 @@ function referenceBeatsKeyOf(recordingKey: string): string {
 }
 
 /**
- * The recordings a request names: every `*.parquet`/`*.arrow` under the prefix (with the
+ * The recordings a request names: every `*.parquet`/`*.arrow` under the prefix, sub-prefixes
+ * included unless `recursive` is false (with the
  * reference beats found in the same listing), or the explicit list (reference beats by HEAD).
  */
 export async function discoverRecordings(store: ObjectStore, request: RunRequest): Promise<Candidate[]> {
@@ -54,6 +55,7 @@ export async function discoverRecordings(store: ObjectStore, request: RunRequest
     const beats = new Set<string>();
     for await (const object of store.list(listPrefix)) {
       if (RESERVED_PREFIXES.some((p) => object.key.startsWith(p))) continue;
+      if (request.recursive === false && object.key.slice(listPrefix.length).includes('/')) continue;
       if (object.key.endsWith('.beats.parquet')) beats.add(object.key);
       else if (isRecordingKey(object.key)) recordings.push(object.key);
     }
@@ -87,6 +89,32 @@ export function windowSamples(fs: number, windowSeconds: number): number {
   return Math.round(windowSeconds * fs);
 }
 
+/**
+ * A trailing part of a record shorter than this joins the window before it instead of becoming
+ * a classify job of its own: a 30-minute MIT-BIH record (1805.6 s) would otherwise get a second
+ * job for its last 5.6 s — a queue round trip, a model load and margin reads for 4-8 beats.
+ * One minute is also the shortest window a run may ask for (WINDOW_SECONDS.min).
+ */
+export const MIN_TRAILING_WINDOW_SECONDS = 60;
+
+/** How many classify windows cut a record: whole windows, the last one taking a short remainder. */
+export function windowCount(numSamples: number, fs: number, windowSeconds: number): number {
+  const span = windowSamples(fs, windowSeconds);
+  const windows = Math.ceil(numSamples / span);
+  const trailing = numSamples - (windows - 1) * span;
+  return windows > 1 && trailing < MIN_TRAILING_WINDOW_SECONDS * fs ? windows - 1 : windows;
+}
+
+/** The samples [start, end) window `window` of `windows` owns; the last one runs to the record's end. */
+export function windowRange(
+  window: number,
+  windows: number,
+  numSamples: number,
+  span: number,
+): { start: number; end: number } {
+  return { start: window * span, end: window === windows - 1 ? numSamples : (window + 1) * span };
+}
+
 /** Plan one recording from its footer, or say why it cannot be classified. */
 export async function planRecording(
   store: ObjectStore,
@@ -117,7 +145,7 @@ export async function planRecording(
       fs: meta.fs,
       numSamples: meta.numSamples,
       leads: meta.leads,
-      windows: Math.ceil(meta.numSamples / windowSamples(meta.fs, windowSeconds)),
+      windows: windowCount(meta.numSamples, meta.fs, windowSeconds),
     };
   } catch (err) {
     if (err instanceof RecordInputError) return reject(err.problem);

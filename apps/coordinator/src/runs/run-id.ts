@@ -10,6 +10,8 @@ export function deriveRunId(request: RunRequest, modelVersion: string): string {
   const identity = {
     bucket: request.bucket,
     prefix: request.prefix ?? null,
+    // Only when set: ids of requests made before the field existed must not change.
+    ...(request.recursive === false ? { recursive: false } : {}),
     recordings: request.recordings ? [...new Set(request.recordings)].sort() : null,
     model: modelVersion,
     options: { windowSeconds: request.options.windowSeconds, marginSeconds: request.options.marginSeconds },

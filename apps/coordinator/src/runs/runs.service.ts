@@ -101,8 +101,13 @@ export class RunsService implements OnApplicationShutdown {
     try {
       model = await resolveModelVersion(objectModelStore(store), request.model);
     } catch (err) {
-      if (err instanceof ModelVersionError) throw new UnprocessableEntityException(err.message);
-      throw err;
+      if (!(err instanceof ModelVersionError)) throw err;
+      // No model in a bucket that is not there: the bucket is what the lab got wrong.
+      if (!(await store.bucketExists()))
+        throw new UnprocessableEntityException(
+          `bucket ${request.bucket} does not exist at ${this.config.storage.endpoint ?? 'AWS S3'}`,
+        );
+      throw new UnprocessableEntityException(err.message);
     }
     const runId = request.runId ?? deriveRunId(request, model);
     const manifests = new RunManifests(store);

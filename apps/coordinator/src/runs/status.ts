@@ -166,8 +166,12 @@ export async function runStatus(
     windows.failed += r.windows.failed;
     beats += r.beats;
     const p = planned.get(r.recordId);
+    // Every window but the last is windowSeconds long; the last runs to the record's end.
     if (p && r.windows.done > 0)
-      recordedSeconds += Math.min(p.numSamples / p.fs, r.windows.done * manifest.options.windowSeconds);
+      recordedSeconds +=
+        r.windows.done >= r.windows.total
+          ? p.numSamples / p.fs
+          : Math.min(p.numSamples / p.fs, r.windows.done * manifest.options.windowSeconds);
   }
 
   const finalizeId = runJobIds.finalize(manifest.runId);

@@ -4,7 +4,7 @@
  * The main thread keeps only I/O (S3 reads and writes, Parquet decode/encode) and BullMQ.
  */
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptThread, ThreadChannel } from '@holterflow/threads';
+import { siblingModule, startModuleThread, ThreadChannel } from '@holterflow/threads';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { WORKER_CONFIG, type WorkerConfig } from '../config.js';
 import type { WindowInput, WindowOutput } from './classify-window.js';
@@ -16,7 +16,7 @@ import type {
 } from './classify-thread-protocol.js';
 
 function startThread(settings: ClassifyThreadSettings): Worker {
-  return startTypeScriptThread(new URL('./classify-thread.ts', import.meta.url), settings);
+  return startModuleThread(siblingModule('classify-thread', import.meta.url), settings);
 }
 
 class ClassifyThread {

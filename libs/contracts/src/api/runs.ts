@@ -6,6 +6,27 @@ import type { AamiClass } from '../aami.js';
 
 export type RecordState = 'queued' | 'classifying' | 'summarizing' | 'done' | 'failed' | 'cancelled';
 export type RunState = 'planning' | 'running' | 'completed' | 'failed' | 'cancelled';
+export const RUN_STATES: readonly RunState[] = ['planning', 'running', 'completed', 'failed', 'cancelled'];
+
+/**
+ * The segmentation window (s): beats are cut and normalised per 10 s of signal (libs/ecg
+ * segmentBeats, after Kachuee et al. 2018), and the QRS detector needs that much to learn its
+ * thresholds. Run windows are whole multiples of it, and a recording shorter than one cannot be
+ * classified.
+ */
+export const SEGMENT_WINDOW_SECONDS = 10;
+
+/**
+ * Seconds of signal one classify job owns (`options.windowSeconds` of POST /runs): a multiple of
+ * the 10 s segmentation window, from one minute to a day; the default chosen by measurement in
+ * the pipeline benchmark.
+ */
+export const WINDOW_SECONDS = {
+  min: 60,
+  max: 24 * 3600,
+  multipleOf: SEGMENT_WINDOW_SECONDS,
+  default: 1800,
+} as const;
 
 export interface RecordStatus {
   recordId: string;

@@ -10,10 +10,9 @@
 import { z } from 'zod';
 import { WORKER_ROLES, type WorkerRole } from '../queues.js';
 
-/** A configuration mistake: reported as one line naming the variable, exit code 1. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError, DEFAULT_COORDINATOR_URL, parseHttpUrl, variableProblem } from './coordinator-url.js';
+
+export { ConfigError, DEFAULT_COORDINATOR_URL };
 
 /** The TensorFlow.js backends, in the order `auto` tries them. */
 export const TF_BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -26,7 +25,6 @@ export type InferenceEnginePreference = 'auto' | InferenceEngineName;
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_QUEUE_PREFIX = 'bull';
-export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:3000';
 /** HOLTERFLOW_S3_ENDPOINT value that selects AWS's own endpoint instead of the local default. */
 export const AWS_ENDPOINT_KEYWORD = 'aws';
 
@@ -120,13 +118,6 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
-function parseHttpUrl(raw: string | undefined): string | undefined {
-  const value = trimmed(raw);
-  if (value !== undefined && !/^https?:\/\/[^/\s]+/.test(value))
-    throw new ConfigError(`${JSON.stringify(value)} is not an http(s) URL`);
-  return value;
-}
-
 /** Variables every process that touches the queues or S3 reads. */
 const EVERY_PROCESS: readonly Reader[] = ['coordinator', 'worker', 'cli'];
 
@@ -159,7 +150,8 @@ export const ENVIRONMENT = {
     parse: parseQueuePrefix,
     default: `\`${DEFAULT_QUEUE_PREFIX}\``,
     readers: EVERY_PROCESS,
-    meaning: 'BullMQ key prefix; coordinator, workers and CLI must agree (tests use their own)',
+    meaning:
+      'BullMQ key prefix; coordinator, workers and CLI of a stack must agree, one per stack on a shared Redis (tests use their own)',
   },
   HOLTERFLOW_S3_ENDPOINT: {
     parse: parseS3Endpoint,
@@ -226,19 +218,25 @@ export const ENVIRONMENT = {
     parse: parseHttpUrl,
     default: `\`${DEFAULT_COORDINATOR_URL}\``,
     readers: ['cli'],
-    meaning: 'where `holterflow run/status/results` find the coordinator',
+    meaning: 'where `holterflow run/runs/status` find the coordinator',
+  },
+  HOLTERFLOW_STATE_DIR: {
+    parse: trimmed,
+    default: '`.holterflow` of the checkout',
+    readers: ['cli'],
+    meaning: "the local stack's data, pid, log and stack.env (read by the CLI)",
   },
   HOLTERFLOW_MITDB_DIR: {
     parse: trimmed,
-    default: '`/work/shared/data/mitdb`',
+    default: '`data/mitdb` of the checkout',
     readers: ['tests'],
-    meaning: 'the full MIT-BIH database for the tests that need it (skipped without it)',
+    meaning: 'the full MIT-BIH database for the tests and benchmarks that need it (skipped without it)',
   },
   HOLTERFLOW_MODELS_DIR: {
     parse: trimmed,
-    default: '`models/`',
-    readers: ['demo'],
-    meaning: '`npm run demo`: another models directory of the same layout',
+    default: '`models` of the checkout',
+    readers: ['cli', 'demo'],
+    meaning: 'the shipped models `stack up`, `models push <version>` and the demo use',
   },
 } satisfies Record<string, Variable<unknown>>;
 
@@ -283,9 +281,7 @@ export function readEnvironment<K extends VariableName>(env: Env, names: readonl
   if (parsed.success) return parsed.data as unknown as Pick<Environment, K>;
   const issue = parsed.error.issues[0];
   const name = String(issue.path[0]);
-  throw new ConfigError(
-    issue.message.startsWith('"') ? `${name}=${issue.message}` : `${name}: ${issue.message}`,
-  );
+  throw new ConfigError(variableProblem(name, issue.message));
 }
 
 /** One variable, validated like readEnvironment. */

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isSafeId, normalisePrefix } from '../keys.js';
 import { AAMI_CLASSES } from '../aami.js';
+import { WINDOW_SECONDS } from '../api/runs.js';
 
 const safeId = (what: string) =>
   z.string().refine(isSafeId, {
@@ -19,27 +20,19 @@ const modelVersion = safeId('model');
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid S3 bucket name');
 const objectKey = z.string().min(1).max(1024);
 
-/**
- * The segmentation window (s): beats are cut and normalised per 10 s of signal (libs/ecg
- * segmentBeats, after Kachuee et al. 2018), and the QRS detector needs that much to learn its
- * thresholds. Run windows are whole multiples of it, and a recording shorter than one cannot be
- * classified.
- */
-export const SEGMENT_WINDOW_SECONDS = 10;
-
 /** Options a run is submitted with; defaults chosen by measurement in the pipeline benchmark. */
 export const RunOptionsSchema = z.object({
-  /** Owned span of one classify job, in seconds; a multiple of the 10 s segmentation window. */
+  /** Owned span of one classify job, in seconds (WINDOW_SECONDS). */
   windowSeconds: z
     .number()
     .int()
-    .min(60)
-    .max(24 * 3600)
+    .min(WINDOW_SECONDS.min)
+    .max(WINDOW_SECONDS.max)
     .refine(
-      (s) => s % SEGMENT_WINDOW_SECONDS === 0,
-      `windowSeconds must be a multiple of ${SEGMENT_WINDOW_SECONDS}`,
+      (s) => s % WINDOW_SECONDS.multipleOf === 0,
+      `windowSeconds must be a multiple of ${WINDOW_SECONDS.multipleOf}`,
     )
-    .default(1800),
+    .default(WINDOW_SECONDS.default),
   /** Signal read on each side of a window so its beats equal a whole-record pass. */
   marginSeconds: z.number().int().min(0).max(300).default(60),
 });
@@ -51,6 +44,11 @@ export const RunRequestSchema = z
     bucket: bucketName,
     /** Every recording (`*.parquet`, `*.arrow`, not `*.beats.parquet`) under this prefix. */
     prefix: z.string().max(512).optional(),
+    /**
+     * With `prefix`: false takes only the recordings directly under it, not those of its
+     * sub-prefixes (absent means true, so run ids of earlier requests stay the same).
+     */
+    recursive: z.boolean().optional(),
     /** Or an explicit list of recording keys. */
     recordings: z.array(objectKey).min(1).max(100_000).optional(),
     /** Model version; the default model (models/DEFAULT) when absent. */
@@ -75,7 +73,10 @@ export const PlannedRecordSchema = z.object({
   fs: z.number().positive(),
   numSamples: z.number().int().nonnegative(),
   leads: z.array(z.string()).min(1),
-  /** Number of classify windows: ceil(numSamples / (windowSeconds * fs)). */
+  /**
+   * Number of classify windows: ceil(numSamples / (windowSeconds * fs)), less one when the last
+   * would be shorter than a minute (it joins the one before; the coordinator's plan.ts).
+   */
   windows: z.number().int().nonnegative(),
 });
 export type PlannedRecord = z.infer<typeof PlannedRecordSchema>;

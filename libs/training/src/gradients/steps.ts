@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type BackendPreference } from '@holterflow/model';
-import { startTypeScriptThread, ThreadChannel } from '@holterflow/threads';
+import { siblingModule, startModuleThread, ThreadChannel } from '@holterflow/threads';
 import type { Adam } from '../adam.js';
 import { BEAT_WIDTH } from '../beats.js';
 import { batchObjective, dropoutLayers } from '../objective.js';
@@ -111,7 +111,7 @@ export class ShardedSteps implements TrainingSteps {
       { length: threads - 1 },
       (): GradientThread =>
         new ThreadChannel(
-          startTypeScriptThread(new URL('./thread.ts', import.meta.url)),
+          startModuleThread(siblingModule('thread', import.meta.url)),
           'gradient thread',
           'gradient thread failed: ',
         ),

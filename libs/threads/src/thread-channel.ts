@@ -1,18 +1,4 @@
-import { Worker } from 'node:worker_threads';
-
-/**
- * Starts a worker thread running a TypeScript module, the way the rest of the repo runs (through
- * tsx, no build step). Node 20 does not apply `--import tsx` to worker threads, so a tiny
- * bootstrap registers tsx's loader before importing the module. `workerData` reaches the module
- * as node:worker_threads' workerData (threads read settings from it, never from process.env).
- */
-export function startTypeScriptThread(script: URL, workerData?: unknown): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap =
-    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); ` +
-    `return import(${JSON.stringify(script.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
+import type { Worker } from 'node:worker_threads';
 
 /**
  * One request at a time to a worker thread, answered by one message: the thread replies

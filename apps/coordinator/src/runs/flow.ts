@@ -86,6 +86,7 @@ function recordFlow(manifest: RunManifest, record: PlannedRecord, finalizeQueue:
     fs: record.fs,
     numSamples: record.numSamples,
     windows: record.windows,
+    report: manifest.options.report,
     ...(record.referenceBeatsKey ? { referenceBeatsKey: record.referenceBeatsKey } : {}),
   };
   return {

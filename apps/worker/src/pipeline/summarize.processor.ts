@@ -105,9 +105,10 @@ export class SummarizeProcessor {
       modelVersion: job.modelVersion,
       fs: job.fs,
       numSamples: job.numSamples,
+      samples: merged.results.samples,
       classes: merged.results.classes,
-      rrPrevMs: merged.results.rrPrevMs,
       unreadable: merged.unreadable,
+      options: job.report,
     });
     await store.put(keys.runRecordBeats(job.runId, job.recordId), beatsBytes, {
       contentType: 'application/vnd.apache.parquet',

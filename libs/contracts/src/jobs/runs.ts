@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isSafeId, normalisePrefix } from '../keys.js';
 import { AAMI_CLASSES } from '../aami.js';
+import { DEFAULT_REPORT_OPTIONS, HolterReportSchema, ReportOptionsSchema } from '../report.js';
 
 const safeId = (what: string) =>
   z.string().refine(isSafeId, {
@@ -41,7 +42,9 @@ export const RunOptionsSchema = z.object({
     )
     .default(1800),
   /** Signal read on each side of a window so its beats equal a whole-record pass. */
-  marginSeconds: z.number().int().min(0).max(300).default(60),
+  marginSeconds: z.number().int().min(0).max(300).default(30),
+  /** Rhythm-rule settings of the Holter report (pause threshold, pattern minimums, AF minimum). */
+  report: ReportOptionsSchema.prefault({}),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -57,7 +60,11 @@ export const RunRequestSchema = z
     model: modelVersion.optional(),
     /** Run id; derived from the request when absent so the same request resumes the same run. */
     runId: runId.optional(),
-    options: RunOptionsSchema.default({ windowSeconds: 1800, marginSeconds: 60 }),
+    options: RunOptionsSchema.default({
+      windowSeconds: 1800,
+      marginSeconds: 30,
+      report: DEFAULT_REPORT_OPTIONS,
+    }),
   })
   .refine((r) => (r.prefix === undefined) !== (r.recordings === undefined), {
     message: 'name recordings by exactly one of "prefix" or "recordings"',
@@ -149,6 +156,8 @@ export const SummarizeJobSchema = z.object({
   numSamples: z.number().int().nonnegative(),
   windows: z.number().int().nonnegative(),
   referenceBeatsKey: objectKey.optional(),
+  /** The run's rhythm-rule settings (absent in jobs queued before they existed: the defaults). */
+  report: ReportOptionsSchema.prefault({}),
 });
 export type SummarizeJob = z.infer<typeof SummarizeJobSchema>;
 
@@ -156,23 +165,18 @@ const classCounts = z.object(
   Object.fromEntries(AAMI_CLASSES.map((c) => [c, z.number().int().nonnegative()])),
 );
 
-/**
- * Why a stretch of a recording could not be analysed (libs/ecg signal quality, per second of each
- * lead): no samples (NaN), no electrical activity, a clipped amplifier, or noise that leaves no
- * beat trustworthy. A stretch is unanalysable only where no lead is readable.
- */
-export const UNREADABLE_REASONS = ['missing', 'flat', 'saturated', 'noise'] as const;
-export type UnreadableReason = (typeof UNREADABLE_REASONS)[number];
-
-/** One unanalysable stretch of a record in summary.json, in seconds from the record start. */
-export const UnanalysableStretchSchema = z.object({
-  startS: z.number().nonnegative(),
-  endS: z.number().nonnegative(),
-  reason: z.enum(UNREADABLE_REASONS),
+/** How a record's results were computed. */
+export const ProcessingSchema = z.object({
+  /** Inference engines the classify windows ran on (e.g. onnx, tfjs-wasm); empty when every part was reused. */
+  engines: z.array(z.string()),
+  /** CPU-stage seconds of the classify windows (read + DSP + inference + write), summed. */
+  classifySeconds: z.number().nonnegative(),
+  /** Seconds summarize spent merging the parts and building the report. */
+  summarizeSeconds: z.number().nonnegative(),
 });
-export type UnanalysableStretch = z.infer<typeof UnanalysableStretchSchema>;
+export type Processing = z.infer<typeof ProcessingSchema>;
 
-/** runs/<runId>/records/<recordId>/summary.json (the full Holter report is another issue). */
+/** runs/<runId>/records/<recordId>/summary.json: headline figures and the whole Holter report. */
 export const RecordSummarySchema = z.object({
   runId,
   recordId,
@@ -186,9 +190,9 @@ export const RecordSummarySchema = z.object({
   meanHeartRateBpm: z.number().nonnegative().nullable(),
   /** Total duration of `unanalysable`. */
   unreadableSeconds: z.number().nonnegative(),
-  /** The stretches where no beat was analysed, in time order (summaries written before this
-   * field existed read as none listed). */
-  unanalysable: z.array(UnanalysableStretchSchema).default([]),
+  /** Absent in summaries written before the Holter report existed. */
+  holter: HolterReportSchema.optional(),
+  processing: ProcessingSchema.optional(),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;
 

@@ -10,3 +10,8 @@ export * from './rhythm/atrial-fibrillation.js';
 export * from './rhythm/hrv.js';
 export * from './rhythm/lomb-scargle.js';
 export * from './rhythm/holter-report.js';
+export * from './validation/rhythm-annotations.js';
+export * from './validation/episode-match.js';
+export * from './html/strips.js';
+export * from './html/report-html.js';
+export * from './record-report.js';

@@ -64,3 +64,22 @@ test('no AF episode spans an unanalysable stretch', () => {
   assert.ok(eps.length >= 2, `${eps.length} episodes`);
   for (const e of eps) assert.ok(!(e.startS < mid - 0.1 && e.endS > mid - 0.05), 'episode crosses the gap');
 });
+
+test('ventricular trigeminy is not AF: intervals touching V beats are left out', () => {
+  // N N V repeated, the V premature (coupling 0.4-0.6 s) with a pause after it (1.0-1.3 s):
+  // short-long-normal has a turning point ratio of 2/3 and, with varying coupling, an entropy
+  // over 0.7, so on all intervals it reads as AF.
+  const cycles = 200;
+  const classes = 'NNV'.repeat(cycles);
+  const rr = Array.from({ length: classes.length }, (_, i) => {
+    if (i === 0) return 0;
+    if (i % 3 === 2) return 0.4 + 0.2 * rand();
+    if (i % 3 === 0) return 1.0 + 0.3 * rand();
+    return 0.8 + 0.04 * (rand() - 0.5);
+  });
+  const p = prepareSequence(build(classes, rr).seq);
+  assert.equal(afEpisodes(p).length, 0);
+  // The same RR series with every beat N (no class information) is flagged.
+  const unlabelled = prepareSequence(build('N'.repeat(classes.length), rr).seq);
+  assert.ok(afEpisodes(unlabelled).length > 0);
+});

@@ -7,7 +7,8 @@
  *  - turning point ratio within 0.54..0.77 (random order gives ~2/3; the alternation of
  *    bigeminy gives ~1 and a steady rhythm much less),
  * RMSSD and entropy after removing the window's 8 longest and 8 shortest intervals (outliers
- * such as an isolated ectopic beat), as the paper does. Windows are evaluated every 16 intervals;
+ * such as an isolated ectopic beat), as the paper does. Intervals touching a V or F beat are
+ * left out first (atrialIntervals: our adaptation). Windows are evaluated every 16 intervals;
  * each block of 16 intervals takes the decision of the window centred on it, so an episode's edges
  * are known to about 16 beats. A window with an unknown interval (an unanalysable stretch) is
  * not evaluated, so no episode spans one. Episodes shorter than the minimum (30 s) are dropped.
@@ -65,30 +66,44 @@ export function isAfWindow(f: WindowFeatures): boolean {
   return f.nRmssd > 0.1 && f.entropy > 0.7 && f.tpr >= 0.54 && f.tpr <= 0.77;
 }
 
+/**
+ * Intervals the detector reads: known, and neither beat ventricular (V) or fusion (F). An
+ * interval into or out of a ventricular beat says nothing about atrial rhythm, and without this
+ * rule ventricular trigeminy and multiform PVCs read as AF (MIT-BIH 201, 208 in the README).
+ * This is our adaptation of Dash et al., who used every interval.
+ */
+function atrialIntervals(p: PreparedSequence): Int32Array {
+  const out: number[] = [];
+  const ventricular = (c: string) => c === 'V' || c === 'F';
+  for (let i = 1; i < p.rrS.length; i++)
+    if (Number.isFinite(p.rrS[i]) && !ventricular(p.classes[i]) && !ventricular(p.classes[i - 1]))
+      out.push(i);
+  return Int32Array.from(out);
+}
+
 /** AF episodes (any length) as beat-time spans. */
 export function afEpisodes(p: PreparedSequence): Episode[] {
-  const n = p.rrS.length; // intervals are rrS[1..n-1]
-  const intervals = n - 1;
-  if (intervals < AF_WINDOW) return [];
-  const blocks = Math.ceil(intervals / BLOCK);
+  const idx = atrialIntervals(p);
+  const m = idx.length;
+  if (m < AF_WINDOW) return [];
+  // unknown[i]: unknown intervals among rrS[1..i], so a span of intervals holds a gap when the
+  // count differs at its ends.
+  const unknown = new Int32Array(p.rrS.length);
+  for (let i = 1; i < p.rrS.length; i++) unknown[i] = unknown[i - 1] + (Number.isFinite(p.rrS[i]) ? 0 : 1);
+  const spansGap = (fromInterval: number, toInterval: number) =>
+    unknown[toInterval] !== unknown[fromInterval];
+  const blocks = Math.ceil(m / BLOCK);
   const af = new Uint8Array(blocks);
   const window = new Float64Array(AF_WINDOW);
   for (let b = 0; b < blocks; b++) {
-    const centre = 1 + b * BLOCK + BLOCK / 2;
-    const start = Math.min(Math.max(1, centre - AF_WINDOW / 2), n - AF_WINDOW);
-    let known = true;
-    for (let k = 0; k < AF_WINDOW; k++) {
-      const rr = p.rrS[start + k];
-      if (!Number.isFinite(rr)) {
-        known = false;
-        break;
-      }
-      window[k] = rr;
-    }
-    // The block's own intervals must be known too (it may lie outside a window clamped at an end).
-    for (let i = 1 + b * BLOCK; known && i < Math.min(n, 1 + (b + 1) * BLOCK); i++)
-      if (!Number.isFinite(p.rrS[i])) known = false;
-    af[b] = known && isAfWindow(windowFeatures(window)) ? 1 : 0;
+    const centre = b * BLOCK + BLOCK / 2;
+    const start = Math.min(Math.max(0, centre - AF_WINDOW / 2), m - AF_WINDOW);
+    const blockEnd = Math.min(m, (b + 1) * BLOCK) - 1;
+    const from = Math.min(start, b * BLOCK);
+    const to = Math.max(start + AF_WINDOW - 1, blockEnd);
+    if (spansGap(idx[from], idx[to])) continue;
+    for (let k = 0; k < AF_WINDOW; k++) window[k] = p.rrS[idx[start + k]];
+    af[b] = isAfWindow(windowFeatures(window)) ? 1 : 0;
   }
   const out: Episode[] = [];
   let b = 0;
@@ -98,9 +113,11 @@ export function afEpisodes(p: PreparedSequence): Episode[] {
       continue;
     }
     let e = b;
-    while (e + 1 < blocks && af[e + 1]) e++;
-    const startS = p.timeS[b * BLOCK]; // the beat that opens the block's first interval
-    const endS = p.timeS[Math.min(n - 1, (e + 1) * BLOCK)];
+    while (e + 1 < blocks && af[e + 1] && !spansGap(idx[e * BLOCK], idx[(e + 1) * BLOCK])) e++;
+    const first = idx[b * BLOCK];
+    const last = idx[Math.min(m, (e + 1) * BLOCK) - 1];
+    const startS = p.timeS[first - 1]; // the beat that opens the episode's first interval
+    const endS = p.timeS[last];
     out.push({ startS, endS, durationS: endS - startS });
     b = e + 1;
   }

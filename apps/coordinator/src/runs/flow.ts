@@ -87,6 +87,7 @@ function recordFlow(manifest: RunManifest, record: PlannedRecord, finalizeQueue:
     numSamples: record.numSamples,
     windows: record.windows,
     report: manifest.options.report,
+    recordingKey: record.recordingKey,
     ...(record.referenceBeatsKey ? { referenceBeatsKey: record.referenceBeatsKey } : {}),
   };
   return {

@@ -142,6 +142,8 @@ export const ClassifyResultSchema = z.object({
   /** True when the part already existed in S3 and nothing was recomputed. */
   reused: z.boolean(),
   seconds: StageTimesSchema,
+  /** Inference engine of the window (onnx, tfjs-...); absent for a reused part. */
+  engine: z.string().optional(),
   /** Record-sample ranges inside the window where no lead could be read. */
   unreadable: z.array(z.object({ start: z.number().int(), end: z.number().int(), reason: z.string() })),
 });
@@ -156,6 +158,8 @@ export const SummarizeJobSchema = z.object({
   numSamples: z.number().int().nonnegative(),
   windows: z.number().int().nonnegative(),
   referenceBeatsKey: objectKey.optional(),
+  /** The recording, for report.html's ECG strips (absent in jobs queued before: no strips). */
+  recordingKey: objectKey.optional(),
   /** The run's rhythm-rule settings (absent in jobs queued before they existed: the defaults). */
   report: ReportOptionsSchema.prefault({}),
 });

@@ -109,7 +109,7 @@ ${row('Pauses', `${h.pauses.count} (RR ≥ ${h.pauses.thresholdSeconds.toFixed(1
 ${row('Atrial fibrillation', `${af.count} episodes, ${minutes(af.totalSeconds)}, burden ${num(af.burdenPercent, 1, ' %')}`, `episodes ≥ ${af.minEpisodeSeconds} s; ${af.detector}`)}
 ${row('HRV (time)', `SDNN ${num(hrv.sdnnMs, 0, ' ms')}, SDANN ${num(hrv.sdannMs, 0, ' ms')}, SDNN index ${num(hrv.sdnnIndexMs, 0, ' ms')}`, `RMSSD ${num(hrv.rmssdMs, 0, ' ms')}, pNN50 ${num(hrv.pnn50Percent, 1, ' %')}, triangular index ${num(hrv.triangularIndex, 1)}; ${hrv.nnIntervals} NN intervals (${num(hrv.nnPercent, 1, ' %')} of RR)`)}
 ${row('HRV (frequency)', `LF ${num(hrv.lfMs2, 0, ' ms²')}, HF ${num(hrv.hfMs2, 0, ' ms²')}, LF/HF ${num(hrv.lfHf, 2)}`, `Lomb-Scargle, mean of ${hrv.spectralSegments} 5-min segments`)}
-${row('Model', `${s.modelVersion}`, s.processing ? `engine ${s.processing.engines.join(', ') || 'parts reused'}; classify ${s.processing.classifySeconds.toFixed(1)} s, summarize ${s.processing.summarizeSeconds.toFixed(1)} s` : '')}
+${row('Model', `${s.modelVersion}`, 'engine and processing times: summary.json, "processing" (left out here so that a re-run writes the same page)')}
 </table>`;
 }
 

@@ -2,28 +2,18 @@
  * The analyst download routes against a real coordinator, Redis and S3 server: a record's
  * summary, report.html and beats (filtered by class and time, CSV or Parquet), the run's
  * summary.csv, and the 4xx answers that say why (unknown record, failed record, not done yet).
- * The record's outputs are written as summarize writes them (libs/report, libs/formats) from
- * MIT-BIH 208's reference beats.
+ * The record's outputs are written as summarize writes them (test/support/report-run.ts).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { AAMI_CLASSES, AAMI_INDEX, keys } from '@holterflow/contracts';
-import {
-  asyncBufferFromBytes,
-  readBeatResultsParquet,
-  readWfdbRecord,
-  writeBeatResultsParquet,
-  type BeatResults,
-} from '@holterflow/formats';
-import { buildRecordReport } from '@holterflow/report';
+import { keys } from '@holterflow/contracts';
+import { asyncBufferFromBytes, readBeatResultsParquet, type BeatResults } from '@holterflow/formats';
 import { ObjectStore } from '@holterflow/storage';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import { startTestCoordinator } from '../../../test/support/coordinator.js';
-import { manifestOf } from '../../../test/support/run-flow.js';
-import { FIXTURE_MITDB_DIR } from '../../../test/support/mitdb.js';
+import { putReportedRun } from '../../../test/support/report-run.js';
 
 let redis: TestRedis;
 let s3: S3rverHandle;
@@ -37,64 +27,7 @@ before(async () => {
   redis = await connectTestRedis(import.meta.url);
   s3 = await startS3rver();
   store = new ObjectStore(s3.config);
-  const rec = readWfdbRecord(join(FIXTURE_MITDB_DIR, '208.hea'));
-  const ref = rec.beats!;
-  const n = ref.length;
-  const probabilities = new Float32Array(n * AAMI_CLASSES.length);
-  ref.forEach((b, i) => (probabilities[i * AAMI_CLASSES.length + AAMI_INDEX[b.aami]] = 1));
-  beats = {
-    samples: Int32Array.from(ref, (b) => b.sample),
-    timeS: Float64Array.from(ref, (b) => b.sample / rec.fs),
-    classes: ref.map((b) => b.aami),
-    probabilities,
-    rrPrevMs: Float32Array.from(ref, (b, i) =>
-      i === 0 ? NaN : ((b.sample - ref[i - 1].sample) * 1000) / rec.fs,
-    ),
-    rrNextMs: Float32Array.from(ref, (b, i) =>
-      i + 1 < n ? ((ref[i + 1].sample - b.sample) * 1000) / rec.fs : NaN,
-    ),
-    window: new Int32Array(n),
-  };
-  const numSamples = rec.signals[0].length;
-  const planned = (recordId: string) => ({
-    recordId,
-    recordingKey: `mitdb/${recordId}.parquet`,
-    fs: rec.fs,
-    numSamples,
-    leads: rec.leads,
-    windows: 1,
-  });
-  await store.put(
-    keys.runManifest(RUN),
-    JSON.stringify(
-      manifestOf(RUN, s3.config.bucket, 'v1', [planned('208'), planned('bad'), planned('pending')], 1800),
-    ),
-  );
-  const meta = {
-    runId: RUN,
-    recordId: '208',
-    modelVersion: 'v1',
-    fs: rec.fs,
-    start: 0,
-    end: numSamples,
-    unreadable: [],
-  };
-  await store.put(keys.runRecordBeats(RUN, '208'), writeBeatResultsParquet(beats, meta));
-  const { summary, html } = await buildRecordReport(
-    { ...meta, numSamples, samples: beats.samples, classes: beats.classes, unreadable: [] },
-    async (s, e) => ({ lead: 'MLII', signal: rec.signals[0].slice(s, e) }),
-  );
-  await store.put(keys.runRecordReport(RUN, '208'), html);
-  await store.put(keys.runRecordSummary(RUN, '208'), JSON.stringify(summary));
-  await store.put(
-    keys.runRecordError(RUN, 'bad'),
-    JSON.stringify({
-      runId: RUN,
-      recordId: 'bad',
-      error: 'record bad: not a Parquet file',
-      failedWindows: [],
-    }),
-  );
+  beats = await putReportedRun(store, s3.config.bucket, RUN);
   ({ app, base } = await startTestCoordinator(redis, s3));
 });
 

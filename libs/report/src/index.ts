@@ -15,3 +15,4 @@ export * from './validation/episode-match.js';
 export * from './html/strips.js';
 export * from './html/report-html.js';
 export * from './record-report.js';
+export * from './pdf.js';

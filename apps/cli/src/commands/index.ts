@@ -6,6 +6,7 @@ import * as dataset from './dataset.js';
 import * as train from './train.js';
 import * as runs from './runs.js';
 import * as models from './models.js';
+import * as report from './report.js';
 
 /** One entry per sub-command module; each module exports `register(program)`. */
 const modules: { register(program: Command): void }[] = [
@@ -16,6 +17,7 @@ const modules: { register(program: Command): void }[] = [
   train,
   runs,
   models,
+  report,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,6 +1,6 @@
 /**
  * `holterflow run s3://bucket/prefix [--model v] [--wait]`, `holterflow status <runId>` and
- * `holterflow results <runId> --out <dir>`: classification runs through the coordinator's /runs
+ * `holterflow results <runId> --out <dir> [--format csv|parquet|json]`: classification runs through the coordinator's /runs
  * API (HOLTERFLOW_COORDINATOR_URL, default http://127.0.0.1:3000); results straight from S3.
  */
 import type { Command } from 'commander';
@@ -9,7 +9,7 @@ import { parseS3Url } from '@holterflow/contracts';
 import { ObjectStore, storageConfigFromEnv } from '@holterflow/storage';
 import type { RunStatus } from '@holterflow/contracts';
 import { CoordinatorClient, coordinatorUrl } from '../runs/coordinator-client.js';
-import { downloadRunResults } from '../runs/download.js';
+import { downloadRunResults, RESULTS_FORMATS, type ResultsFormat } from '../runs/download.js';
 import { formatRecords, formatStatus } from '../runs/format.js';
 import { waitForRun } from '../runs/wait.js';
 import { formatMegabytes } from '../ingest/report.js';
@@ -127,13 +127,20 @@ export function register(program: Command): void {
     .description("download a run's summary.csv/.parquet and per-record files from S3")
     .argument('<runId>')
     .requiredOption('--out <dir>', 'directory to write into (created if missing)')
+    .option(
+      '--format <format>',
+      `tables as ${RESULTS_FORMATS.join(' | ')} (default: as stored: CSV and Parquet summaries, beats.parquet)`,
+    )
     .option('--coordinator <url>', "coordinator URL (to find the run's bucket)")
-    .action(async (runId: string, flags: { out: string; coordinator?: string }) => {
+    .action(async (runId: string, flags: { out: string; format?: string; coordinator?: string }) => {
+      const format = flags.format as ResultsFormat | undefined;
+      if (format !== undefined && !RESULTS_FORMATS.includes(format))
+        throw new Error(`--format ${flags.format}: use one of ${RESULTS_FORMATS.join(', ')}`);
       const client = new CoordinatorClient(coordinatorUrl(flags.coordinator, process.env));
       const status = await client.status(runId);
       const store = new ObjectStore({ ...storageConfigFromEnv(process.env), bucket: status.bucket });
       try {
-        const { files, bytes } = await downloadRunResults(store, runId, flags.out);
+        const { files, bytes } = await downloadRunResults(store, runId, flags.out, format);
         console.log(
           `${files.length} files (${formatMegabytes(bytes)} MB) from s3://${status.bucket}/runs/${runId}/ into ${flags.out}`,
         );

@@ -2,6 +2,7 @@
  * report.html in a real browser (headless Chromium): the report of MIT-BIH record 208 (its
  * reference beats, its ECG) renders every plot with no console error and no request beyond the
  * file itself, a screenshot is kept in test/artifacts/, and the A4 PDF has one page per section.
+ * A 24 h report (the fixtures repeated) keeps to 3 MB and its A4 pages.
  * Reports of awkward records (no beats, nothing analysable, 10 minutes) render too and say so.
  */
 import { after, before, test } from 'node:test';
@@ -15,6 +16,7 @@ import { readWfdbRecord } from '@holterflow/formats';
 import { buildRecordReport, type RecordSummaryInput, type SignalReader } from '@holterflow/report';
 import { FIXTURE_MITDB_DIR } from './support/mitdb.js';
 import { chromiumMissing, launchChromium, pdfPageCount } from './support/chromium.js';
+import { build24hRecording, build24hReferenceBeats } from '../bench/mitdb-24h.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const missing = chromiumMissing();
@@ -117,6 +119,40 @@ test(
     const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
     writeFileSync(join(ARTIFACTS, 'report-208.pdf'), pdf);
     assert.equal(pdfPageCount(pdf), check.sections, 'a section overflows its A4 page or pages are missing');
+    await page.close();
+  },
+);
+
+test(
+  'a 24 h record (the fixtures repeated): every plot renders, <= 3 MB, the PDF still one page per section',
+  { skip: missing },
+  async () => {
+    const rec = build24hRecording(FIXTURE_MITDB_DIR);
+    const beats = build24hReferenceBeats(FIXTURE_MITDB_DIR);
+    const lead = primaryLeadOf(rec.leads);
+    const { html } = await buildRecordReport(
+      {
+        runId: 'browser-test',
+        recordId: 'fixtures24h',
+        modelVersion: 'reference-annotations',
+        fs: rec.fs,
+        numSamples: rec.signals[0].length,
+        samples: beats.samples,
+        classes: beats.classes,
+        unreadable: [],
+      },
+      async (start, end) => ({ lead: rec.leads[lead], signal: rec.signals[lead].slice(start, end) }),
+    );
+    assert.ok(Buffer.byteLength(html) <= 3e6, `${Buffer.byteLength(html)} bytes`);
+    const { page, check, consoleErrors, requests, url } = await openReport('report-24h', html);
+    assert.equal(check.rendered, check.expected, check.errors.join('; '));
+    assert.equal(check.blankCanvases, 0);
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(requests, [url]);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    writeFileSync(join(ARTIFACTS, 'report-24h.pdf'), pdf);
+    assert.equal(pdfPageCount(pdf), check.sections, 'a section overflows its A4 page');
     await page.close();
   },
 );

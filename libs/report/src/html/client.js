@@ -44,6 +44,7 @@
       {
         width: WIDTH,
         height: 190,
+        legend: { live: false },
         plugins: [afShade],
         scales: { x: { time: false, range: [0, Math.max(60, data.durationS)] } },
         axes: [{ ...timeAxis, splits: hourSplits }, { label: 'bpm' }],
@@ -110,6 +111,7 @@
       {
         width: WIDTH,
         height: 190,
+        legend: { live: false },
         scales: { x: { time: false, range: [-1, hours * 5] } },
         axes: [
           {
@@ -139,6 +141,7 @@
       {
         width: WIDTH,
         height: 200,
+        legend: { live: false },
         plugins: [afShade],
         scales: { x: { time: false, range: [0, Math.max(60, data.durationS)] }, y: { range: [0, 2500] } },
         axes: [{ ...timeAxis, splits: hourSplits }, { label: 'RR (ms)' }],

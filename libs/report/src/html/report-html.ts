@@ -133,7 +133,8 @@ ${rows}
 function eventsTable(a: HolterAnalysis): string {
   const r = a.report;
   const lines: string[] = [];
-  const top = 8;
+  // Six of each kind keep the events and the 24-row hourly table on one A4 page.
+  const top = 6;
   for (const x of r.ventricular.runs.list.slice(0, top))
     lines.push(
       `<tr><td>V run</td><td>${clock(x.startS)}</td><td>${x.beats} beats</td><td>${x.rateBpm.toFixed(0)} bpm</td></tr>`,
@@ -211,8 +212,6 @@ ${summaryTable(s, a)}
 <div class="plot" id="plot-ectopy" data-plot="ectopy"></div>
 <h2>RR tachogram (every known RR interval)</h2>
 <div class="plot" id="plot-tachogram" data-plot="tachogram"></div>
-<h2>Events</h2>
-${eventsTable(a)}
 </section>
 ${stripsSection(input, 'classes', 'ECG strips: one beat of each class present')}
 ${stripsSection(input, 'events', 'ECG strips: events')}
@@ -220,6 +219,8 @@ ${noStrips}
 <section class="page">
 <h2>Hourly table</h2>
 ${hourlyTable(a)}
+<h2>Events</h2>
+${eventsTable(a)}
 </section>
 <script type="application/json" id="report-data">${data}</script>
 <script>${UPLOT_JS}</script>

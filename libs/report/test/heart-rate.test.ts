@@ -50,3 +50,14 @@ test('no beats: no heart rate at all', () => {
   const hr = heartRate(p, minuteRates(p));
   assert.deepEqual([hr.meanBpm, hr.minBpm, hr.maxBpm, hr.minAtS, hr.maxAtS], [null, null, null, null, null]);
 });
+
+test('one long pause does not make the minimum: a minute needs 10 known intervals', () => {
+  // 1 s beats to t = 119, a 56 s pause to t = 175, 1 s beats again: minute 2 (120-180 s) holds the
+  // pause and 4 short intervals, 60 s covered but only 5 intervals (5 bpm). The pause is
+  // reported as a pause; the minimum is the 60 bpm of the full minutes.
+  const rr = [0, ...Array(119).fill(1), 56, ...Array(120).fill(1)];
+  const p = prepareSequence(build('N'.repeat(rr.length), rr, { startS: 0 }).seq);
+  const hr = heartRate(p, minuteRates(p));
+  near(hr.minBpm, 60, 0.5);
+  assert.notEqual(hr.minAtS, 120);
+});

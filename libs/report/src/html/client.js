@@ -87,6 +87,7 @@
             stroke: '#e67800',
             fill: 'rgba(230,120,0,0.3)',
             paths: uPlot.paths.stepped({ align: 1 }),
+            points: { show: false },
           },
         ],
       },

@@ -3,7 +3,8 @@
  * A rate over a span is 60 / mean RR of the intervals that end in it (the mean of intervals, not
  * of instantaneous rates, so a couplet does not pull it up). Minimum and maximum are taken over
  * whole clock minutes from the start of the recording, counting a minute only when its intervals
- * cover at least half of it (so a minute cut by an unanalysable stretch cannot make an extreme).
+ * cover at least half of it and there are at least 10 of them (so neither a minute cut by an
+ * unanalysable stretch nor one long pause, which pauses report, makes an extreme).
  */
 import type { HeartRate } from '@holterflow/contracts';
 import type { PreparedSequence } from './beat-sequence.js';
@@ -11,6 +12,8 @@ import type { PreparedSequence } from './beat-sequence.js';
 export const HR_WINDOW_SECONDS = 60;
 /** Share of a minute its RR intervals must cover for the minute to have a rate. */
 const MIN_COVERAGE = 0.5;
+/** Known intervals a minute needs for a rate (a minute at 20 bpm still has 20). */
+const MIN_INTERVALS = 10;
 /** Beats in the running mean whose extremes give a minute's min/max in the plot. */
 export const HR_PLOT_BEATS = 8;
 
@@ -70,7 +73,7 @@ export function minuteRates(p: PreparedSequence): MinuteRates {
   const meanBpm = new Float64Array(minutes);
   for (let m = 0; m < minutes; m++) {
     const span = Math.min(HR_WINDOW_SECONDS, p.durationS - m * HR_WINDOW_SECONDS);
-    meanBpm[m] = cnt[m] > 0 && sum[m] >= MIN_COVERAGE * span ? (60 * cnt[m]) / sum[m] : NaN;
+    meanBpm[m] = cnt[m] >= MIN_INTERVALS && sum[m] >= MIN_COVERAGE * span ? (60 * cnt[m]) / sum[m] : NaN;
   }
   return { meanBpm, minBpm, maxBpm };
 }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { readVariable } from '@holterflow/contracts';
 import { chromiumUnavailable, printReportPdf } from '@holterflow/report';
 import { CoordinatorClient, coordinatorUrl } from '../runs/coordinator-client.js';
 
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     .option('--pdf', 'also print it to an A4 PDF beside it (needs Chromium)')
     .option('--coordinator <url>', 'coordinator URL')
     .action(async (runId: string, recordId: string, flags: ReportFlags) => {
-      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator));
+      const client = new CoordinatorClient(coordinatorUrl(flags.coordinator, process.env));
       const html = await client.download(
         `/runs/${encodeURIComponent(runId)}/records/${encodeURIComponent(recordId)}/report`,
       );
@@ -46,13 +47,14 @@ export function register(program: Command): void {
       await writeFile(out, html);
       console.log(`report of record ${recordId} (run ${runId}): ${out}`);
       if (flags.pdf) {
-        const missing = chromiumUnavailable();
+        const chromium = readVariable(process.env, 'HOLTERFLOW_CHROMIUM');
+        const missing = chromiumUnavailable(chromium);
         if (missing) {
           console.error(`no PDF: ${missing}`);
           process.exitCode = 1;
         } else {
           const pdf = out.replace(/\.html?$/i, '') + '.pdf';
-          const pages = await printReportPdf(out, pdf);
+          const pages = await printReportPdf(out, pdf, chromium);
           console.log(`PDF (${pages} A4 pages): ${pdf}`);
         }
       }

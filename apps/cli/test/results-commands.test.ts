@@ -18,6 +18,7 @@ import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import { startTestCoordinator } from '../../../test/support/coordinator.js';
 import { putReportedRun } from '../../../test/support/report-run.js';
+import { chromiumPath } from '../../../test/support/chromium.js';
 import type { BeatResults } from '@holterflow/formats';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
@@ -98,7 +99,7 @@ test('results --format xml is refused with the formats it takes', async () => {
 test('report --pdf: report.html saved, and an A4 PDF where Chromium is installed (else a clear message)', async () => {
   const html = join(dir, 'r208.html');
   const r = await holterflow(['report', RUN, '208', '--out', html, '--pdf']);
-  const missing = chromiumUnavailable();
+  const missing = chromiumUnavailable(chromiumPath());
   assert.match(await readFile(html, 'utf8'), /Holter report — record 208/);
   if (missing) {
     assert.equal(r.code, 1);

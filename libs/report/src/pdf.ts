@@ -1,7 +1,8 @@
 /**
- * report.html to PDF through headless Chromium (Debian's /usr/bin/chromium, or
- * HOLTERFLOW_CHROMIUM) driven by playwright-core, with the report's own A4 print stylesheet.
- * playwright-core is loaded only when a PDF is asked for.
+ * report.html to PDF through headless Chromium driven by playwright-core, with the report's own
+ * A4 print stylesheet. The executable's path is the caller's (HOLTERFLOW_CHROMIUM in the
+ * configuration schema, default Debian's /usr/bin/chromium): libraries do not read the
+ * environment. playwright-core is loaded only when a PDF is asked for.
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -15,24 +16,23 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
-export function chromiumPath(): string {
-  return process.env.HOLTERFLOW_CHROMIUM ?? '/usr/bin/chromium';
-}
-
-/** Why no PDF can be printed here, in words a user can act on; undefined when it can. */
-export function chromiumUnavailable(): string | undefined {
-  const path = chromiumPath();
+/** Why no PDF can be printed with the Chromium at `path`, in words a user can act on; undefined when it can. */
+export function chromiumUnavailable(path: string): string | undefined {
   return existsSync(path)
     ? undefined
     : `no headless Chromium at ${path}: install it (apt-get install -y chromium) or set HOLTERFLOW_CHROMIUM to one`;
 }
 
-/** Prints the page at htmlPath to pdfPath; returns the page count. */
-export async function printReportPdf(htmlPath: string, pdfPath: string): Promise<number> {
-  const problem = chromiumUnavailable();
+/** Prints the page at htmlPath to pdfPath with the Chromium at chromiumPath; returns the page count. */
+export async function printReportPdf(
+  htmlPath: string,
+  pdfPath: string,
+  chromiumPath: string,
+): Promise<number> {
+  const problem = chromiumUnavailable(chromiumPath);
   if (problem) throw new Error(problem);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
   try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(htmlPath).href);

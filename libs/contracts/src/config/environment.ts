@@ -27,6 +27,8 @@ export type InferenceEnginePreference = 'auto' | InferenceEngineName;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_QUEUE_PREFIX = 'bull';
 export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:3000';
+/** Debian's chromium package (apt-get install -y chromium). */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 /** HOLTERFLOW_S3_ENDPOINT value that selects AWS's own endpoint instead of the local default. */
 export const AWS_ENDPOINT_KEYWORD = 'aws';
 
@@ -227,6 +229,12 @@ export const ENVIRONMENT = {
     default: `\`${DEFAULT_COORDINATOR_URL}\``,
     readers: ['cli'],
     meaning: 'where `holterflow run/status/results` find the coordinator',
+  },
+  HOLTERFLOW_CHROMIUM: {
+    parse: (raw: string | undefined) => trimmed(raw) ?? DEFAULT_CHROMIUM_PATH,
+    default: `\`${DEFAULT_CHROMIUM_PATH}\``,
+    readers: ['cli', 'tests'],
+    meaning: 'headless Chromium for `holterflow report --pdf` and the page tests (driven by playwright-core)',
   },
   HOLTERFLOW_MITDB_DIR: {
     parse: trimmed,

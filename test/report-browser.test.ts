@@ -177,7 +177,7 @@ test(
           recordId: 'unanalysable',
           samples: [],
           classes: [],
-          unreadable: [{ start: 0, end: base.input.numSamples }],
+          unreadable: [{ start: 0, end: base.input.numSamples, reason: 'flat' }],
         },
         undefined,
         /Nothing in the recording could be analysed/,

@@ -13,7 +13,6 @@ import {
   type ReportOptions,
 } from '@holterflow/contracts';
 import { analyseHolter, type HolterAnalysis } from './rhythm/holter-report.js';
-import type { SampleRange } from './rhythm/beat-sequence.js';
 
 export interface RecordSummaryInput {
   runId: string;
@@ -24,8 +23,9 @@ export interface RecordSummaryInput {
   /** R-peaks in record samples, ascending. */
   samples: ArrayLike<number>;
   classes: readonly AamiClass[];
-  /** Record-sample ranges where no lead could be read. */
-  unreadable: readonly SampleRange[];
+  /** Record-sample ranges where no lead could be read (disjoint), with the reason; every
+   * reason (noise too) is excluded from the analysable time and breaks RR intervals. */
+  unreadable: readonly { start: number; end: number; reason: string }[];
   options?: ReportOptions;
   processing?: Processing;
 }
@@ -64,8 +64,26 @@ export function summarizeWithAnalysis(input: RecordSummaryInput): {
     ),
     meanHeartRateBpm: holter.heartRate.meanBpm,
     unreadableSeconds: holter.recording.unanalysableSeconds,
+    unanalysable: unanalysableStretches(input.unreadable, input.fs),
     holter,
     ...(input.processing ? { processing: input.processing } : {}),
   });
   return { summary, analysis };
+}
+
+/**
+ * The stretches in seconds, in time order; stretches that touch and share a reason (one stretch
+ * cut by window edges) become one.
+ */
+export function unanalysableStretches(
+  ranges: readonly { start: number; end: number; reason: string }[],
+  fs: number,
+): { startS: number; endS: number; reason: string }[] {
+  const out: { start: number; end: number; reason: string }[] = [];
+  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
+    const last = out[out.length - 1];
+    if (last && last.end === r.start && last.reason === r.reason) last.end = r.end;
+    else out.push({ start: r.start, end: r.end, reason: r.reason });
+  }
+  return out.map((r) => ({ startS: r.start / fs, endS: r.end / fs, reason: r.reason }));
 }

@@ -42,7 +42,7 @@ export const RunOptionsSchema = z.object({
     )
     .default(1800),
   /** Signal read on each side of a window so its beats equal a whole-record pass. */
-  marginSeconds: z.number().int().min(0).max(300).default(30),
+  marginSeconds: z.number().int().min(0).max(300).default(60),
   /** Rhythm-rule settings of the Holter report (pause threshold, pattern minimums, AF minimum). */
   report: ReportOptionsSchema.prefault({}),
 });
@@ -62,7 +62,7 @@ export const RunRequestSchema = z
     runId: runId.optional(),
     options: RunOptionsSchema.default({
       windowSeconds: 1800,
-      marginSeconds: 30,
+      marginSeconds: 60,
       report: DEFAULT_REPORT_OPTIONS,
     }),
   })
@@ -169,6 +169,22 @@ const classCounts = z.object(
   Object.fromEntries(AAMI_CLASSES.map((c) => [c, z.number().int().nonnegative()])),
 );
 
+/**
+ * Why a stretch of a recording could not be analysed (libs/ecg signal quality, per second of each
+ * lead): no samples (NaN), no electrical activity, a clipped amplifier, or noise that leaves no
+ * beat trustworthy. A stretch is unanalysable only where no lead is readable.
+ */
+export const UNREADABLE_REASONS = ['missing', 'flat', 'saturated', 'noise'] as const;
+export type UnreadableReason = (typeof UNREADABLE_REASONS)[number];
+
+/** One unanalysable stretch of a record in summary.json, in seconds from the record start. */
+export const UnanalysableStretchSchema = z.object({
+  startS: z.number().nonnegative(),
+  endS: z.number().nonnegative(),
+  reason: z.enum(UNREADABLE_REASONS),
+});
+export type UnanalysableStretch = z.infer<typeof UnanalysableStretchSchema>;
+
 /** How a record's results were computed. */
 export const ProcessingSchema = z.object({
   /** Inference engines the classify windows ran on (e.g. onnx, tfjs-wasm); empty when every part was reused. */
@@ -194,6 +210,9 @@ export const RecordSummarySchema = z.object({
   meanHeartRateBpm: z.number().nonnegative().nullable(),
   /** Total duration of `unanalysable`. */
   unreadableSeconds: z.number().nonnegative(),
+  /** The stretches where no beat was analysed, in time order (summaries written before this
+   * field existed read as none listed). */
+  unanalysable: z.array(UnanalysableStretchSchema).default([]),
   /** Absent in summaries written before the Holter report existed. */
   holter: HolterReportSchema.optional(),
   processing: ProcessingSchema.optional(),

@@ -24,4 +24,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // report.html's drawing script runs in the browser (inlined, no build step).
+    files: ['libs/report/src/html/client.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, uPlot: 'readonly' } },
+  },
 );

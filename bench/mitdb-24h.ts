@@ -6,6 +6,7 @@
 import { FULL_MITDB_DIR } from '../test/support/mitdb.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AamiClass } from '@holterflow/contracts';
 import { readWfdbRecord, type EcgRecording } from '@holterflow/formats';
 
 const SHARED = FULL_MITDB_DIR;
@@ -39,4 +40,34 @@ export function build24hRecording(dir = mitdbDir(), hours = 24): EcgRecording {
     source: 'wfdb:212',
     start: undefined,
   };
+}
+
+/**
+ * The reference beats of the same concatenation as build24hRecording (same records, same order,
+ * each shifted to where its signal was put), for benchmarks that need ~100,000 real beats.
+ */
+export function build24hReferenceBeats(
+  dir = mitdbDir(),
+  hours = 24,
+): { samples: Int32Array; classes: AamiClass[] } {
+  const fs = 360;
+  const total = Math.round(hours * 3600 * fs);
+  const ids = readdirSync(dir)
+    .filter((f) => f.endsWith('.hea'))
+    .map((f) => f.slice(0, -4))
+    .sort();
+  const samples: number[] = [];
+  const classes: AamiClass[] = [];
+  let filled = 0;
+  for (let k = 0; filled < total; k++) {
+    const rec = readWfdbRecord(join(dir, `${ids[k % ids.length]}.hea`));
+    const n = Math.min(rec.signals[0].length, total - filled);
+    for (const b of rec.beats ?? [])
+      if (b.sample < n && (samples.length === 0 || filled + b.sample > samples[samples.length - 1])) {
+        samples.push(filled + b.sample);
+        classes.push(b.aami);
+      }
+    filled += n;
+  }
+  return { samples: Int32Array.from(samples), classes };
 }

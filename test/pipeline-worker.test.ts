@@ -4,7 +4,7 @@
  *  - window edges: the merged beats of records cut into 5-minute windows (the last one 5.6 s)
  *    equal a whole-record pass — no beat lost or doubled, RR intervals continuous;
  *  - a classify worker SIGKILLed mid-run: the run completes on the other worker and every
- *    output is byte-identical to the undisturbed run;
+ *    output is byte-identical to the undisturbed run (summary.json's processing times aside);
  *  - parts already in S3 are reused, not recomputed;
  *  - a record whose recording is corrupt or gone fails alone, with its reason in error.json and in the
  *    run's summary.csv.
@@ -170,6 +170,16 @@ test('windowed parts merge into exactly the beats of a whole-record pass (no bea
 
     const summary = RecordSummarySchema.parse(await store.getJson(keys.runRecordSummary('edges', id)));
     assert.equal(summary.beats, whole.results.samples.length);
+    // The Holter report: every beat counted, the engine the windows ran on, and the page beside it.
+    assert.equal(summary.holter?.beats.total, summary.beats);
+    assert.ok(
+      summary.processing && summary.processing.engines.length === 1,
+      JSON.stringify(summary.processing),
+    );
+    assert.ok(summary.processing.classifySeconds > 0 && summary.processing.summarizeSeconds > 0);
+    const html = await store.getText(keys.runRecordReport('edges', id));
+    assert.match(html, new RegExp(`Holter report — record ${id}`));
+    assert.match(html, /id="strip-0"/, `record ${id}: report.html has ECG strips`);
     const evaluation = await store.getJson(keys.runRecordEvaluation('edges', id), RecordEvaluationSchema);
     assert.equal(evaluation.referenceBeats, rec.beats!.length);
     // The detector's own figures on these records are > 0.99 (libs/ecg tests); the parts must not lose any.
@@ -185,6 +195,23 @@ test('windowed parts merge into exactly the beats of a whole-record pass (no bea
   assert.ok(RunManifestSchema.parse(await store.getJson(keys.runManifest('edges'))).completedAt);
   undisturbed = await objectsUnder(store, 'runs/edges/');
 });
+
+/**
+ * Outputs must be the same bytes however the run went, except summary.json's `processing`
+ * section: it records how long this attempt took and which engines ran (none when parts were
+ * reused), so it is compared with that section left out.
+ */
+function assertSameOutput(key: string, actual: Buffer, expected: Buffer): void {
+  if (!key.endsWith('/summary.json')) {
+    assert.ok(actual.equals(expected), `${key} differs`);
+    return;
+  }
+  const withoutProcessing = (b: Buffer) => {
+    const { processing: _processing, ...rest } = JSON.parse(b.toString('utf8')) as Record<string, unknown>;
+    return rest;
+  };
+  assert.deepEqual(withoutProcessing(actual), withoutProcessing(expected), `${key} differs`);
+}
 
 test('a classify worker SIGKILLed mid-run: the run completes and its outputs are byte-identical', async () => {
   assert.ok(undisturbed, 'needs the undisturbed run of the previous test');
@@ -234,7 +261,7 @@ test('a classify worker SIGKILLed mid-run: the run completes and its outputs are
   const manifestKey = keys.runManifest('edges');
   const compared = [...undisturbed.keys()].filter((k) => k !== manifestKey);
   assert.deepEqual([...rerun.keys()].sort(), [...undisturbed.keys()].sort());
-  for (const key of compared) assert.ok(rerun.get(key)!.equals(undisturbed.get(key)!), `${key} differs`);
+  for (const key of compared) assertSameOutput(key, rerun.get(key)!, undisturbed.get(key)!);
 });
 
 test('a resubmitted run reuses every part already in S3 and rewrites identical outputs', async () => {
@@ -249,7 +276,7 @@ test('a resubmitted run reuses every part already in S3 and rewrites identical o
   );
   const again = await objectsUnder(store, 'runs/edges/');
   for (const [key, bytes] of undisturbed)
-    if (key !== keys.runManifest('edges')) assert.ok(again.get(key)!.equals(bytes), `${key} differs`);
+    if (key !== keys.runManifest('edges')) assertSameOutput(key, again.get(key)!, bytes);
 });
 
 test('a corrupt or vanished recording fails alone: error.json with the reason, the other record completes', async () => {

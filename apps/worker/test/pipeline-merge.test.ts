@@ -4,7 +4,7 @@ import { RecordSummarySchema } from '@holterflow/contracts';
 import { emptyBeatResults, type BeatResults } from '@holterflow/formats';
 import { evaluateRecord } from '../src/pipeline/evaluation.js';
 import { mergeParts } from '../src/pipeline/merge-parts.js';
-import { runSummaryCsv } from '@holterflow/report';
+import { runSummaryCsv, summarizeRecord } from '@holterflow/report';
 
 function part(samples: number[], window: number): BeatResults {
   const n = samples.length;
@@ -98,15 +98,39 @@ test('run summary CSV: one row per record, errors quoted as RFC 4180 asks', () =
     meanHeartRateBpm: 72.5,
     unreadableSeconds: 0,
   });
+  // A Holter report: 61 beats 1 s apart, a V triplet and one 2.5 s pause.
+  const times = Array.from({ length: 61 }, (_, i) => i + (i > 40 ? 1.5 : 0));
+  const holter = summarizeRecord({
+    runId: 'r',
+    recordId: '101',
+    modelVersion: 'v1',
+    fs: 100,
+    numSamples: 6400,
+    samples: times.map((t) => t * 100),
+    classes: times.map((_, i) => (i >= 10 && i < 13 ? 'V' : 'N')),
+    unreadable: [],
+  });
   const csv = runSummaryCsv([
     { recordId: '100', status: 'complete', error: null, summary },
+    { recordId: '101', status: 'complete', error: null, summary: holter },
     { recordId: 'bad', status: 'failed', error: 'record bad: not a Parquet file, "really"', summary: null },
   ]);
   const lines = csv.trim().split('\n');
   assert.equal(
     lines[0],
-    'record_id,status,beats,count_N,count_S,count_V,count_F,count_Q,burden_N,burden_S,burden_V,burden_F,burden_Q,mean_hr_bpm,duration_s,unreadable_s,model_version,error',
+    'record_id,status,beats,count_N,count_S,count_V,count_F,count_Q,burden_N,burden_S,burden_V,burden_F,burden_Q,mean_hr_bpm,duration_s,unreadable_s,' +
+      'analysable_s,hr_min_bpm,hr_max_bpm,count_v_runs,count_v_couplets,v_longest_run_beats,v_fastest_run_bpm,bigeminy_s,trigeminy_s,' +
+      'count_sv_runs,count_pauses,longest_pause_s,count_af_episodes,af_burden_pct,sdnn_ms,rmssd_ms,lf_hf,model_version,error',
   );
-  assert.equal(lines[1], '100,complete,4,3,0,1,0,0,0.75,0,0.25,0,0,72.5,1805.6,0,v1,');
-  assert.equal(lines[2], 'bad,failed,,,,,,,,,,,,,,,,"record bad: not a Parquet file, ""really"""');
+  // A summary written before the Holter report existed leaves its columns empty.
+  assert.equal(lines[1], `100,complete,4,3,0,1,0,0,0.75,0,0.25,0,0,72.5,1805.6,0,${','.repeat(17)}v1,`);
+  const header = lines[0].split(',');
+  const row = lines[2].split(',');
+  const col = (name: string) => row[header.indexOf(name)];
+  assert.equal(col('count_v_runs'), '1');
+  assert.equal(col('v_longest_run_beats'), '3');
+  assert.equal(col('count_pauses'), '1');
+  assert.equal(col('longest_pause_s'), '2.5');
+  assert.equal(col('analysable_s'), '64');
+  assert.equal(lines[3], `bad,failed,${','.repeat(32)}"record bad: not a Parquet file, ""really"""`);
 });

@@ -5,3 +5,4 @@ export * from './queues.js';
 export * from './jobs/index.js';
 export * from './api/runs.js';
 export * from './config/environment.js';
+export * from './report.js';

@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import { AAMI_CLASSES, type RecordSummary } from '@holterflow/contracts';
+import { AAMI_CLASSES, type HolterReport, type RecordSummary } from '@holterflow/contracts';
 
 export type RecordStatus = 'complete' | 'failed' | 'rejected';
 
@@ -16,6 +16,27 @@ export interface RunSummaryRow {
   summary: RecordSummary | null;
 }
 
+/** Column name and value; integer counts end in a count-like name (see isCount below). */
+const HOLTER_COLUMNS: readonly [string, (h: HolterReport) => number | null][] = [
+  ['analysable_s', (h) => h.recording.analysableSeconds],
+  ['hr_min_bpm', (h) => h.heartRate.minBpm],
+  ['hr_max_bpm', (h) => h.heartRate.maxBpm],
+  ['count_v_runs', (h) => h.ventricular.runs.count],
+  ['count_v_couplets', (h) => h.ventricular.couplets],
+  ['v_longest_run_beats', (h) => h.ventricular.runs.longest?.beats ?? null],
+  ['v_fastest_run_bpm', (h) => h.ventricular.runs.fastest?.rateBpm ?? null],
+  ['bigeminy_s', (h) => h.ventricular.bigeminy.totalSeconds],
+  ['trigeminy_s', (h) => h.ventricular.trigeminy.totalSeconds],
+  ['count_sv_runs', (h) => h.supraventricular.runs.count],
+  ['count_pauses', (h) => h.pauses.count],
+  ['longest_pause_s', (h) => h.pauses.longest?.durationS ?? null],
+  ['count_af_episodes', (h) => h.atrialFibrillation.count],
+  ['af_burden_pct', (h) => h.atrialFibrillation.burdenPercent],
+  ['sdnn_ms', (h) => h.hrv.sdnnMs],
+  ['rmssd_ms', (h) => h.hrv.rmssdMs],
+  ['lf_hf', (h) => h.hrv.lfHf],
+];
+
 const HEADER = [
   'record_id',
   'status',
@@ -25,6 +46,8 @@ const HEADER = [
   'mean_hr_bpm',
   'duration_s',
   'unreadable_s',
+  // Holter headline figures (summary.json "holter"; definitions in libs/report/README.md).
+  ...HOLTER_COLUMNS.map(([name]) => name),
   'model_version',
   'error',
 ];
@@ -40,6 +63,7 @@ function cells(row: RunSummaryRow): (string | number | null)[] {
     s ? s.meanHeartRateBpm : null,
     s ? s.durationSeconds : null,
     s ? s.unreadableSeconds : null,
+    ...HOLTER_COLUMNS.map(([, value]) => (s?.holter ? value(s.holter) : null)),
     s ? s.modelVersion : null,
     row.error,
   ];
@@ -61,7 +85,8 @@ export function runSummaryParquet(rows: readonly RunSummaryRow[]): Uint8Array {
   const table = rows.map(cells);
   const column = (i: number) => table.map((r) => r[i]);
   const isText = (name: string) => ['record_id', 'status', 'model_version', 'error'].includes(name);
-  const isCount = (name: string) => name === 'beats' || name.startsWith('count_');
+  const isCount = (name: string) =>
+    name === 'beats' || name.startsWith('count_') || name === 'v_longest_run_beats';
   const writer = new ByteWriter();
   parquetWrite({
     writer,

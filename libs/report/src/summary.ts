@@ -1,9 +1,18 @@
 /**
- * A record's summary.json (RecordSummarySchema): class counts and burden, mean heart rate and
- * unreadable time, from the merged per-beat results. The full Holter report (runs, pauses, hourly
- * rates) is another issue and builds on the same inputs.
+ * A record's summary.json (RecordSummarySchema): the headline figures (class counts, burden,
+ * mean heart rate, unreadable time) and the whole Holter report, from the merged per-beat
+ * results. The rhythm rules are in ./rhythm; their definitions in this library's README.
  */
-import { AAMI_CLASSES, RecordSummarySchema, type AamiClass, type RecordSummary } from '@holterflow/contracts';
+import {
+  AAMI_CLASSES,
+  DEFAULT_REPORT_OPTIONS,
+  RecordSummarySchema,
+  type AamiClass,
+  type Processing,
+  type RecordSummary,
+  type ReportOptions,
+} from '@holterflow/contracts';
+import { analyseHolter, type HolterAnalysis } from './rhythm/holter-report.js';
 
 export interface RecordSummaryInput {
   runId: string;
@@ -11,33 +20,55 @@ export interface RecordSummaryInput {
   modelVersion: string;
   fs: number;
   numSamples: number;
+  /** R-peaks in record samples, ascending. */
+  samples: ArrayLike<number>;
   classes: readonly AamiClass[];
-  /** RR interval to the previous beat, ms; NaN where there is no previous beat or it lies across an unreadable stretch. */
-  rrPrevMs: ArrayLike<number>;
-  /** Record-sample ranges where no lead could be read (disjoint), with the reason. */
+  /** Record-sample ranges where no lead could be read (disjoint), with the reason; every
+   * reason (noise too) is excluded from the analysable time and breaks RR intervals. */
   unreadable: readonly { start: number; end: number; reason: string }[];
+  options?: ReportOptions;
+  processing?: Processing;
 }
 
 export function summarizeRecord(input: RecordSummaryInput): RecordSummary {
-  const counts = Object.fromEntries(AAMI_CLASSES.map((c) => [c, 0])) as Record<AamiClass, number>;
-  for (const c of input.classes) counts[c]++;
-  const beats = input.classes.length;
-  const burden = Object.fromEntries(
-    AAMI_CLASSES.map((c) => [c, beats === 0 ? 0 : counts[c] / beats]),
-  ) as Record<AamiClass, number>;
-  return RecordSummarySchema.parse({
+  return summarizeWithAnalysis(input).summary;
+}
+
+/** The summary and the analysis it came from (the HTML report plots the analysis's series). */
+export function summarizeWithAnalysis(input: RecordSummaryInput): {
+  summary: RecordSummary;
+  analysis: HolterAnalysis;
+} {
+  const analysis = analyseHolter(
+    {
+      fs: input.fs,
+      numSamples: input.numSamples,
+      samples: input.samples,
+      classes: input.classes,
+      unanalysable: input.unreadable,
+    },
+    input.options ?? DEFAULT_REPORT_OPTIONS,
+  );
+  const holter = analysis.report;
+  const beats = holter.beats.total;
+  const summary = RecordSummarySchema.parse({
     runId: input.runId,
     recordId: input.recordId,
     modelVersion: input.modelVersion,
     fs: input.fs,
-    durationSeconds: input.numSamples / input.fs,
+    durationSeconds: holter.recording.durationSeconds,
     beats,
-    classCounts: counts,
-    burden,
-    meanHeartRateBpm: meanHeartRateBpm(input.rrPrevMs),
-    unreadableSeconds: input.unreadable.reduce((s, u) => s + (u.end - u.start), 0) / input.fs,
+    classCounts: holter.beats.classCounts,
+    burden: Object.fromEntries(
+      AAMI_CLASSES.map((c) => [c, beats === 0 ? 0 : holter.beats.classCounts[c] / beats]),
+    ),
+    meanHeartRateBpm: holter.heartRate.meanBpm,
+    unreadableSeconds: holter.recording.unanalysableSeconds,
     unanalysable: unanalysableStretches(input.unreadable, input.fs),
+    holter,
+    ...(input.processing ? { processing: input.processing } : {}),
   });
+  return { summary, analysis };
 }
 
 /**
@@ -55,22 +86,4 @@ export function unanalysableStretches(
     else out.push({ start: r.start, end: r.end, reason: r.reason });
   }
   return out.map((r) => ({ startS: r.start / fs, endS: r.end / fs, reason: r.reason }));
-}
-
-/**
- * 60 000 / mean RR over the intervals that are known. The mean of intervals (not the mean of
- * instantaneous rates) is beats per minute of readable signal: it does not overweight short
- * intervals such as ectopic couplets.
- */
-export function meanHeartRateBpm(rrMs: ArrayLike<number>): number | null {
-  let sum = 0;
-  let n = 0;
-  for (let i = 0; i < rrMs.length; i++) {
-    const rr = rrMs[i];
-    if (Number.isFinite(rr) && rr > 0) {
-      sum += rr;
-      n++;
-    }
-  }
-  return n === 0 ? null : 60_000 / (sum / n);
 }

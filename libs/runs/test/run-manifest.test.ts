@@ -1,7 +1,7 @@
 /** The run manifest's owner against a real S3 (s3rver): each state change and what it keeps. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keys, type RunManifest } from '@holterflow/contracts';
+import { DEFAULT_REPORT_OPTIONS, keys, type RunManifest } from '@holterflow/contracts';
 import { ObjectNotFound } from '@holterflow/storage';
 import { RunManifests, encodeRunManifest } from '@holterflow/runs';
 import { s3rverForTestFile } from '../../../test/support/s3rver.js';
@@ -13,7 +13,7 @@ const manifest: RunManifest = {
   bucket: 'holterflow',
   createdAt: '2026-01-01T00:00:00.000Z',
   model: { version: 'seed' },
-  options: { windowSeconds: 1800, marginSeconds: 30 },
+  options: { windowSeconds: 1800, marginSeconds: 30, report: DEFAULT_REPORT_OPTIONS },
   records: [],
   rejected: [{ recordId: 'bad', recordingKey: 'recordings/bad.parquet', error: 'no leads' }],
 };

@@ -21,6 +21,7 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   status: () => import('./runs.js'),
   results: () => import('./runs.js'),
   models: () => import('./models.js'),
+  report: () => import('./report.js'),
 };
 
 /**

@@ -2,7 +2,7 @@
  * Classification runs: `holterflow run s3://bucket/prefix [--wait]`, `run cancel|retry-failed
  * <runId>`, `runs`, `status <runId>` through the coordinator's /runs API
  * (HOLTERFLOW_COORDINATOR_URL, default http://127.0.0.1:3000); `results <runId>` straight from
- * S3, no coordinator needed. The AWS SDK and the progress bars are imported only by the commands
+ * S3, no coordinator needed, in the format asked for (`--format csv|parquet|json`). The AWS SDK and the progress bars are imported only by the commands
  * that use them, so `status` and `runs` start quickly.
  */
 import type { Command } from 'commander';
@@ -171,8 +171,15 @@ export function register(program: Command): void {
     .argument('<runId>')
     .requiredOption('--out <dir>', 'directory to write into (created if missing)')
     .option('--bucket <name>', 'bucket the run is in (default $HOLTERFLOW_S3_BUCKET)')
-    .action(async (runId: string, flags: { out: string; bucket?: string }) => {
-      const { downloadRunResultsCommand } = await import('../runs/download.js');
-      await downloadRunResultsCommand(runId, flags.out, flags.bucket);
+    .option(
+      '--format <format>',
+      'tables as csv | parquet | json (default: as stored: CSV and Parquet summaries, beats.parquet)',
+    )
+    .action(async (runId: string, flags: { out: string; bucket?: string; format?: string }) => {
+      const { downloadRunResultsCommand, RESULTS_FORMATS } = await import('../runs/download.js');
+      const format = flags.format as (typeof RESULTS_FORMATS)[number] | undefined;
+      if (format !== undefined && !RESULTS_FORMATS.includes(format))
+        throw new Error(`--format ${flags.format}: use one of ${RESULTS_FORMATS.join(', ')}`);
+      await downloadRunResultsCommand(runId, flags.out, flags.bucket, format);
     });
 }

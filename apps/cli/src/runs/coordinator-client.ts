@@ -23,10 +23,9 @@ export function coordinatorUrl(
 export class CoordinatorClient {
   constructor(readonly base: string) {}
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    let res: Response;
+  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
     try {
-      res = await fetch(this.base + path, {
+      return await fetch(this.base + path, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -37,6 +36,10 @@ export class CoordinatorClient {
           '`node apps/coordinator/dist/main.js` or set HOLTERFLOW_COORDINATOR_URL',
       );
     }
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, body);
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
@@ -62,6 +65,22 @@ export class CoordinatorClient {
   status(runId: string): Promise<RunStatus> {
     return this.call('GET', `/runs/${encodeURIComponent(runId)}`);
   }
+  /** A file route's body (report.html, beats ...); a 4xx/5xx is an Error with the coordinator's reason. */
+  async download(path: string): Promise<Uint8Array> {
+    const res = await this.send('GET', path);
+    if (!res.ok) {
+      const text = await res.text();
+      let reason = text || res.statusText;
+      try {
+        reason = String((JSON.parse(text) as { message?: unknown }).message ?? reason);
+      } catch {
+        // not JSON: the text is the reason
+      }
+      throw new Error(reason);
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
   async records(runId: string): Promise<RecordStatus[]> {
     const out: RecordStatus[] = [];
     for (let offset = 0; ; offset += 1000) {

@@ -85,6 +85,8 @@ function recordFlow(manifest: RunManifest, record: PlannedRecord, finalizeQueue:
     fs: record.fs,
     numSamples: record.numSamples,
     windows: record.windows,
+    report: manifest.options.report,
+    recordingKey: record.recordingKey,
     ...(record.referenceBeatsKey ? { referenceBeatsKey: record.referenceBeatsKey } : {}),
   };
   return {

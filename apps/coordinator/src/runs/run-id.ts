@@ -4,7 +4,8 @@
  * coordinator restarted — names the same run and resumes it instead of starting a second one.
  */
 import { createHash } from 'node:crypto';
-import type { RunRequest } from '@holterflow/contracts';
+import { isDeepStrictEqual } from 'node:util';
+import { DEFAULT_REPORT_OPTIONS, type RunRequest } from '@holterflow/contracts';
 
 export function deriveRunId(request: RunRequest, modelVersion: string): string {
   const identity = {
@@ -14,7 +15,15 @@ export function deriveRunId(request: RunRequest, modelVersion: string): string {
     ...(request.recursive === false ? { recursive: false } : {}),
     recordings: request.recordings ? [...new Set(request.recordings)].sort() : null,
     model: modelVersion,
-    options: { windowSeconds: request.options.windowSeconds, marginSeconds: request.options.marginSeconds },
+    options: {
+      windowSeconds: request.options.windowSeconds,
+      marginSeconds: request.options.marginSeconds,
+      // Report settings change the outputs, so they name another run; the defaults are left out
+      // so that runs submitted before the settings existed keep their ids.
+      ...(isDeepStrictEqual(request.options.report, DEFAULT_REPORT_OPTIONS)
+        ? {}
+        : { report: request.options.report }),
+    },
   };
   return `run-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`;
 }

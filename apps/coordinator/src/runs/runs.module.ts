@@ -3,7 +3,15 @@ import { RunIndexRebuild } from './run-index-rebuild.js';
 import { RunRequestPipe } from './run-request.pipe.js';
 import { RunsController } from './runs.controller.js';
 import { RunsService } from './runs.service.js';
+import { ResultsController } from '../results/results.controller.js';
+import { ResultsService } from '../results/results.service.js';
 
-/** Classification runs: POST/GET /runs and friends (the planner, status and queue flow live beside). */
-@Module({ controllers: [RunsController], providers: [RunsService, RunRequestPipe, RunIndexRebuild] })
+/**
+ * Classification runs: POST/GET /runs and friends (the planner, status and queue flow live beside),
+ * and the analyst downloads of their results (../results).
+ */
+@Module({
+  controllers: [RunsController, ResultsController],
+  providers: [RunsService, RunRequestPipe, RunIndexRebuild, ResultsService],
+})
 export class RunsModule {}

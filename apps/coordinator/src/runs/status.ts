@@ -25,25 +25,32 @@ import { gateOpenedAt, type RunQueues } from './flow.js';
 const LOOKUP_CONCURRENCY = 64;
 
 /**
- * summary.json and error.json never change once written (a rerun writes the same bytes): cache
- * them, so polling a 1,000-record run's status does not read 1,000 objects each time. Bounded,
- * least recently used out first: a coordinator serving for months sees every record of every
- * run, and must not hold them all. 20,000 entries (a few hundred bytes each, a few MB in all)
- * keep the records of the runs being watched, which is what the cache is for.
+ * summary.json and error.json never change once written (a rerun writes the same figures): cache
+ * what status shows of them, so polling a 1,000-record run's status does not read 1,000 objects
+ * each time. Only the counts: a summary with its Holter report is ~100 kB for a 24 h record, too
+ * much to keep thousands of. Bounded, least recently used out first: a coordinator serving for
+ * months sees every record of every run, and must not hold them all. 20,000 entries (a few
+ * hundred bytes each, a few MB in all) keep the records of the runs being watched, which is what
+ * the cache is for.
  */
+type SummaryCounts = Pick<RecordSummary, 'beats' | 'classCounts'>;
 const CACHED_RECORDS = 20_000;
-const summaries = new LRUCache<string, RecordSummary>({ max: CACHED_RECORDS });
+const summaries = new LRUCache<string, SummaryCounts>({ max: CACHED_RECORDS });
 const errors = new LRUCache<string, string>({ max: CACHED_RECORDS });
 
-async function recordSummary(store: ObjectStore, runId: string, recordId: string) {
+async function recordSummary(
+  store: ObjectStore,
+  runId: string,
+  recordId: string,
+): Promise<SummaryCounts | undefined> {
   const key = keys.runRecordSummary(runId, recordId);
   const cacheKey = `${store.bucket}/${key}`;
   const cached = summaries.get(cacheKey);
   if (cached) return cached;
   if (!(await store.exists(key))) return undefined;
-  const summary = await store.getJson(key, RecordSummarySchema);
-  summaries.set(cacheKey, summary);
-  return summary;
+  const { beats, classCounts } = await store.getJson(key, RecordSummarySchema);
+  summaries.set(cacheKey, { beats, classCounts });
+  return { beats, classCounts };
 }
 
 /** The reason summarize wrote into error.json when a record has no results. */

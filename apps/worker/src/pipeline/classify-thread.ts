@@ -56,7 +56,10 @@ async function handle(message: ToClassifyThread): Promise<FromClassifyThread> {
   }
   const classifier = classifiers.get(message.modelVersion);
   if (!classifier) throw new Error(`model ${message.modelVersion} is not loaded in this thread`);
-  return { type: 'classified', output: await classifyWindow(message.input, classifier) };
+  return {
+    type: 'classified',
+    output: { ...(await classifyWindow(message.input, classifier)), engine: classifier.info.engine },
+  };
 }
 
 port.on('message', (message: ToClassifyThread) => {

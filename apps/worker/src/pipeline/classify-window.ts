@@ -29,6 +29,8 @@ export interface WindowOutput {
   results: BeatResults;
   unreadable: UnreadableRange[];
   seconds: { dsp: number; inference: number };
+  /** The engine that ran inference (set by the classify thread). */
+  engine?: string;
 }
 
 export async function classifyWindow(input: WindowInput, predictor: BeatPredictor): Promise<WindowOutput> {

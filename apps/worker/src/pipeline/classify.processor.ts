@@ -132,6 +132,7 @@ export class ClassifyProcessor {
       partKey,
       reused: false,
       seconds: { read, dsp: output.seconds.dsp, inference: output.seconds.inference, write },
+      ...(output.engine ? { engine: output.engine } : {}),
       unreadable: output.unreadable,
     };
   }

@@ -1,13 +1,16 @@
 /**
  * summarize(record): merge the record's parts in window order (RR intervals recomputed across
- * window edges) → beats.parquet, summary.json, and evaluation.json where reference beats exist.
+ * window edges) → beats.parquet, report.html (the Holter report, ECG strips read from the
+ * recording by range), summary.json, and evaluation.json where reference beats exist.
  * A record with windows that failed for good (their reasons arrive as the job's ignored child
  * failures, FLOW_CHILD_FAILURE_POLICY) or without any readable signal gets error.json instead,
  * and the job still completes so finalize runs for the whole run.
  */
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import {
+  ClassifyResultSchema,
   RecordErrorSchema,
   keys,
   childFailures,
@@ -15,16 +18,21 @@ import {
   type RunCancelledResult,
   type SummarizeJob,
   type SummarizeResult,
+  type Processing,
 } from '@holterflow/contracts';
+import { primaryLeadOf } from '@holterflow/ecg';
 import {
   asyncBufferFromBytes,
   readBeatResultsParquet,
+  readRecordingMeta,
+  readRecordingSamples,
   readReferenceBeats,
   writeBeatResultsParquet,
   type BeatResults,
+  type RecordingMeta,
   type UnreadableRange,
 } from '@holterflow/formats';
-import { jsonText, summarizeRecord } from '@holterflow/report';
+import { buildRecordReport, jsonText, type SignalReader } from '@holterflow/report';
 import type { ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import { evaluateRecord } from './evaluation.js';
@@ -55,13 +63,19 @@ export class SummarizeProcessor {
       return cancelled;
     }
     const failures = childFailures(await job.getIgnoredChildrenFailures(), 'classify', (ref) => ref.window);
+    const classified = classifyProcessing(await job.getChildrenValues());
     // Unreadable reference beats raise RecordInputError: final (job runner); finalize reports it.
-    const result = await this.summarize(payload, failures);
+    const result = await this.summarize(payload, failures, classified);
     this.logger.log(`${job.id}: ${result.status}, ${result.beats} beats`);
     return result;
   }
 
-  private async summarize(job: SummarizeJob, failures: Map<number, string>): Promise<SummarizeResult> {
+  private async summarize(
+    job: SummarizeJob,
+    failures: Map<number, string>,
+    classified: Omit<Processing, 'summarizeSeconds'>,
+  ): Promise<SummarizeResult> {
+    const started = performance.now();
     const store = this.stores.forBucket(job.bucket);
     const windows = Array.from({ length: job.windows }, (_, w) => w);
     const parts = await pMap(windows, (w) => readPart(store, job, w), { concurrency: PART_FETCHES });
@@ -99,18 +113,27 @@ export class SummarizeProcessor {
       end: job.numSamples,
       unreadable: merged.unreadable,
     });
-    const summary = summarizeRecord({
-      runId: job.runId,
-      recordId: job.recordId,
-      modelVersion: job.modelVersion,
-      fs: job.fs,
-      numSamples: job.numSamples,
-      classes: merged.results.classes,
-      rrPrevMs: merged.results.rrPrevMs,
-      unreadable: merged.unreadable,
-    });
+    const { summary, html } = await buildRecordReport(
+      {
+        runId: job.runId,
+        recordId: job.recordId,
+        modelVersion: job.modelVersion,
+        fs: job.fs,
+        numSamples: job.numSamples,
+        samples: merged.results.samples,
+        classes: merged.results.classes,
+        unreadable: merged.unreadable,
+        options: job.report,
+        // Measured up to here: merging and the report are summarize's work; uploads are not.
+        processing: { ...classified, summarizeSeconds: (performance.now() - started) / 1000 },
+      },
+      job.recordingKey ? primaryLeadReader(store, job.recordingKey) : undefined,
+    );
     await store.put(keys.runRecordBeats(job.runId, job.recordId), beatsBytes, {
       contentType: 'application/vnd.apache.parquet',
+    });
+    await store.put(keys.runRecordReport(job.runId, job.recordId), html, {
+      contentType: 'text/html; charset=utf-8',
     });
     let evaluated = false;
     if (job.referenceBeatsKey) {
@@ -159,4 +182,34 @@ async function readPart(store: ObjectStore, job: SummarizeJob, window: number): 
   if (!(await store.exists(key))) return undefined;
   const { results, meta } = await readBeatResultsParquet(asyncBufferFromBytes(await store.get(key)), key);
   return { results, unreadable: meta.unreadable };
+}
+
+/** Strips for report.html: primary-lead samples by range from the recording on S3. */
+function primaryLeadReader(store: ObjectStore, recordingKey: string): SignalReader {
+  type File = Awaited<ReturnType<ObjectStore['asyncBuffer']>>;
+  let opened: Promise<{ file: File; meta: RecordingMeta }> | undefined;
+  return async (start, end) => {
+    opened ??= (async () => {
+      const file = await store.asyncBuffer(recordingKey);
+      return { file, meta: await readRecordingMeta(file, recordingKey) };
+    })();
+    const { file, meta } = await opened;
+    const lead = meta.leads[primaryLeadOf(meta.leads)];
+    const [signal] = await readRecordingSamples(file, start, end, [lead], meta, recordingKey);
+    return { lead, signal };
+  };
+}
+
+/** Engines and classify seconds from the windows' results (BullMQ children values). */
+function classifyProcessing(values: Record<string, unknown>): Omit<Processing, 'summarizeSeconds'> {
+  const engines = new Set<string>();
+  let classifySeconds = 0;
+  for (const value of Object.values(values)) {
+    const parsed = ClassifyResultSchema.safeParse(value);
+    if (!parsed.success) continue; // the run gate's child or a cancelled window
+    const s = parsed.data.seconds;
+    classifySeconds += s.read + s.dsp + s.inference + s.write;
+    if (parsed.data.engine) engines.add(parsed.data.engine);
+  }
+  return { engines: [...engines].sort(), classifySeconds };
 }

@@ -25,6 +25,8 @@ export type InferenceEnginePreference = 'auto' | InferenceEngineName;
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_QUEUE_PREFIX = 'bull';
+/** Debian's chromium package (apt-get install -y chromium). */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 /** HOLTERFLOW_S3_ENDPOINT value that selects AWS's own endpoint instead of the local default. */
 export const AWS_ENDPOINT_KEYWORD = 'aws';
 
@@ -225,6 +227,12 @@ export const ENVIRONMENT = {
     default: '`.holterflow` of the checkout',
     readers: ['cli'],
     meaning: "the local stack's data, pid, log and stack.env (read by the CLI)",
+  },
+  HOLTERFLOW_CHROMIUM: {
+    parse: (raw: string | undefined) => trimmed(raw) ?? DEFAULT_CHROMIUM_PATH,
+    default: `\`${DEFAULT_CHROMIUM_PATH}\``,
+    readers: ['cli', 'tests'],
+    meaning: 'headless Chromium for `holterflow report --pdf` and the page tests (driven by playwright-core)',
   },
   HOLTERFLOW_MITDB_DIR: {
     parse: trimmed,

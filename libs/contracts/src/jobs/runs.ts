@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isSafeId, normalisePrefix } from '../keys.js';
 import { AAMI_CLASSES } from '../aami.js';
 import { WINDOW_SECONDS } from '../api/runs.js';
+import { DEFAULT_REPORT_OPTIONS, HolterReportSchema, ReportOptionsSchema } from '../report.js';
 
 const safeId = (what: string) =>
   z.string().refine(isSafeId, {
@@ -35,6 +36,8 @@ export const RunOptionsSchema = z.object({
     .default(WINDOW_SECONDS.default),
   /** Signal read on each side of a window so its beats equal a whole-record pass. */
   marginSeconds: z.number().int().min(0).max(300).default(60),
+  /** Rhythm-rule settings of the Holter report (pause threshold, pattern minimums, AF minimum). */
+  report: ReportOptionsSchema.prefault({}),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -55,7 +58,11 @@ export const RunRequestSchema = z
     model: modelVersion.optional(),
     /** Run id; derived from the request when absent so the same request resumes the same run. */
     runId: runId.optional(),
-    options: RunOptionsSchema.default({ windowSeconds: 1800, marginSeconds: 60 }),
+    options: RunOptionsSchema.default({
+      windowSeconds: 1800,
+      marginSeconds: 60,
+      report: DEFAULT_REPORT_OPTIONS,
+    }),
   })
   .refine((r) => (r.prefix === undefined) !== (r.recordings === undefined), {
     message: 'name recordings by exactly one of "prefix" or "recordings"',
@@ -136,6 +143,8 @@ export const ClassifyResultSchema = z.object({
   /** True when the part already existed in S3 and nothing was recomputed. */
   reused: z.boolean(),
   seconds: StageTimesSchema,
+  /** Inference engine of the window (onnx, tfjs-...); absent for a reused part. */
+  engine: z.string().optional(),
   /** Record-sample ranges inside the window where no lead could be read. */
   unreadable: z.array(z.object({ start: z.number().int(), end: z.number().int(), reason: z.string() })),
 });
@@ -150,6 +159,10 @@ export const SummarizeJobSchema = z.object({
   numSamples: z.number().int().nonnegative(),
   windows: z.number().int().nonnegative(),
   referenceBeatsKey: objectKey.optional(),
+  /** The recording, for report.html's ECG strips (absent in jobs queued before: no strips). */
+  recordingKey: objectKey.optional(),
+  /** The run's rhythm-rule settings (absent in jobs queued before they existed: the defaults). */
+  report: ReportOptionsSchema.prefault({}),
 });
 export type SummarizeJob = z.infer<typeof SummarizeJobSchema>;
 
@@ -173,7 +186,18 @@ export const UnanalysableStretchSchema = z.object({
 });
 export type UnanalysableStretch = z.infer<typeof UnanalysableStretchSchema>;
 
-/** runs/<runId>/records/<recordId>/summary.json (the full Holter report is another issue). */
+/** How a record's results were computed. */
+export const ProcessingSchema = z.object({
+  /** Inference engines the classify windows ran on (e.g. onnx, tfjs-wasm); empty when every part was reused. */
+  engines: z.array(z.string()),
+  /** CPU-stage seconds of the classify windows (read + DSP + inference + write), summed. */
+  classifySeconds: z.number().nonnegative(),
+  /** Seconds summarize spent merging the parts and building the report. */
+  summarizeSeconds: z.number().nonnegative(),
+});
+export type Processing = z.infer<typeof ProcessingSchema>;
+
+/** runs/<runId>/records/<recordId>/summary.json: headline figures and the whole Holter report. */
 export const RecordSummarySchema = z.object({
   runId,
   recordId,
@@ -190,6 +214,9 @@ export const RecordSummarySchema = z.object({
   /** The stretches where no beat was analysed, in time order (summaries written before this
    * field existed read as none listed). */
   unanalysable: z.array(UnanalysableStretchSchema).default([]),
+  /** Absent in summaries written before the Holter report existed. */
+  holter: HolterReportSchema.optional(),
+  processing: ProcessingSchema.optional(),
 });
 export type RecordSummary = z.infer<typeof RecordSummarySchema>;
 

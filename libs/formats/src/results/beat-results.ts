@@ -260,3 +260,46 @@ export function concatBeatResults(parts: readonly BeatResults[]): BeatResults {
   }
   return out;
 }
+
+/** The beats at the given indices (ascending), every column kept: a filtered download. */
+export function selectBeats(results: BeatResults, indices: readonly number[]): BeatResults {
+  const k = AAMI_CLASSES.length;
+  const n = indices.length;
+  const out: BeatResults = {
+    samples: new Int32Array(n),
+    timeS: new Float64Array(n),
+    classes: new Array<AamiClass>(n),
+    probabilities: new Float32Array(n * k),
+    rrPrevMs: new Float32Array(n),
+    rrNextMs: new Float32Array(n),
+    window: new Int32Array(n),
+  };
+  indices.forEach((i, j) => {
+    out.samples[j] = results.samples[i];
+    out.timeS[j] = results.timeS[i];
+    out.classes[j] = results.classes[i];
+    out.probabilities.set(results.probabilities.subarray(i * k, (i + 1) * k), j * k);
+    out.rrPrevMs[j] = results.rrPrevMs[i];
+    out.rrNextMs[j] = results.rrNextMs[i];
+    out.window[j] = results.window[i];
+  });
+  return out;
+}
+
+/** CSV lines of beat results in BEAT_RESULT_COLUMNS order, header first (NaN as an empty cell). */
+export function* beatResultsCsv(results: BeatResults): Generator<string> {
+  yield `${BEAT_RESULT_COLUMNS.join(',')}\n`;
+  const k = AAMI_CLASSES.length;
+  const cell = (x: number) => (Number.isNaN(x) ? '' : String(x));
+  // In chunks of lines: one string per beat would make 100,000 tiny writes.
+  let chunk = '';
+  for (let i = 0; i < results.samples.length; i++) {
+    const p = Array.from(results.probabilities.subarray(i * k, (i + 1) * k), (v) => v.toPrecision(6));
+    chunk += `${results.samples[i]},${results.timeS[i]},${results.classes[i]},${p.join(',')},${cell(results.rrPrevMs[i])},${cell(results.rrNextMs[i])},${results.window[i]}\n`;
+    if (chunk.length > 1 << 16) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}

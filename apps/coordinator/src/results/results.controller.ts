@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { RecordSummary } from '@holterflow/contracts';
+import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import { BeatsQuerySchema, type BeatsQuery } from './results.dto.js';
+import { ResultsService, type Download } from './results.service.js';
+
+function file(d: Download, disposition: 'inline' | 'attachment'): StreamableFile {
+  const options = { type: d.type, disposition: `${disposition}; filename="${d.filename}"` };
+  if (d.kind === 'bytes') return new StreamableFile(d.body, options);
+  return new StreamableFile(d.kind === 'lines' ? Readable.from(d.body) : d.body, options);
+}
+
+const runIdParam = { name: 'runId', description: 'as returned by POST /runs' };
+const recordParam = { name: 'recordId', description: 'a record of the run' };
+
+/** Analyst downloads of a run's results (readable by analysts; roles arrive with issue 11). */
+@ApiTags('results')
+@Controller('runs')
+export class ResultsController {
+  constructor(@Inject(ResultsService) private readonly results: ResultsService) {}
+
+  @Get(':runId/summary.csv')
+  @ApiOperation({ summary: "The run's summary table, one row per record (failed ones with their error)" })
+  @ApiParam(runIdParam)
+  @ApiResponse({ status: 404, description: 'no such run, or not complete yet' })
+  async summaryCsv(@Param('runId') runId: string): Promise<StreamableFile> {
+    return file(await this.results.summaryCsv(runId), 'attachment');
+  }
+
+  @Get(':runId/records/:recordId/summary')
+  @ApiOperation({ summary: "A record's summary.json: the Holter report's figures (libs/report/README.md)" })
+  @ApiParam(runIdParam)
+  @ApiParam(recordParam)
+  @ApiResponse({ status: 404, description: 'no such run or record, or not summarized yet' })
+  @ApiResponse({ status: 409, description: 'the record failed (the body says why)' })
+  async summary(@Param('runId') runId: string, @Param('recordId') recordId: string): Promise<RecordSummary> {
+    return this.results.summary(runId, recordId);
+  }
+
+  @Get(':runId/records/:recordId/report')
+  @ApiOperation({ summary: "A record's report.html (self-contained: opens offline, prints on A4)" })
+  @ApiParam(runIdParam)
+  @ApiParam(recordParam)
+  async report(@Param('runId') runId: string, @Param('recordId') recordId: string): Promise<StreamableFile> {
+    return file(await this.results.report(runId, recordId), 'inline');
+  }
+
+  @Get(':runId/records/:recordId/beats')
+  @ApiOperation({ summary: "A record's per-beat results, filtered by class and time, as CSV or Parquet" })
+  @ApiParam(runIdParam)
+  @ApiParam(recordParam)
+  @ApiQuery({ name: 'class', required: false, description: 'comma list of N,S,V,F,Q' })
+  @ApiQuery({ name: 'from', required: false, type: Number, description: 'seconds from the start, inclusive' })
+  @ApiQuery({ name: 'to', required: false, type: Number, description: 'seconds from the start, exclusive' })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'parquet'] })
+  @ApiResponse({ status: 400, description: 'an unknown class, or from >= to' })
+  async beats(
+    @Param('runId') runId: string,
+    @Param('recordId') recordId: string,
+    @Query(new ZodBodyPipe(BeatsQuerySchema)) query: BeatsQuery,
+  ): Promise<StreamableFile> {
+    return file(await this.results.beats(runId, recordId, query), 'attachment');
+  }
+}

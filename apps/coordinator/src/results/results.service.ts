@@ -1,0 +1,110 @@
+/**
+ * What analysts download from a run: a record's summary.json, beats (filtered by class and time,
+ * CSV or Parquet), report.html, and the run's summary.csv — streamed from S3 through the
+ * coordinator, so one place checks the run, the record and (issue 11) the caller's role.
+ */
+import type { Readable } from 'node:stream';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { keys, RecordErrorSchema, RecordSummarySchema, type RecordSummary } from '@holterflow/contracts';
+import {
+  beatResultsCsv,
+  readBeatResultsParquet,
+  selectBeats,
+  writeBeatResultsParquet,
+} from '@holterflow/formats';
+import type { ObjectStore } from '@holterflow/storage';
+import { RunsService } from '../runs/runs.service.js';
+import type { BeatsQuery } from './results.dto.js';
+
+export type Download =
+  | { kind: 'stream'; body: Readable; type: string; filename: string }
+  | { kind: 'bytes'; body: Uint8Array; type: string; filename: string }
+  | { kind: 'lines'; body: Iterable<string>; type: string; filename: string };
+
+@Injectable()
+export class ResultsService {
+  constructor(@Inject(RunsService) private readonly runs: RunsService) {}
+
+  /** The run's store once the record is known to be in it and complete; else 404 / 409 with why. */
+  private async completeRecord(runId: string, recordId: string): Promise<ObjectStore> {
+    const { manifest, store } = await this.runs.manifest(runId);
+    if (!manifest.records.some((r) => r.recordId === recordId))
+      throw new NotFoundException(`run ${runId} has no record ${JSON.stringify(recordId)}`);
+    if (await store.exists(keys.runRecordSummary(runId, recordId))) return store;
+    const errorKey = keys.runRecordError(runId, recordId);
+    if (await store.exists(errorKey)) {
+      const error = await store.getJson(errorKey, RecordErrorSchema);
+      throw new ConflictException(`record ${recordId} failed: ${error.error}`);
+    }
+    throw new NotFoundException(`record ${recordId} of run ${runId} is not summarized yet`);
+  }
+
+  async summary(runId: string, recordId: string): Promise<RecordSummary> {
+    const store = await this.completeRecord(runId, recordId);
+    return store.getJson(keys.runRecordSummary(runId, recordId), RecordSummarySchema);
+  }
+
+  async report(runId: string, recordId: string): Promise<Download> {
+    const store = await this.completeRecord(runId, recordId);
+    const key = keys.runRecordReport(runId, recordId);
+    if (!(await store.exists(key)))
+      throw new NotFoundException(
+        `record ${recordId} has no report.html (summarized before reports existed: resubmit the run)`,
+      );
+    return {
+      kind: 'stream',
+      body: await store.getStream(key),
+      type: 'text/html; charset=utf-8',
+      filename: `${recordId}-report.html`,
+    };
+  }
+
+  async beats(runId: string, recordId: string, query: BeatsQuery): Promise<Download> {
+    const store = await this.completeRecord(runId, recordId);
+    const key = keys.runRecordBeats(runId, recordId);
+    if (!query.class && query.from === undefined && query.to === undefined && query.format === 'parquet')
+      return {
+        kind: 'stream',
+        body: await store.getStream(key),
+        type: 'application/vnd.apache.parquet',
+        filename: `${recordId}-beats.parquet`,
+      };
+    const { results, meta } = await readBeatResultsParquet(await store.asyncBuffer(key), key);
+    const from = query.from ?? 0;
+    const to = query.to ?? Infinity;
+    const indices: number[] = [];
+    for (let i = 0; i < results.samples.length; i++) {
+      const t = results.timeS[i];
+      if (t >= from && t < to && (!query.class || query.class.has(results.classes[i]))) indices.push(i);
+    }
+    const selected = selectBeats(results, indices);
+    if (query.format === 'parquet')
+      return {
+        kind: 'bytes',
+        body: writeBeatResultsParquet(selected, meta),
+        type: 'application/vnd.apache.parquet',
+        filename: `${recordId}-beats.parquet`,
+      };
+    return {
+      kind: 'lines',
+      body: beatResultsCsv(selected),
+      type: 'text/csv; charset=utf-8',
+      filename: `${recordId}-beats.csv`,
+    };
+  }
+
+  async summaryCsv(runId: string): Promise<Download> {
+    const { manifest, store } = await this.runs.manifest(runId);
+    const key = keys.runSummaryCsv(runId);
+    if (!(await store.exists(key)))
+      throw new NotFoundException(
+        `run ${runId} has no summary.csv yet: it is written when the run completes${manifest.cancelledAt ? ' (the run is cancelled)' : ''}`,
+      );
+    return {
+      kind: 'stream',
+      body: await store.getStream(key),
+      type: 'text/csv; charset=utf-8',
+      filename: `${runId}-summary.csv`,
+    };
+  }
+}

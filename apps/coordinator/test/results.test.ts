@@ -1,0 +1,117 @@
+/**
+ * The analyst download routes against a real coordinator, Redis and S3 server: a record's
+ * summary, report.html and beats (filtered by class and time, CSV or Parquet), the run's
+ * summary.csv, and the 4xx answers that say why (unknown record, failed record, not done yet).
+ * The record's outputs are written as summarize writes them (test/support/report-run.ts).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { INestApplication } from '@nestjs/common';
+import { keys } from '@holterflow/contracts';
+import { asyncBufferFromBytes, readBeatResultsParquet, type BeatResults } from '@holterflow/formats';
+import { ObjectStore } from '@holterflow/storage';
+import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
+import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
+import { startTestCoordinator } from '../../../test/support/coordinator.js';
+import { putReportedRun } from '../../../test/support/report-run.js';
+
+let redis: TestRedis;
+let s3: S3rverHandle;
+let store: ObjectStore;
+let app: INestApplication;
+let base: string;
+let beats: BeatResults;
+const RUN = 'results-run';
+
+before(async () => {
+  redis = await connectTestRedis(import.meta.url);
+  s3 = await startS3rver();
+  store = new ObjectStore(s3.config);
+  beats = await putReportedRun(store, s3.config.bucket, RUN);
+  ({ app, base } = await startTestCoordinator(redis, s3));
+});
+
+after(async () => {
+  await app?.close();
+  store?.destroy();
+  await s3?.stop();
+  await redis?.cleanup();
+});
+
+const get = (path: string) => fetch(`${base}${path}`);
+
+test("a record's summary: the Holter report's figures", async () => {
+  const res = await get(`/runs/${RUN}/records/208/summary`);
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { beats: number; holter: { ventricular: { beats: number } } };
+  assert.equal(body.beats, beats.samples.length);
+  assert.equal(body.holter.ventricular.beats, 992);
+});
+
+test('beats filtered by class and time, as CSV', async () => {
+  const res = await get(`/runs/${RUN}/records/208/beats?class=V,F&from=60&to=600`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /text\/csv/);
+  const lines = (await res.text()).trim().split('\n');
+  assert.equal(lines[0], 'sample,time_s,class,p_N,p_S,p_V,p_F,p_Q,rr_prev_ms,rr_next_ms,window');
+  const expected = beats.classes.filter(
+    (c, i) => (c === 'V' || c === 'F') && beats.timeS[i] >= 60 && beats.timeS[i] < 600,
+  );
+  assert.equal(lines.length - 1, expected.length);
+  for (const line of lines.slice(1)) {
+    const [, t, cls] = line.split(',');
+    assert.ok(cls === 'V' || cls === 'F', line);
+    assert.ok(Number(t) >= 60 && Number(t) < 600, line);
+  }
+});
+
+test('beats as Parquet: whole file, or filtered and rewritten', async () => {
+  const whole = await get(`/runs/${RUN}/records/208/beats?format=parquet`);
+  assert.equal(whole.status, 200);
+  const all = await readBeatResultsParquet(
+    asyncBufferFromBytes(new Uint8Array(await whole.arrayBuffer())),
+    'whole',
+  );
+  assert.deepEqual(all.results.samples, beats.samples);
+  const f = await get(`/runs/${RUN}/records/208/beats?format=parquet&class=F`);
+  const only = await readBeatResultsParquet(asyncBufferFromBytes(new Uint8Array(await f.arrayBuffer())), 'F');
+  assert.equal(only.results.samples.length, beats.classes.filter((c) => c === 'F').length);
+  assert.ok(only.results.classes.every((c) => c === 'F'));
+});
+
+test('report.html is served inline as HTML', async () => {
+  const res = await get(`/runs/${RUN}/records/208/report`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+  assert.match(await res.text(), /Holter report — record 208/);
+});
+
+test('4xx that say why: bad class, unknown record, failed record, not summarized, no summary.csv yet', async () => {
+  const badClass = await get(`/runs/${RUN}/records/208/beats?class=X`);
+  assert.equal(badClass.status, 400);
+  assert.match(await badClass.text(), /unknown class X/);
+  const order = await get(`/runs/${RUN}/records/208/beats?from=100&to=50`);
+  assert.equal(order.status, 400);
+  const unknown = await get(`/runs/${RUN}/records/nope/summary`);
+  assert.equal(unknown.status, 404);
+  assert.match(await unknown.text(), /has no record/);
+  const failed = await get(`/runs/${RUN}/records/bad/report`);
+  assert.equal(failed.status, 409);
+  assert.match(await failed.text(), /not a Parquet file/);
+  const pending = await get(`/runs/${RUN}/records/pending/beats`);
+  assert.equal(pending.status, 404);
+  assert.match(await pending.text(), /not summarized yet/);
+  const csv = await get(`/runs/${RUN}/summary.csv`);
+  assert.equal(csv.status, 404);
+  assert.match(await csv.text(), /written when the run completes/);
+  assert.equal((await get('/runs/no-such-run/summary.csv')).status, 404);
+});
+
+test("the run's summary.csv, once written, is streamed as it is", async () => {
+  const text = 'record_id,status\n208,complete\nbad,failed\n';
+  await store.put(keys.runSummaryCsv(RUN), text);
+  const res = await get(`/runs/${RUN}/summary.csv`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-disposition') ?? '', /attachment/);
+  assert.equal(await res.text(), text);
+});

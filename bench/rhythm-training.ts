@@ -2,7 +2,8 @@
  * The rhythm model's training recipes compared by measurement, and the shipped versions made.
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
- *     [--morphology none|difference|cut+difference] [--results f.json] [--save models --version v]
+ *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
+ *     [--results f.json] [--save models --version v]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
  * records, then is scored once on DS2 (inter). A run's checkpoint (--checkpoints/<recipe>-s<seed>)
  * makes an ended process continue where it stopped. The summary prints DS2 mean ± sd per recipe
@@ -42,6 +43,9 @@ const { values } = parseArgs({
     version: { type: 'string' },
     twin: { type: 'string' },
     morphology: { type: 'string' },
+    hidden: { type: 'string' },
+    dropout: { type: 'string' },
+    'weight-decay': { type: 'string' },
   },
 });
 const protocol = values.protocol as RhythmProtocol;

@@ -84,11 +84,20 @@ const f1 = (x: number) => x.toFixed(1);
 const morphology = values.morphology as RhythmRecipe['input']['morphology'] | undefined;
 if (morphology && !['none', 'difference', 'cut+difference'].includes(morphology))
   throw new Error(`--morphology none|difference|cut+difference, got ${morphology}`);
-/** The recipe as named, with --morphology's input variant when given. */
-const recipeOf = (name: ImbalanceMethod): RhythmRecipe =>
-  morphology
-    ? { ...RHYTHM_RECIPES[name], input: { ...RHYTHM_RECIPES[name].input, morphology } }
-    : RHYTHM_RECIPES[name];
+/** The recipe as named, with the command line's architecture overrides. */
+const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
+  const base = RHYTHM_RECIPES[name];
+  return {
+    ...base,
+    ...(values.hidden ? { hidden: values.hidden.split(',').map(Number) } : {}),
+    ...(values.dropout ? { dropout: Number(values.dropout) } : {}),
+    ...(values['weight-decay'] ? { weightDecay: Number(values['weight-decay']) } : {}),
+    input: morphology ? { ...base.input, morphology } : base.input,
+  };
+};
+/** A checkpoint folder name that tells every variant apart (the checkpoint also checks identity). */
+const runName = (name: ImbalanceMethod, r: RhythmRecipe, seed: number) =>
+  `${protocol}-${name}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-s${seed}`;
 for (const recipeName of recipes) {
   const recipe = recipeOf(recipeName);
   const split = rhythmSplit(ds, protocol, inputSpecOf(recipe));
@@ -98,10 +107,7 @@ for (const recipeName of recipes) {
       seed,
       train: split.train,
       validation: split.validation,
-      checkpointDir: join(
-        values.checkpoints!,
-        `${protocol}-${recipeName}-${recipe.input.morphology}-s${seed}`,
-      ),
+      checkpointDir: join(values.checkpoints!, runName(recipeName, recipe, seed)),
       onEpoch: (e) =>
         console.log(
           `${recipeName} seed ${seed} epoch ${e.epoch} loss ${e.loss.toFixed(4)} validation ${e.validationScore.toFixed(3)} (best ${e.bestEpoch}) ${e.seconds.toFixed(1)} s`,

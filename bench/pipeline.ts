@@ -211,7 +211,7 @@ try {
             primaryLead: primaryLeadOf(meta.leads),
             window: w,
           },
-          classifier,
+          { contextSeconds: 0, predict: (b, count) => classifier.predict(b.x, count) },
         );
         beatsDone += out.results.samples.length;
       }

@@ -26,8 +26,8 @@ import {
 } from '@holterflow/contracts';
 import { primaryLeadOf } from '@holterflow/ecg';
 import { asyncBufferFromBytes, readBeatResultsParquet, readWfdbRecord } from '@holterflow/formats';
-import { BeatClassifier, loadModel } from '@holterflow/model';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import { loadPredictor } from '../apps/worker/src/pipeline/beat-predictor.js';
 import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
 import { recomputeRrIntervals } from '../apps/worker/src/pipeline/merge-parts.js';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
@@ -132,8 +132,11 @@ test('windowed parts merge into exactly the beats of a whole-record pass (no bea
   const byWorker = new Set((await queues.classify.getCompleted()).map((j) => j.processedBy));
   assert.equal(byWorker.size, 2, `classify jobs ran on ${[...byWorker].join(', ')}`);
 
-  const { model } = await loadModel(store, keys.modelPrefix(MODEL));
-  const classifier = await BeatClassifier.create(model, { log: () => {} });
+  const classifier = await loadPredictor({
+    version: MODEL,
+    modelJson: await store.get(keys.modelFile(MODEL, 'model.json')),
+    weights: await store.get(keys.modelFile(MODEL, 'weights.bin')),
+  });
   let total = 0;
   for (const planned of manifest.records) {
     const id = planned.recordId;

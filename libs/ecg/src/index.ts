@@ -62,10 +62,18 @@ export {
   type BeatTable,
   type RPeaks,
 } from './segment.js';
-export { analyseBeats, type AnalysedBeats } from './pipeline.js';
+export { analyseBeats, type AnalyseOptions, type AnalysedBeats } from './pipeline.js';
 export { primaryLeadOf } from './leads.js';
 // The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
 export { largestDeflection } from './qrs/refine.js';
+export {
+  RHYTHM_CONTEXT_SECONDS,
+  RHYTHM_FEATURES_VERSION,
+  RHYTHM_SCALAR_COUNT,
+  RHYTHM_SCALAR_FEATURES,
+  rhythmFeatures,
+  type RhythmFeatures,
+} from './rhythm.js';
 export {
   MATCH_WINDOW_MS,
   matchBeats,

@@ -25,3 +25,7 @@ export * from './classifier.js';
 export * from './inference/engine.js';
 export * from './inference/onnx-engine.js';
 export * from './inference/tfjs-engine.js';
+export * from './rhythm/mlp.js';
+export * from './rhythm/input.js';
+export * from './rhythm/model-file.js';
+export * from './rhythm/rhythm-classifier.js';

@@ -27,12 +27,16 @@ export function countPerClass(labels: ArrayLike<number>): number[] {
 }
 
 /** The beats at `indices`, in that order (x and labels only). */
-export function selectBeats(beats: LabelledBeats, indices: ArrayLike<number>): LabelledBeats {
-  const x = new Float32Array(indices.length * BEAT_WIDTH);
+export function selectBeats(
+  beats: LabelledBeats,
+  indices: ArrayLike<number>,
+  width = BEAT_WIDTH,
+): LabelledBeats {
+  const x = new Float32Array(indices.length * width);
   const labels = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const j = indices[i];
-    x.set(beats.x.subarray(j * BEAT_WIDTH, (j + 1) * BEAT_WIDTH), i * BEAT_WIDTH);
+    x.set(beats.x.subarray(j * width, (j + 1) * width), i * width);
     labels[i] = beats.labels[j];
   }
   return { x, labels };

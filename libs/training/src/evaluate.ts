@@ -4,9 +4,16 @@
  */
 import { keys } from '@holterflow/contracts';
 import { readBeatDataset } from './dataset/index.js';
-import { loadModel } from '@holterflow/model';
+import { isRhythmModelJson, loadModel, loadRhythmModel, RhythmClassifier } from '@holterflow/model';
 import { selectBeats } from './beats.js';
-import { classificationMetrics, formatMetricsTable, type ClassificationMetrics } from './metrics.js';
+import {
+  classificationMetrics,
+  ec57Statistics,
+  formatEc57Report,
+  formatMetricsTable,
+  type ClassificationMetrics,
+} from './metrics.js';
+import { datasetFeatureRows } from './rhythm/dataset-features.js';
 import { argmaxClasses, predictProbabilities } from './predict.js';
 import { splitForProtocol, type Protocol } from './protocol.js';
 import type { TrainingStore } from './store.js';
@@ -30,25 +37,60 @@ export interface EvaluateOptions {
   seed?: number;
 }
 
-export async function evaluateModel(
-  options: EvaluateOptions,
-): Promise<{ metrics: ClassificationMetrics; table: string }> {
+export interface Evaluation {
+  metrics: ClassificationMetrics;
+  /** The per-class table beside the seed's figures, then the EC57 VEB/SVEB report. */
+  table: string;
+  /** EC57 VEB and SVEB statistics (percent). */
+  ec57: ReturnType<typeof ec57Statistics>;
+  /** holterflow_seed_cnn or holterflow_rhythm_mlp. */
+  architecture: string;
+}
+
+export async function evaluateModel(options: EvaluateOptions): Promise<Evaluation> {
   const { store, version } = options;
   if (!(await store.exists(keys.modelFile(version, 'model.json')))) throw new ModelVersionNotFound(version);
   const seed = options.seed ?? (await trainedSeed(store, version));
   const ds = await readBeatDataset(options.dataset.bytes, options.dataset.name);
   const split = splitForProtocol(ds, options.protocol, seed, options.dataset.name);
-  const test = selectBeats(ds, split.test);
-  const { model } = await loadModel(store, keys.modelPrefix(version));
-  try {
-    const metrics = classificationMetrics(
-      test.labels,
-      argmaxClasses(await predictProbabilities(model, test.x)),
+  const prefix = keys.modelPrefix(version);
+  const modelJson: unknown = JSON.parse(
+    new TextDecoder().decode(await store.get(keys.modelFile(version, 'model.json'))),
+  );
+  let metrics: ClassificationMetrics;
+  let architecture: string;
+  if (isRhythmModelJson(modelJson)) {
+    // Features need every beat of a record as context (test beats' neighbours included), so
+    // they are computed on the whole dataset, then the test part is taken.
+    const rhythm = new RhythmClassifier(await loadRhythmModel(store, prefix));
+    const spec = rhythm.model.description.input;
+    const { rows, width } = datasetFeatureRows(ds, spec);
+    const n = split.test.length;
+    const testRows = new Float32Array(n * width);
+    split.test.forEach((i, k) => testRows.set(rows.subarray(i * width, (i + 1) * width), k * width));
+    const probs = rhythm.predictRows(testRows, n);
+    metrics = classificationMetrics(
+      Int32Array.from(split.test, (i) => ds.labels[i]),
+      argmaxClasses(probs),
     );
-    return { metrics, table: formatMetricsTable(metrics) };
-  } finally {
-    model.dispose();
+    architecture = rhythm.model.description.architecture;
+  } else {
+    const test = selectBeats(ds, split.test);
+    const { model } = await loadModel(store, prefix);
+    try {
+      metrics = classificationMetrics(test.labels, argmaxClasses(await predictProbabilities(model, test.x)));
+    } finally {
+      model.dispose();
+    }
+    architecture = 'holterflow_seed_cnn';
   }
+  const ec57 = ec57Statistics(metrics.confusion);
+  return {
+    metrics,
+    ec57,
+    architecture,
+    table: `${formatMetricsTable(metrics)}\n\n${formatEc57Report(metrics, options.protocol)}`,
+  };
 }
 
 async function trainedSeed(store: TrainingStore, version: string): Promise<number> {

@@ -16,3 +16,7 @@ export * from './store.js';
 export * from './train-job.js';
 export * from './evaluate.js';
 export * from './dataset/index.js';
+export * from './rhythm/mlp-train.js';
+export * from './rhythm/recipe.js';
+export * from './rhythm/dataset-features.js';
+export * from './rhythm/rhythm-job.js';

@@ -100,3 +100,81 @@ export function formatMetricsTable(
   lines.push(`macro-F1 ${ours.macroF1.toFixed(3).padStart(7)} | seed ${two(seed.macroF1)}`);
   return lines.join('\n');
 }
+
+/** Sensitivity, positive predictivity and false-positive rate of one EC57 beat class, in percent. */
+export interface Ec57ClassStatistics {
+  se: number;
+  ppv: number;
+  fpr: number;
+  tp: number;
+  fn: number;
+  fp: number;
+}
+
+/**
+ * VEB and SVEB statistics as ANSI/AAMI EC57 (and de Chazal et al. 2004, who follow it) define
+ * them from the confusion matrix: a reference V beat labelled anything else is a VEB false
+ * negative; a VEB false positive is an N or S beat labelled V — fusion beats labelled V are not
+ * counted against VEB +P (EC57 §4.2.4: F beats are neither VEB positives nor negatives there).
+ * SVEB false positives are N, V or F beats labelled S. Q beats are left out on both sides (EC57
+ * excludes unclassifiable beats from these statistics). FPR = FP / (FP + TN) over the beats that
+ * count for the class.
+ */
+export function ec57Statistics(confusion: number[][]): {
+  veb: Ec57ClassStatistics;
+  sveb: Ec57ClassStatistics;
+} {
+  const [N, S, V, F, Q] = [0, 1, 2, 3, 4];
+  const stats = (cls: number, negatives: number[], outcomes: number[]): Ec57ClassStatistics => {
+    const tp = confusion[cls][cls];
+    const fn = outcomes.filter((c) => c !== cls).reduce((a, c) => a + confusion[cls][c], 0);
+    const fp = negatives.reduce((a, r) => a + confusion[r][cls], 0);
+    const negativesTotal = negatives.reduce(
+      (a, r) => a + outcomes.reduce((b, c) => b + confusion[r][c], 0),
+      0,
+    );
+    const pc = (a: number, b: number) => (b === 0 ? 0 : (100 * a) / b);
+    return { se: pc(tp, tp + fn), ppv: pc(tp, tp + fp), fpr: pc(fp, negativesTotal), tp, fn, fp };
+  };
+  const all = [N, S, V, F, Q];
+  return { veb: stats(V, [N, S], all), sveb: stats(S, [N, V, F], all) };
+}
+
+/** Published inter-patient DS1 → DS2 figures (percent), the table `holterflow evaluate` prints beside ours. */
+export const PUBLISHED_INTER_PATIENT = [
+  { method: 'de Chazal et al. 2004', svebSe: 75.9, svebPpv: 38.5, vebSe: 77.7, vebPpv: 81.9 },
+  { method: 'Llamedo & Martínez 2011', svebSe: 77, svebPpv: 39, vebSe: 81, vebPpv: 87 },
+  { method: 'Zhang et al. 2014', svebSe: 79.1, svebPpv: 36.0, vebSe: 85.5, vebPpv: 92.7 },
+  { method: 'Mar et al. 2011', svebSe: 83.2, svebPpv: 33.5, vebSe: 86.8, vebPpv: 75.9 },
+] as const;
+
+/**
+ * The EC57 report `holterflow evaluate` prints under the per-class table: the confusion matrix,
+ * VEB and SVEB Se / +P / FPR, and — for the inter-patient protocol, where they are comparable —
+ * the published DS1 → DS2 figures beside ours.
+ */
+export function formatEc57Report(metrics: ClassificationMetrics, protocol: string): string {
+  const { veb, sveb } = ec57Statistics(metrics.confusion);
+  const lines: string[] = [];
+  lines.push('confusion (rows: reference, columns: predicted)');
+  lines.push(`         ${AAMI_CLASSES.map((c) => c.padStart(7)).join('')}`);
+  metrics.confusion.forEach((row, r) =>
+    lines.push(
+      `${AAMI_CLASSES[r].padEnd(9)}${row.map((v) => v.toLocaleString('en-US').padStart(7)).join('')}`,
+    ),
+  );
+  lines.push('');
+  const f = (x: number) => x.toFixed(1).padStart(6);
+  lines.push('EC57 (ANSI/AAMI)   Se %   +P %  FPR %');
+  lines.push(`VEB             ${f(veb.se)} ${f(veb.ppv)} ${f(veb.fpr)}`);
+  lines.push(`SVEB            ${f(sveb.se)} ${f(sveb.ppv)} ${f(sveb.fpr)}`);
+  if (protocol === 'inter') {
+    lines.push('');
+    lines.push('published DS1 → DS2            VEB Se  VEB +P  SVEB Se  SVEB +P');
+    const g = (x: number) => x.toFixed(1).padStart(7);
+    lines.push(`${'this model'.padEnd(30)}${g(veb.se)} ${g(veb.ppv)}  ${g(sveb.se)}  ${g(sveb.ppv)}`);
+    for (const p of PUBLISHED_INTER_PATIENT)
+      lines.push(`${p.method.padEnd(30)}${g(p.vebSe)} ${g(p.vebPpv)}  ${g(p.svebSe)}  ${g(p.svebPpv)}`);
+  }
+  return lines.join('\n');
+}

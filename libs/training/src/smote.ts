@@ -10,7 +10,13 @@
  * an error, because no number of synthetic beats can represent it.
  */
 import { AAMI_CLASSES, RecordInputError } from '@holterflow/contracts';
-import { BEAT_WIDTH, CLASS_COUNT, countPerClass, selectBeats, type LabelledBeats } from './beats.js';
+import {
+  BEAT_WIDTH as DEFAULT_WIDTH,
+  CLASS_COUNT,
+  countPerClass,
+  selectBeats,
+  type LabelledBeats,
+} from './beats.js';
 import { SeededRandom } from './rng.js';
 
 export interface SmoteOptions {
@@ -21,6 +27,8 @@ export interface SmoteOptions {
   target?: number;
   /** Names the dataset in errors. */
   source?: string;
+  /** Values per row (the seed CNN's 187-sample beats by default; feature rows of another model). */
+  width?: number;
 }
 
 export interface SmoteResult extends LabelledBeats {
@@ -41,7 +49,7 @@ const PRUNE_STRIDE = 24;
  * nearest first: row i's neighbours are out[i*k .. i*k+k). Brute force over row blocks, each
  * pair's distance computed once and offered to both rows; ties keep the lower index.
  */
-export function nearestNeighbours(x: Float32Array, m: number, k: number, width = BEAT_WIDTH): Int32Array {
+export function nearestNeighbours(x: Float32Array, m: number, k: number, width = DEFAULT_WIDTH): Int32Array {
   if (k < 1 || k > m - 1) throw new RangeError(`need 1 <= k <= m - 1 (k=${k}, m=${m})`);
   const dist = new Float64Array(m * k).fill(Infinity);
   const index = new Int32Array(m * k).fill(-1);
@@ -94,6 +102,7 @@ export function nearestNeighbours(x: Float32Array, m: number, k: number, width =
 
 export function smote(beats: LabelledBeats, options: SmoteOptions): SmoteResult {
   const k = options.k ?? 5;
+  const width = options.width ?? DEFAULT_WIDTH;
   const source = options.source ?? 'training set';
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`SMOTE k must be a positive integer, got ${k}`);
   const counts = countPerClass(beats.labels);
@@ -107,9 +116,9 @@ export function smote(beats: LabelledBeats, options: SmoteOptions): SmoteResult 
   const rng = new SeededRandom(options.seed);
   const synthetic = counts.map((m) => Math.max(0, target - m));
   const total = beats.labels.length + synthetic.reduce((a, b) => a + b, 0);
-  const x = new Float32Array(total * BEAT_WIDTH);
+  const x = new Float32Array(total * width);
   const labels = new Int32Array(total);
-  x.set(beats.x.subarray(0, beats.labels.length * BEAT_WIDTH));
+  x.set(beats.x.subarray(0, beats.labels.length * width));
   labels.set(beats.labels);
   let at = beats.labels.length;
   const neighboursPerClass = new Array<number>(CLASS_COUNT).fill(0);
@@ -121,18 +130,18 @@ export function smote(beats: LabelledBeats, options: SmoteOptions): SmoteResult 
     if (synthetic[c] === 0) continue;
     const members: number[] = [];
     for (let i = 0; i < beats.labels.length; i++) if (beats.labels[i] === c) members.push(i);
-    const own = selectBeats(beats, members).x;
-    const neighbours = kc > 0 ? nearestNeighbours(own, m, kc) : undefined;
+    const own = selectBeats(beats, members, width).x;
+    const neighbours = kc > 0 ? nearestNeighbours(own, m, kc, width) : undefined;
     for (let s = 0; s < synthetic[c]; s++, at++) {
       const i = rng.int(m);
-      const out = at * BEAT_WIDTH;
-      const a = i * BEAT_WIDTH;
+      const out = at * width;
+      const a = i * width;
       if (!neighbours) {
-        x.set(own.subarray(a, a + BEAT_WIDTH), out);
+        x.set(own.subarray(a, a + width), out);
       } else {
-        const b = neighbours[i * kc + rng.int(kc)] * BEAT_WIDTH;
+        const b = neighbours[i * kc + rng.int(kc)] * width;
         const lambda = rng.next();
-        for (let t = 0; t < BEAT_WIDTH; t++) x[out + t] = own[a + t] + lambda * (own[b + t] - own[a + t]);
+        for (let t = 0; t < width; t++) x[out + t] = own[a + t] + lambda * (own[b + t] - own[a + t]);
       }
       labels[at] = c;
     }

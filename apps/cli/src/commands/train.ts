@@ -228,7 +228,9 @@ export function register(program: Command): void {
 
   program
     .command('evaluate')
-    .description("score a model version on a protocol's test part, with the seed's figures beside")
+    .description(
+      "score a model version on a protocol's test part: the per-class table beside the seed's figures, the confusion matrix, EC57 VEB/SVEB Se, +P and FPR (with published DS1 → DS2 results for --protocol inter)",
+    )
     .requiredOption('--model <version>', 'model version (models/<version>/)')
     .requiredOption('--data <beats>', 'beat dataset Parquet file')
     .requiredOption('--protocol <p>', 'intra or inter')
@@ -238,7 +240,7 @@ export function register(program: Command): void {
       async (opts: { model: string; data: string; protocol: string; store: string; backend: string }) => {
         const protocol = parseProtocol(opts.protocol);
         await initBackend({ prefer: backendOf(opts.backend), log: () => {} });
-        const { metrics, table } = await evaluateModel({
+        const { metrics, table, ec57, architecture } = await evaluateModel({
           store: storeFor(opts.store),
           version: opts.model,
           dataset: { bytes: new Uint8Array(await readFile(opts.data)), name: basename(opts.data) },
@@ -248,10 +250,17 @@ export function register(program: Command): void {
         console.log(
           JSON.stringify({
             model: opts.model,
+            architecture,
             protocol,
             accuracy: metrics.accuracy,
             macroF1: metrics.macroF1,
             beats: metrics.total,
+            vebSe: ec57.veb.se,
+            vebPpv: ec57.veb.ppv,
+            vebFpr: ec57.veb.fpr,
+            svebSe: ec57.sveb.se,
+            svebPpv: ec57.sveb.ppv,
+            svebFpr: ec57.sveb.fpr,
           }),
         );
       },

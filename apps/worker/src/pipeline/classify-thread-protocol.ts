@@ -13,6 +13,9 @@ export interface ModelFiles {
   version: string;
   modelJson: Uint8Array;
   weights: Uint8Array;
+  /** Seconds of beats a beat's features need on each side (0 for the seed CNN): the classify
+   * job reads that much more than the run's detection margin. */
+  contextSeconds: number;
 }
 
 export type ToClassifyThread =

@@ -6,7 +6,8 @@
  * and stalled-job checks, and the S3 reads of the next job, for that long.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BeatClassifier, initBackend, loadModel, type ModelStore } from '@holterflow/model';
+import { initBackend } from '@holterflow/model';
+import { loadPredictor, type LoadedPredictor } from './beat-predictor.js';
 import { classifyWindow } from './classify-window.js';
 import type {
   ClassifyThreadSettings,
@@ -18,36 +19,17 @@ import type {
 if (!parentPort) throw new Error('classify-thread.ts runs as a worker thread only');
 const port = parentPort;
 const settings = workerData as ClassifyThreadSettings;
-const classifiers = new Map<string, BeatClassifier>();
+const classifiers = new Map<string, LoadedPredictor>();
 // Started at once, while the thread waits for its first job.
 const backendReady = initBackend({ prefer: settings.tfBackend, log: () => {} });
 
-/** The two files as a read-only ModelStore, so loading goes through libs/model's own checks. */
-function memoryStore(files: ModelFiles): ModelStore {
-  const byKey = new Map([
-    ['model.json', files.modelJson],
-    ['weights.bin', files.weights],
-  ]);
-  return {
-    get: async (key) => {
-      const bytes = byKey.get(key);
-      if (!bytes) throw new Error(`model ${files.version} has no file ${key}`);
-      return bytes;
-    },
-    put: () => Promise.reject(new Error('read-only model store')),
-  };
-}
-
 async function load(files: ModelFiles): Promise<string> {
   const existing = classifiers.get(files.version);
-  if (existing) return existing.info.engine;
+  if (existing) return existing.engine;
   await backendReady;
-  const { model } = await loadModel(memoryStore(files), '');
-  const classifier = await BeatClassifier.create(model, { engine: settings.inferenceEngine, log: () => {} });
-  // ORT holds its own copy of the weights; the tfjs engine keeps using the model.
-  if (classifier.info.engine === 'onnx') model.dispose();
-  classifiers.set(files.version, classifier);
-  return classifier.info.engine;
+  const predictor = await loadPredictor(files, { engine: settings.inferenceEngine });
+  classifiers.set(files.version, predictor);
+  return predictor.engine;
 }
 
 async function handle(message: ToClassifyThread): Promise<FromClassifyThread> {

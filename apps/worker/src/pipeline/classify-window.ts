@@ -5,12 +5,17 @@
  */
 import { performance } from 'node:perf_hooks';
 import { AAMI_CLASSES, type AamiClass } from '@holterflow/contracts';
-import { analyseBeats } from '@holterflow/ecg';
+import { analyseBeats, type BeatTable, type RhythmFeatures } from '@holterflow/ecg';
 import type { BeatResults, UnreadableRange } from '@holterflow/formats';
 
-/** What classifies beats: n×187 in, n×5 probabilities (N,S,V,F,Q) out (libs/model BeatClassifier). */
+/**
+ * What classifies beats: n owned beats in, n×5 probabilities (N,S,V,F,Q) out. A model that needs
+ * rhythm features (libs/model RhythmClassifier) says how many seconds of context they take; the
+ * seed CNN (BeatClassifier) reads the cuts only and needs none.
+ */
 export interface BeatPredictor {
-  predict(beats: Float32Array, n: number): Promise<Float32Array>;
+  readonly contextSeconds: number;
+  predict(beats: BeatTable, n: number, rhythm: RhythmFeatures | undefined): Promise<Float32Array>;
 }
 
 export interface WindowInput {
@@ -35,15 +40,16 @@ export interface WindowOutput {
 
 export async function classifyWindow(input: WindowInput, predictor: BeatPredictor): Promise<WindowOutput> {
   const t0 = performance.now();
-  const { beats, unreadable } = analyseBeats(input.signals, input.fs, {
+  const { beats, rhythm, unreadable } = analyseBeats(input.signals, input.fs, {
     offset: input.offset,
     ownedStart: input.ownedStart,
     ownedEnd: input.ownedEnd,
     primaryLead: input.primaryLead,
+    contextSeconds: predictor.contextSeconds,
   });
   const t1 = performance.now();
   const n = beats.samples.length;
-  const probabilities = await predictor.predict(beats.x, n);
+  const probabilities = await predictor.predict(beats, n, rhythm);
   const t2 = performance.now();
   return {
     results: {

@@ -82,7 +82,10 @@ export class ClassifyProcessor {
     });
     const meta = await readRecordingMeta(recording, job.recordingKey);
     assertMatchesPlan(job, meta);
-    const margin = Math.round(job.marginSeconds * meta.fs);
+    // The run's detection margin, plus the context the model's rhythm features need (its beats
+    // must be detected exactly as in a whole-record pass, so they need the margin too).
+    const { contextSeconds } = await this.models.get(job.bucket, job.modelVersion);
+    const margin = Math.round((job.marginSeconds + contextSeconds) * meta.fs);
     const sliceStart = Math.max(0, job.start - margin);
     const sliceEnd = Math.min(meta.numSamples, job.end + margin);
     const signals = await readRecordingSamples(

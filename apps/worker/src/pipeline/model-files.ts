@@ -6,6 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { keys, MODEL_JSON } from '@holterflow/contracts';
 import { WEIGHTS_BIN } from '@holterflow/model';
 import { ObjectStores } from '../stores.js';
+import { contextSecondsOf } from './beat-predictor.js';
 import type { ModelFiles } from './classify-thread-protocol.js';
 
 @Injectable()
@@ -22,7 +23,12 @@ export class ModelFilesCache {
       files = Promise.all([
         store.get(keys.modelFile(version, MODEL_JSON)),
         store.get(keys.modelFile(version, WEIGHTS_BIN)),
-      ]).then(([modelJson, weights]) => ({ version, modelJson, weights }));
+      ]).then(([modelJson, weights]) => ({
+        version,
+        modelJson,
+        weights,
+        contextSeconds: contextSecondsOf(modelJson),
+      }));
       files.catch(() => this.files.delete(id));
       this.files.set(id, files);
     }

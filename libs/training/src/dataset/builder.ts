@@ -80,6 +80,7 @@ export function recordBeats(record: WfdbRecord): BeatDataset {
     rrNextMs: table.rrNextMs,
     rrLocalMs: table.rrLocalMs,
     segmentation: SEGMENTATION_VERSION,
+    recordFs: { [record.recordId]: record.fs },
   };
 }
 

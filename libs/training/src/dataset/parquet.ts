@@ -3,7 +3,8 @@
  * record_id (string), sample (int32, R-peak at the native rate), symbol (WFDB), aami (N/S/V/F/Q),
  * label (int32 0..4), rr_prev_ms / rr_next_ms / rr_local_ms (float32), x000..x186 (float32);
  * key-value metadata holterflow.beat_fs = 125, holterflow.beat_length = 187,
- * holterflow.segmentation = the cut's version.
+ * holterflow.segmentation = the cut's version, holterflow.record_fs = {record id: native Hz}
+ * (datasets written before it lack it; rhythm features need it).
  */
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';
@@ -60,6 +61,7 @@ export function writeBeatDataset(ds: BeatDataset): Uint8Array {
       { key: 'holterflow.beat_fs', value: String(BEAT_FS) },
       { key: 'holterflow.beat_length', value: String(BEAT_LENGTH) },
       { key: 'holterflow.segmentation', value: ds.segmentation },
+      ...(ds.recordFs ? [{ key: 'holterflow.record_fs', value: JSON.stringify(ds.recordFs) }] : []),
     ],
   });
   return new Uint8Array(writer.getBuffer());
@@ -111,6 +113,16 @@ export async function readBeatDataset(bytes: Uint8Array, name = 'beats.parquet')
     rrLocalMs: new Float32Array(n),
     segmentation,
   };
+  const recordFs = kv.get('holterflow.record_fs');
+  if (recordFs !== undefined) {
+    const parsed = safeJson(recordFs);
+    const valid =
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      Object.values(parsed).every((v) => typeof v === 'number' && v > 0);
+    if (!valid) fail('holterflow.record_fs is not a map of record id to sampling rate (Hz)');
+    ds.recordFs = parsed as Record<string, number>;
+  }
   const beatColumn = new Map(BEAT_COLUMNS.map((c, k) => [c, k]));
   const copy = (target: { [i: number]: unknown }, data: ArrayLike<unknown>, rowStart: number): void => {
     for (let i = 0; i < data.length; i++) target[rowStart + i] = data[i];
@@ -157,5 +169,13 @@ function validate(ds: BeatDataset, fail: (problem: string) => never): void {
     if (ds.aami[i] !== cls) fail(`beat ${i} has label ${ds.labels[i]} (${cls}) but aami "${ds.aami[i]}"`);
     if (typeof ds.recordIds[i] !== 'string' || ds.recordIds[i] === '')
       fail(`record_id of beat ${i} is empty`);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -18,6 +18,9 @@ export interface BeatDataset {
   rrLocalMs: Float32Array;
   /** SEGMENTATION_VERSION of the cut. */
   segmentation: string;
+  /** Native sampling rate (Hz) of each record, for anything that needs the beats' times
+   * (rhythm features: `samples / fs`). Absent in datasets written before it was recorded. */
+  recordFs?: Record<string, number>;
 }
 
 /** Beats per AAMI class, in class order. */
@@ -50,6 +53,7 @@ export function subsetBeatDataset(ds: BeatDataset, indices: ArrayLike<number>): 
     rrNextMs: pick(ds.rrNextMs, (k) => new Float32Array(k)),
     rrLocalMs: pick(ds.rrLocalMs, (k) => new Float32Array(k)),
     segmentation: ds.segmentation,
+    recordFs: ds.recordFs,
   };
 }
 
@@ -71,6 +75,8 @@ export function concatBeatDatasets(parts: readonly BeatDataset[], segmentation: 
     rrLocalMs: new Float32Array(n),
     segmentation,
   };
+  const recordFs = Object.assign({}, ...parts.map((p) => p.recordFs ?? {})) as Record<string, number>;
+  if (parts.every((p) => p.recordFs)) out.recordFs = recordFs;
   let at = 0;
   for (const p of parts) {
     out.x.set(p.x, at * BEAT_LENGTH);

@@ -1,0 +1,114 @@
+/**
+ * The rhythm model's network: a small multilayer perceptron over one feature vector per beat
+ * (input.ts says what is in it), standardised with the training set's mean and spread, ReLU
+ * hidden layers, softmax over the five AAMI classes.
+ *
+ * Why plain TypeScript and not tfjs: the network has ~15 k parameters. At that size tfjs spends
+ * its time dispatching ops, not computing; straight loops over Float32Arrays run a training epoch
+ * of DS1 (~50 k beats) in seconds and classify far faster than the seed CNN, on every host the
+ * same bits (no backend choice, no ONNX export). The seed CNN keeps its tfjs/ONNX path.
+ */
+
+export interface DenseLayer {
+  inputs: number;
+  outputs: number;
+  /** inputs × outputs, row-major ([i * outputs + o]). */
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
+export interface MlpParameters {
+  /** Per-input mean and 1/std of the training set: x' = (x − mean) · invStd. */
+  mean: Float32Array;
+  invStd: Float32Array;
+  /** Hidden layers (ReLU) then the output layer (softmax). */
+  layers: DenseLayer[];
+}
+
+export function inputWidth(p: MlpParameters): number {
+  return p.mean.length;
+}
+
+/** Glorot-uniform weights, zero biases; `random` returns [0, 1). */
+export function initMlp(widths: readonly number[], random: () => number): DenseLayer[] {
+  const layers: DenseLayer[] = [];
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const inputs = widths[l];
+    const outputs = widths[l + 1];
+    const limit = Math.sqrt(6 / (inputs + outputs));
+    const weights = new Float32Array(inputs * outputs);
+    for (let i = 0; i < weights.length; i++) weights[i] = (random() * 2 - 1) * limit;
+    layers.push({ inputs, outputs, weights, bias: new Float32Array(outputs) });
+  }
+  return layers;
+}
+
+/** out[b, o] = bias[o] + Σ_i input[b, i] · W[i, o] for `batch` rows. */
+export function denseForward(layer: DenseLayer, input: Float32Array, batch: number, out: Float32Array): void {
+  const { inputs, outputs, weights, bias } = layer;
+  for (let b = 0; b < batch; b++) {
+    const ob = b * outputs;
+    for (let o = 0; o < outputs; o++) out[ob + o] = bias[o];
+    const ib = b * inputs;
+    for (let i = 0; i < inputs; i++) {
+      const a = input[ib + i];
+      if (a === 0) continue; // ReLU zeros: a third to a half of hidden activations
+      const wi = i * outputs;
+      for (let o = 0; o < outputs; o++) out[ob + o] += a * weights[wi + o];
+    }
+  }
+}
+
+export function reluInPlace(values: Float32Array, length: number): void {
+  for (let i = 0; i < length; i++) if (values[i] < 0) values[i] = 0;
+}
+
+/** Row-wise softmax of `batch` rows of `k` logits, in place. */
+export function softmaxInPlace(values: Float32Array, batch: number, k: number): void {
+  for (let b = 0; b < batch; b++) {
+    const at = b * k;
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) if (values[at + c] > max) max = values[at + c];
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(values[at + c] - max);
+      values[at + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < k; c++) values[at + c] /= sum;
+  }
+}
+
+/** Standardise `batch` raw feature rows into `out`. */
+export function standardise(p: MlpParameters, raw: Float32Array, batch: number, out: Float32Array): void {
+  const d = p.mean.length;
+  for (let b = 0; b < batch; b++)
+    for (let i = 0; i < d; i++) out[b * d + i] = (raw[b * d + i] - p.mean[i]) * p.invStd[i];
+}
+
+/**
+ * Class probabilities of n raw feature rows (n × inputWidth) → n × classes. Works in blocks so a
+ * day of beats needs no activations buffer of its own size.
+ */
+export function predictMlp(p: MlpParameters, raw: Float32Array, n: number): Float32Array {
+  const d = inputWidth(p);
+  if (raw.length !== n * d) throw new RangeError(`expected ${n} × ${d} features, got ${raw.length}`);
+  const classes = p.layers[p.layers.length - 1].outputs;
+  const out = new Float32Array(n * classes);
+  const block = 512;
+  const widest = Math.max(d, ...p.layers.map((l) => l.outputs));
+  let a = new Float32Array(block * widest);
+  let z = new Float32Array(block * widest);
+  for (let start = 0; start < n; start += block) {
+    const rows = Math.min(block, n - start);
+    standardise(p, raw.subarray(start * d, (start + rows) * d), rows, a);
+    p.layers.forEach((layer, l) => {
+      denseForward(layer, a, rows, z);
+      if (l < p.layers.length - 1) reluInPlace(z, rows * layer.outputs);
+      [a, z] = [z, a];
+    });
+    softmaxInPlace(a, rows, classes);
+    out.set(a.subarray(0, rows * classes), start * classes);
+  }
+  return out;
+}

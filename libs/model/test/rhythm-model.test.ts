@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  RHYTHM_ARCHITECTURE,
+  RHYTHM_MODEL_FORMAT,
+  RhythmClassifier,
+  assembleRhythmInput,
+  initMlp,
+  parseRhythmModel,
+  predictMlp,
+  rhythmInputWidth,
+  rhythmModelFiles,
+  type RhythmModel,
+} from '@holterflow/model';
+
+function model(): RhythmModel {
+  const spec = { morphology: 'difference' as const, beatStride: 4, scalarCount: 3 };
+  const d = rhythmInputWidth(spec);
+  let s = 1;
+  const random = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  return {
+    description: {
+      format: RHYTHM_MODEL_FORMAT,
+      architecture: RHYTHM_ARCHITECTURE,
+      featuresVersion: 'test',
+      segmentation: 'test',
+      contextSeconds: 150,
+      scalarFeatures: ['a', 'b', 'c'],
+      input: spec,
+      widths: [d, 8, 5],
+      weightsFile: 'weights.bin',
+    },
+    parameters: {
+      mean: Float32Array.from({ length: d }, (_, i) => i / d),
+      invStd: Float32Array.from({ length: d }, (_, i) => 1 + i / d),
+      layers: initMlp([d, 8, 5], random),
+    },
+  };
+}
+
+test('the difference input is the cut minus its template every beatStride-th sample, then the scalars', () => {
+  const spec = { morphology: 'difference' as const, beatStride: 4, scalarCount: 2 };
+  const x = Float32Array.from({ length: 187 }, (_, k) => k / 187);
+  const template = new Float32Array(187).fill(0.25);
+  const row = assembleRhythmInput(spec, { x, template, scalars: Float32Array.of(7, 8) }, 1);
+  assert.equal(row.length, 47 + 2);
+  assert.ok(Math.abs(row[1] - (4 / 187 - 0.25)) < 1e-7);
+  assert.deepEqual(Array.from(row.subarray(47)), [7, 8]);
+  const both = assembleRhythmInput(
+    { ...spec, morphology: 'cut+difference' },
+    { x, template, scalars: Float32Array.of(7, 8) },
+    1,
+  );
+  assert.equal(both.length, 2 * 47 + 2);
+  assert.ok(Math.abs(both[1] - 4 / 187) < 1e-7);
+  assert.throws(
+    () => assembleRhythmInput(spec, { x, template, scalars: Float32Array.of(1) }, 1),
+    /rhythm scalars/,
+  );
+});
+
+test('predictMlp: probabilities per beat that sum to 1, equal to a hand computation', () => {
+  const m = model();
+  const d = m.description.widths[0];
+  const raw = Float32Array.from({ length: 3 * d }, (_, i) => Math.sin(i));
+  const probs = predictMlp(m.parameters, raw, 3);
+  assert.equal(probs.length, 15);
+  for (let b = 0; b < 3; b++) {
+    const row = Array.from(probs.subarray(b * 5, b * 5 + 5));
+    assert.ok(Math.abs(row.reduce((a, v) => a + v, 0) - 1) < 1e-6);
+    // By hand, in double precision.
+    const [l1, l2] = m.parameters.layers;
+    const x = Array.from(
+      { length: d },
+      (_, i) => (raw[b * d + i] - m.parameters.mean[i]) * m.parameters.invStd[i],
+    );
+    const h = Array.from({ length: 8 }, (_, o) =>
+      Math.max(0, l1.bias[o] + x.reduce((a, v, i) => a + v * l1.weights[i * 8 + o], 0)),
+    );
+    const z = Array.from(
+      { length: 5 },
+      (_, o) => l2.bias[o] + h.reduce((a, v, i) => a + v * l2.weights[i * 5 + o], 0),
+    );
+    const e = z.map((v) => Math.exp(v - Math.max(...z)));
+    const p = e.map((v) => v / e.reduce((a, w) => a + w, 0));
+    row.forEach((v, c) => assert.ok(Math.abs(v - p[c]) < 1e-5, `beat ${b} class ${c}: ${v} vs ${p[c]}`));
+  }
+});
+
+test('a rhythm model survives its files: same description, same predictions; bad files are named', () => {
+  const m = model();
+  const files = rhythmModelFiles(m);
+  const back = parseRhythmModel(files.modelJson, files.weights, 'v/model.json');
+  assert.deepEqual(back.description, m.description);
+  const d = m.description.widths[0];
+  const raw = Float32Array.from({ length: 4 * d }, (_, i) => Math.cos(i));
+  assert.deepEqual(predictMlp(back.parameters, raw, 4), predictMlp(m.parameters, raw, 4));
+  assert.equal(new RhythmClassifier(back).contextSeconds, 150);
+  assert.throws(
+    () => parseRhythmModel(files.modelJson, files.weights.subarray(4), 'v/model.json'),
+    /weights\.bin has \d+ bytes; v\/model\.json describes/,
+  );
+  assert.throws(
+    () =>
+      parseRhythmModel(
+        new TextEncoder().encode('{"format":"holterflow-rhythm-mlp"}'),
+        files.weights,
+        'v/model.json',
+      ),
+    /v\/model\.json is not a rhythm model description: architecture/,
+  );
+});

@@ -1,0 +1,115 @@
+/**
+ * From a beat dataset to rhythm-model feature sets per protocol, and a trained model to a model
+ * version folder (model.json, weights.bin, config.json, metrics.json). bench/rhythm-training.ts
+ * drives it over recipes and seeds.
+ *  - inter: train on DS1 minus INTER_VALIDATION_RECORDS, validate on those, test on DS2;
+ *  - all:   train on all 48 records minus ALL_VALIDATION_RECORDS, validate on those, no test part
+ *           (its DS2 figures are its DS1-only twin's).
+ */
+import {
+  RHYTHM_CONTEXT_SECONDS,
+  RHYTHM_FEATURES_VERSION,
+  RHYTHM_SCALAR_COUNT,
+  RHYTHM_SCALAR_FEATURES,
+} from '@holterflow/ecg';
+import { DS1_RECORDS, DS2_RECORDS, type BeatDataset } from '../dataset/index.js';
+import {
+  RHYTHM_ARCHITECTURE,
+  RHYTHM_MODEL_FORMAT,
+  WEIGHTS_BIN,
+  rhythmInputWidth,
+  saveRhythmModel,
+  type MlpParameters,
+  type ModelStore,
+  type RhythmInputSpec,
+} from '@holterflow/model';
+import { datasetFeatureRows } from './dataset-features.js';
+import {
+  ALL_VALIDATION_RECORDS,
+  INTER_VALIDATION_RECORDS,
+  type FeatureSet,
+  type RhythmRecipe,
+} from './recipe.js';
+
+export type RhythmProtocol = 'inter' | 'all';
+
+export interface RhythmSplit {
+  train: FeatureSet;
+  validation: FeatureSet;
+  test?: FeatureSet;
+  records: { train: string[]; validation: string[]; test: string[] };
+}
+
+export function inputSpecOf(recipe: RhythmRecipe): RhythmInputSpec {
+  return { ...recipe.input, scalarCount: RHYTHM_SCALAR_COUNT };
+}
+
+export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, spec: RhythmInputSpec): RhythmSplit {
+  const { rows, width } = datasetFeatureRows(ds, spec);
+  const present = [...new Set(ds.recordIds)];
+  const validation: string[] =
+    protocol === 'inter'
+      ? [...INTER_VALIDATION_RECORDS]
+      : ALL_VALIDATION_RECORDS.filter((r) => present.includes(r));
+  // 'all' keeps the paced records: their beats are the Q class the default must know.
+  const trainPool: readonly string[] = protocol === 'inter' ? DS1_RECORDS : present;
+  const train = trainPool.filter((r) => !validation.includes(r) && present.includes(r));
+  const test = protocol === 'inter' ? DS2_RECORDS.filter((r) => present.includes(r)) : [];
+  const set = (records: readonly string[]): FeatureSet => {
+    const wanted = new Set(records);
+    const idx: number[] = [];
+    ds.recordIds.forEach((r, i) => wanted.has(r) && idx.push(i));
+    const out = new Float32Array(idx.length * width);
+    idx.forEach((i, k) => out.set(rows.subarray(i * width, (i + 1) * width), k * width));
+    return { rows: out, labels: Int32Array.from(idx, (i) => ds.labels[i]), width };
+  };
+  return {
+    train: set(train),
+    validation: set(validation),
+    test: test.length ? set(test) : undefined,
+    records: { train, validation, test },
+  };
+}
+
+/** Writes the version folder's model files (model.json + weights.bin) and its config.json. */
+export async function saveRhythmVersion(
+  store: ModelStore,
+  prefix: string,
+  parameters: MlpParameters,
+  recipe: RhythmRecipe,
+  config: Record<string, unknown>,
+  segmentation: string,
+): Promise<void> {
+  const spec = inputSpecOf(recipe);
+  const widths = [rhythmInputWidth(spec), ...recipe.hidden, 5];
+  await saveRhythmModel(
+    {
+      description: {
+        format: RHYTHM_MODEL_FORMAT,
+        architecture: RHYTHM_ARCHITECTURE,
+        featuresVersion: RHYTHM_FEATURES_VERSION,
+        segmentation,
+        contextSeconds: RHYTHM_CONTEXT_SECONDS,
+        scalarFeatures: [...RHYTHM_SCALAR_FEATURES],
+        input: spec,
+        widths,
+        weightsFile: WEIGHTS_BIN,
+      },
+      parameters,
+    },
+    store,
+    prefix,
+  );
+  const parameterCount = widths.slice(1).reduce((n, w, l) => n + widths[l] * w + w, 0);
+  const body = {
+    architecture: RHYTHM_ARCHITECTURE,
+    parameters: parameterCount,
+    recipe,
+    features: RHYTHM_SCALAR_FEATURES,
+    ...config,
+  };
+  const key = prefix ? `${prefix}/config.json` : 'config.json';
+  await store.put(key, new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'), {
+    contentType: 'application/json',
+  });
+}

@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import type { AamiClass } from '@holterflow/contracts';
 import { primaryLeadOf } from '@holterflow/ecg';
 import { readWfdbRecord } from '@holterflow/formats';
-import { BeatClassifier, directoryStore, initBackend, loadModel } from '@holterflow/model';
+import { initBackend } from '@holterflow/model';
+import { loadPredictor } from '../apps/worker/src/pipeline/beat-predictor.js';
 import {
   analyseHolter,
   episodesOf,
@@ -45,8 +46,12 @@ const RECORDS = ['119', '207', '203', '232', '201', '202', '210', '219', '221', 
 const AF_RECORDS = new Set(['201', '202', '203', '210', '219', '221', '222']);
 
 await initBackend({ log: () => {} });
-const { model } = await loadModel(directoryStore(join(ROOT, 'models', version)), '');
-const classifier = await BeatClassifier.create(model, { log: () => {} });
+const modelDir = join(ROOT, 'models', version);
+const classifier = await loadPredictor({
+  version,
+  modelJson: new Uint8Array(readFileSync(join(modelDir, 'model.json'))),
+  weights: new Uint8Array(readFileSync(join(modelDir, 'weights.bin'))),
+});
 
 interface Row {
   record: string;
@@ -158,7 +163,7 @@ const afTable = (pick: (m: AfMatches) => EpisodeMatch, pickFlutter: (m: AfMatche
     afRow('pooled, vs (AFIB or (AFL', pooled(af.map(pickFlutter))),
   ].join('\n');
 
-console.log(`Holter report on MIT-BIH, model ${version} (${classifier.info.engine})\n`);
+console.log(`Holter report on MIT-BIH, model ${version} (${classifier.engine})\n`);
 console.log(
   '| record | the rhythm annotations say | reference beats through the report | pipeline beats through the report |',
 );

@@ -229,7 +229,15 @@ if (values.save) {
     validationScore: model.bestScore,
     trainingSeconds: model.seconds,
     history: model.history,
-    test: bestRun.test,
+    // test.accuracy as a fraction, as every metrics.json has it (the registry lists it); the run
+    // results above give percent. A version trained on all records has no test part: its
+    // figures are its DS1-only twin's on DS2, and the note says so.
+    test: bestRun.test ? { ...bestRun.test, accuracy: bestRun.test.accuracy / 100 } : twin?.test,
+    ...(bestRun.test || !twin
+      ? {}
+      : {
+          note: `test figures are its DS1-only twin ${twin.version}'s on DS2 (this version, trained on all 48 records, has no test part)`,
+        }),
     recipeComparison: summary,
     ...(twin
       ? {

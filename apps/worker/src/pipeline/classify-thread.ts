@@ -40,7 +40,7 @@ async function handle(message: ToClassifyThread): Promise<FromClassifyThread> {
   if (!classifier) throw new Error(`model ${message.modelVersion} is not loaded in this thread`);
   return {
     type: 'classified',
-    output: { ...(await classifyWindow(message.input, classifier)), engine: classifier.info.engine },
+    output: { ...(await classifyWindow(message.input, classifier)), engine: classifier.engine },
   };
 }
 

@@ -16,7 +16,9 @@ const asset = (spec: string) => readFileSync(require.resolve(spec), 'utf8');
 // Read once per process: ~53 KB together.
 const UPLOT_JS = asset('uplot/dist/uPlot.iife.min.js');
 const UPLOT_CSS = asset('uplot/dist/uPlot.min.css');
-const CLIENT_JS = readFileSync(new URL('./client.js', import.meta.url), 'utf8');
+// client.js is browser code inlined as text, not compiled by tsc: it stays in src/, so the path
+// goes through the package folder and works from src/ (tsx) and from dist/ (the compiled build).
+const CLIENT_JS = readFileSync(new URL('../../src/html/client.js', import.meta.url), 'utf8');
 
 /** A strip with its signal (primary lead, mV, from spec.startS). */
 export interface Strip extends StripSpec {

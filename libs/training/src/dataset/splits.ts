@@ -6,6 +6,7 @@
  *    paced records 102, 104, 107 and 217 (as is usual: their beats are not representative).
  */
 import type { BeatDataset } from './types.js';
+import { SeededRandom } from '../rng.js';
 
 export const DS1_RECORDS = [
   '101',
@@ -62,23 +63,13 @@ export interface BeatSplit {
   test: Int32Array;
 }
 
-/** mulberry32: a small seeded PRNG, so a split is reproducible from its seed alone. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Stratified random split: in every class, round(testFraction × count) beats go to test. */
 export function splitIntraPatient(ds: BeatDataset, seed: number, testFraction = 0.2): BeatSplit {
   if (!(testFraction > 0 && testFraction < 1))
     throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
-  const next = random(seed);
+  // SeededRandom is the same mulberry32 sequence the split always drew, kept in one place.
+  const rng = new SeededRandom(seed);
+  const next = () => rng.next();
   const byClass = new Map<number, number[]>();
   ds.labels.forEach((label, i) => {
     const list = byClass.get(label);

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { consoleStatic, loadConsoleFiles } from './console/console-static.js';
 import type { CoordinatorConfig } from './config.js';
 
 export const OPENAPI_PATH = 'docs';
@@ -16,6 +17,8 @@ export async function createCoordinator(
     ...(options.logger === false ? { logger: false } : {}),
   });
   app.enableShutdownHooks();
+  // The web console at / (static files, before the API routes; API paths are not files).
+  app.use(consoleStatic(loadConsoleFiles()));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

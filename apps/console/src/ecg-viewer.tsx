@@ -122,8 +122,12 @@ function plotOptions(
     scales: { x: { time: false }, y: { auto: true } },
     axes: [
       {
+        // hh:mm:ss; mm:ss.s when the ticks are closer than a second.
+        space: 70,
         values: (_u, splits) =>
-          splits.map((s) => (Number.isInteger(s) ? hms(s) : `${hms(s)}.${String(Math.round((s % 1) * 10))}`)),
+          splits.map((s) =>
+            Number.isInteger(s) ? hms(s) : `${hms(s).slice(3)}.${Math.round((s % 1) * 10)}`,
+          ),
       },
       { label: `${lead} (mV)`, size: 60 },
     ],

@@ -127,7 +127,8 @@ async function loadTable(runId: string): Promise<SummaryRow[] | null> {
 export function RunPage({ runId }: { runId: string }) {
   const status = useLoad(() => get<RunStatus>(`/runs/${enc(runId)}`), [runId], 3000);
   const completed = status.data?.state === 'completed';
-  const table = useLoad(() => loadTable(runId), [runId, completed]);
+  // summary.csv exists once the run completes; asking earlier would only be a 404.
+  const table = useLoad(() => (completed ? loadTable(runId) : Promise.resolve(null)), [runId, completed]);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const rows = useMemo(() => (table.data ? applyFilters(table.data, filters) : []), [table.data, filters]);
   const cols = useMemo(() => columns(runId), [runId]);
@@ -290,7 +291,7 @@ export function RunPage({ runId }: { runId: string }) {
           />
         </>
       )}
-      {table.data === null && <RecordStates runId={runId} />}
+      {s && !completed && <RecordStates runId={runId} />}
     </main>
   );
 }

@@ -6,6 +6,8 @@ import * as dataset from './dataset.js';
 import * as train from './train.js';
 import * as runs from './runs.js';
 import * as models from './models.js';
+import * as keys from './keys.js';
+import * as admin from './admin.js';
 
 /** One entry per sub-command module; each module exports `register(program)`. */
 const modules: { register(program: Command): void }[] = [
@@ -16,6 +18,8 @@ const modules: { register(program: Command): void }[] = [
   train,
   runs,
   models,
+  keys,
+  admin,
 ];
 
 export function registerCommands(program: Command): void {

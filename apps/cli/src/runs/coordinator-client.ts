@@ -1,6 +1,7 @@
 /**
- * The coordinator's /runs API as the CLI uses it. Errors carry the coordinator's own message
- * (its 4xx answers say what is wrong), or say how to start a coordinator when none answers.
+ * The coordinator's HTTP API as the CLI uses it, with the key of HOLTERFLOW_API_KEY as
+ * `Authorization: Bearer`. Errors carry the coordinator's own message (its 4xx answers say what
+ * is wrong), say which variable to set on a 401, or how to start a coordinator when none answers.
  */
 import {
   DEFAULT_COORDINATOR_URL,
@@ -22,15 +23,26 @@ export function coordinatorUrl(
   );
 }
 
-export class CoordinatorClient {
-  constructor(readonly base: string) {}
+/** The CLI's API key: HOLTERFLOW_API_KEY (undefined when unset). */
+export function apiKeyFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return readVariable(env, 'HOLTERFLOW_API_KEY');
+}
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export class CoordinatorClient {
+  constructor(
+    readonly base: string,
+    private readonly apiKey: string | undefined = apiKeyFromEnv(process.env),
+  ) {}
+
+  async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
@@ -40,7 +52,9 @@ export class CoordinatorClient {
       );
     }
     const text = await res.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
+    const json: unknown = text ? parseJson(text) : undefined;
+    if (res.status === 401 && !this.apiKey)
+      throw new Error(`the coordinator at ${this.base} wants an API key: set HOLTERFLOW_API_KEY`);
     if (!res.ok) {
       const e = json as { message?: unknown; problems?: { field: string; problem: string }[] } | undefined;
       const problems = e?.problems?.map((p) => `${p.field}: ${p.problem}`).join('; ');
@@ -65,5 +79,13 @@ export class CoordinatorClient {
       out.push(...page.records);
       if (out.length >= page.total || page.records.length === 0) return out;
     }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 200) };
   }
 }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isSafeId, normalisePrefix } from '../keys.js';
 import { AAMI_CLASSES } from '../aami.js';
+import { requestObjectKey, requestPrefix } from './request-paths.js';
 
 const safeId = (what: string) =>
   z.string().refine(isSafeId, {
@@ -47,17 +48,17 @@ export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
 /** What a lab submits (POST /runs, `holterflow run`). */
 export const RunRequestSchema = z
-  .object({
+  .strictObject({
     bucket: bucketName,
     /** Every recording (`*.parquet`, `*.arrow`, not `*.beats.parquet`) under this prefix. */
-    prefix: z.string().max(512).optional(),
+    prefix: requestPrefix.optional(),
     /** Or an explicit list of recording keys. */
-    recordings: z.array(objectKey).min(1).max(100_000).optional(),
+    recordings: z.array(requestObjectKey).min(1).max(100_000).optional(),
     /** Model version; the default model (models/DEFAULT) when absent. */
     model: modelVersion.optional(),
     /** Run id; derived from the request when absent so the same request resumes the same run. */
     runId: runId.optional(),
-    options: RunOptionsSchema.default({ windowSeconds: 1800, marginSeconds: 60 }),
+    options: RunOptionsSchema.strict().default({ windowSeconds: 1800, marginSeconds: 60 }),
   })
   .refine((r) => (r.prefix === undefined) !== (r.recordings === undefined), {
     message: 'name recordings by exactly one of "prefix" or "recordings"',

@@ -134,7 +134,8 @@ export const MIN_CONFIGURED_KEY_LENGTH = 32;
 function parseConfiguredKey(raw: string | undefined): string | undefined {
   const value = trimmed(raw);
   if (value !== undefined && value.length < MIN_CONFIGURED_KEY_LENGTH)
-    throw new ConfigError(`is ${value.length} characters; use at least ${MIN_CONFIGURED_KEY_LENGTH}`);
+    // The message gives the length only: a key, even a bad one, is never printed.
+    throw new ConfigError(`${value.length} characters; use at least ${MIN_CONFIGURED_KEY_LENGTH}`);
   return value;
 }
 

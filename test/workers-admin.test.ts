@@ -125,6 +125,16 @@ test('three workers: listed with their facts; concurrency changed without restar
   });
   assert.equal(run.status, 202, JSON.stringify(run.json));
   const runId = run.json.runId;
+  // beats/s is a rate over the last 30 s: watched while the run classifies (windows take a
+  // fraction of a second, so by the time the run is complete the last ones may be older).
+  const beatsSeen = waitFor(
+    'a classify worker to report beats/s > 0',
+    async () => {
+      const live = await classifyWorkers();
+      return live.some((w) => w.beatsPerSecond > 0) ? live : undefined;
+    },
+    240_000,
+  );
   await waitFor(
     'a worker to have classified a window',
     async () => (/classify job \S+ completed/.test(a.log) ? true : undefined),
@@ -154,7 +164,7 @@ test('three workers: listed with their facts; concurrency changed without restar
   for (const id of ['100', '208', '232']) assert.ok(await store.exists(keys.runRecordSummary(runId, id)));
   // Work went on after the kill on the two survivors.
   for (const w of [b, c]) assert.match(w.log, /classify job \S+ completed/);
-  const beats = await classifyWorkers();
+  const beats = await beatsSeen;
   assert.ok(
     beats.some((w) => w.beatsPerSecond > 0),
     `beats/s reported: ${JSON.stringify(beats)}`,

@@ -41,7 +41,10 @@ export class ResultsController {
   @ApiParam(recordParam)
   @ApiResponse({ status: 404, description: 'no such run or record, or not summarized yet' })
   @ApiResponse({ status: 409, description: 'the record failed (the body says why)' })
-  async summary(@Param('runId', new SafeIdPipe('runId')) runId: string, @Param('recordId', new SafeIdPipe('recordId')) recordId: string): Promise<RecordSummary> {
+  async summary(
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
+  ): Promise<RecordSummary> {
     return this.results.summary(runId, recordId);
   }
 
@@ -49,7 +52,10 @@ export class ResultsController {
   @ApiOperation({ summary: "A record's report.html (self-contained: opens offline, prints on A4)" })
   @ApiParam(runIdParam)
   @ApiParam(recordParam)
-  async report(@Param('runId', new SafeIdPipe('runId')) runId: string, @Param('recordId', new SafeIdPipe('recordId')) recordId: string): Promise<StreamableFile> {
+  async report(
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
+  ): Promise<StreamableFile> {
     return file(await this.results.report(runId, recordId), 'inline');
   }
 

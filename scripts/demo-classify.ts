@@ -7,6 +7,7 @@
  * HOLTERFLOW_MODELS_DIR points at another models directory of the same layout.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +51,12 @@ export async function classifyDemo(
     store.destroy();
   }
 
-  const app = await createCoordinator({ port: 0, ...queues, storage }, { logger: false });
+  // The demo's coordinator lives as long as this process: a one-off admin key, never written anywhere.
+  const demoKey = randomBytes(32).toString('base64url');
+  const app = await createCoordinator(
+    { port: 0, ...queues, storage, auth: { bootstrapAdminKey: demoKey } },
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
@@ -66,7 +72,7 @@ export async function classifyDemo(
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    const client = new CoordinatorClient(base);
+    const client = new CoordinatorClient(base, demoKey);
     const run = await client.submit({ bucket: storage.bucket, prefix });
     console.log(
       `\nrun ${run.runId} ${run.outcome}: ${run.records} recordings, model ${run.model}; classifying...`,

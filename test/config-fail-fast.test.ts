@@ -48,6 +48,19 @@ for (const [app, name, value, problem] of [
   ],
   ['coordinator', 'PORT', '99999', 'PORT="99999" is not a TCP port (0-65535)'],
   ['coordinator', 'HOLTERFLOW_S3_ENDPOINT', 'minio:9000', 'HOLTERFLOW_S3_ENDPOINT="minio:9000" is not a URL'],
+  // A key too short to be safe: its length is named, never the key itself.
+  [
+    'coordinator',
+    'HOLTERFLOW_BOOTSTRAP_ADMIN_KEY',
+    'hunter2',
+    'HOLTERFLOW_BOOTSTRAP_ADMIN_KEY: 7 characters; use at least 32',
+  ],
+  [
+    'coordinator',
+    'HOLTERFLOW_LOG_LEVEL',
+    'loud',
+    'HOLTERFLOW_LOG_LEVEL="loud": use one of fatal, error, warn',
+  ],
 ] as const) {
   test(`a ${app} with ${name}=${value} exits at once naming the variable`, () => {
     const run = start(app, { [name]: value });
@@ -56,6 +69,7 @@ for (const [app, name, value, problem] of [
     assert.equal(lines.length, 1, `one line, not a stack trace:\n${run.stderr}`);
     assert.ok(lines[0].startsWith(`holterflow ${app}: ${problem}`), lines[0]);
     assert.equal(run.stdout, '', 'nothing started');
+    if (name.endsWith('_KEY')) assert.ok(!run.stderr.includes(value), 'the key itself is not printed');
     assert.ok(run.seconds < 30, `took ${run.seconds} s`);
   });
 }

@@ -21,6 +21,11 @@ export interface S3rverHandle {
   /** The server's process (benchmarks count its CPU time). */
   pid: number;
   stop(): Promise<void>;
+  /**
+   * An S3 outage: the server process is stopped, nothing answers on its port for `ms`, then a
+   * new server starts on the same port over the same data (objects written before are there).
+   */
+  outage(ms: number): Promise<void>;
 }
 
 /**
@@ -63,23 +68,11 @@ const STARTUP_TIMEOUT_MS = 15_000;
 export async function startS3rver(options: { bucket?: string } = {}): Promise<S3rverHandle> {
   const bucket = options.bucket ?? 'holterflow-test';
   const directory = await mkdtemp(join(tmpdir(), 'holterflow-s3rver-'));
-  const child = spawn(
-    process.execPath,
-    [
-      '--openssl-legacy-provider',
-      '-e',
-      EXIT_WITH_PARENT,
-      '--',
-      S3RVER_BIN,
-      ...['-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent'],
-    ],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  let child: ChildProcess;
   let port: number;
   try {
-    port = await waitForListening(child);
+    ({ child, port } = await spawnServer(directory, 0));
   } catch (err) {
-    child.kill('SIGKILL');
     await rm(directory, { recursive: true, force: true });
     throw err;
   }
@@ -92,13 +85,21 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     retry: DEFAULT_RETRY,
   };
-  const stop = async () => {
+  const kill = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
     }
+  };
+  const stop = async () => {
+    await kill();
     await rm(directory, { recursive: true, force: true });
+  };
+  const outage = async (ms: number) => {
+    await kill();
+    await new Promise((r) => setTimeout(r, ms));
+    ({ child } = await spawnServer(directory, port));
   };
   const store = new ObjectStore(config);
   try {
@@ -109,7 +110,37 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
   } finally {
     store.destroy();
   }
-  return { endpoint, bucket, config, pid: child.pid!, stop };
+  return {
+    endpoint,
+    bucket,
+    config,
+    get pid() {
+      return child.pid!;
+    },
+    stop,
+    outage,
+  };
+}
+
+async function spawnServer(directory: string, port: number): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--openssl-legacy-provider',
+      '-e',
+      EXIT_WITH_PARENT,
+      '--',
+      S3RVER_BIN,
+      ...['-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent'],
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  try {
+    return { child, port: await waitForListening(child) };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
 }
 
 /** s3rver prints "S3rver listening on 127.0.0.1:<port>" once it accepts connections. */

@@ -17,6 +17,7 @@ import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import { startTestCoordinator } from '../../../test/support/coordinator.js';
+import { jsonClient } from '../../../test/support/http.js';
 import { putReportedRun } from '../../../test/support/report-run.js';
 import { chromiumPath } from '../../../test/support/chromium.js';
 import type { BeatResults } from '@holterflow/formats';
@@ -31,9 +32,16 @@ let app: INestApplication;
 let base: string;
 let dir: string;
 let beats: BeatResults;
+/** What an analyst runs these commands with: a key of the analyst role. */
+let analystKey: string;
 
 async function holterflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, ...storageEnvOf(s3.config), HOLTERFLOW_COORDINATOR_URL: base };
+  const env = {
+    ...process.env,
+    ...storageEnvOf(s3.config),
+    HOLTERFLOW_COORDINATOR_URL: base,
+    HOLTERFLOW_API_KEY: analystKey,
+  };
   try {
     const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       timeout: 120_000,
@@ -52,6 +60,7 @@ before(async () => {
   store = new ObjectStore(s3.config);
   beats = await putReportedRun(store, s3.config.bucket, RUN);
   ({ app, base } = await startTestCoordinator(redis, s3));
+  analystKey = (await jsonClient(() => base)('POST', '/admin/keys', { role: 'analyst' })).json.key;
   dir = await mkdtemp(join(tmpdir(), 'holterflow-results-cli-'));
 });
 

@@ -2,20 +2,42 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { consoleStatic, loadConsoleFiles } from './console/console-static.js';
+import type { LoggingOptions } from './logging/logging.module.js';
 import type { CoordinatorConfig } from './config.js';
 
 export const OPENAPI_PATH = 'docs';
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface CoordinatorOptions {
+  /** false: no log output (tests). */
+  logger?: false;
+  /** Log level (HOLTERFLOW_LOG_LEVEL, default info) and destination (stdout). */
+  logLevel?: LoggingOptions['level'];
+  logStream?: LoggingOptions['stream'];
+}
 
 export async function createCoordinator(
   config: CoordinatorConfig,
-  options: { logger?: false } = {},
+  options: CoordinatorOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    ...(options.logger === false ? { logger: false } : {}),
+  const logging: LoggingOptions = {
+    level: options.logger === false ? 'silent' : (options.logLevel ?? 'info'),
+    stream: options.logStream,
+  };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logging), {
+    bufferLogs: true,
+    bodyParser: false,
   });
+  // Every Nest logger (new Logger('runs') included) writes through pino from here on.
+  app.useLogger(app.get(Logger));
+  // JSON only. 8 MB holds a POST /runs naming 100,000 recording keys (its limit); larger bodies
+  // are a 413 before anything reads them.
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.enableShutdownHooks();
   // The web console at / (static files, before the API routes; API paths are not files).
   app.use(consoleStatic(loadConsoleFiles()));
@@ -28,6 +50,7 @@ export async function createCoordinator(
           'cancel, retry, results on S3); list and promote model versions; watch queues and workers.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key (holterflow keys create)' })
       .build(),
   );
   // UI at /docs, the document itself at /docs-json.

@@ -1,19 +1,21 @@
 /** Starts the coordinator: `node --import tsx apps/coordinator/src/main.ts` (env: README "Environment"). */
 import { Logger } from '@nestjs/common';
-import { ConfigError } from '@holterflow/contracts';
+import { ConfigError, type LogLevel } from '@holterflow/contracts';
 import { createCoordinator } from './app.js';
-import { coordinatorConfigFromEnv, type CoordinatorConfig } from './config.js';
+import { coordinatorConfigFromEnv, logLevelFromEnv, type CoordinatorConfig } from './config.js';
 
 let config: CoordinatorConfig;
+let logLevel: LogLevel;
 try {
   config = coordinatorConfigFromEnv(process.env);
+  logLevel = logLevelFromEnv(process.env);
 } catch (err) {
   // A configuration mistake is one line naming the variable, before anything connects anywhere.
   if (!(err instanceof ConfigError)) throw err;
   console.error(`holterflow coordinator: ${err.message}`);
   process.exit(1);
 }
-const app = await createCoordinator(config);
+const app = await createCoordinator(config, { logLevel });
 await app.listen(config.port);
 new Logger('coordinator').log(
   `listening on ${await app.getUrl()} (redis ${redactUrl(config.redisUrl)}, queue prefix ${config.queuePrefix}, ` +

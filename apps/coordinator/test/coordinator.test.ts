@@ -13,6 +13,10 @@ import type { CoordinatorConfig } from '../src/config.js';
 import type { Health } from '../src/health/health.service.js';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
+import { TEST_ADMIN_KEY } from '../../../test/support/coordinator.js';
+
+const auth = { bootstrapAdminKey: TEST_ADMIN_KEY };
+const asAdmin = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
 
 let redis: TestRedis;
 let s3: S3rverHandle;
@@ -30,7 +34,7 @@ let base: string;
 before(async () => {
   redis = await connectTestRedis(import.meta.url);
   s3 = await startS3rver();
-  base = await start({ port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config });
+  base = await start({ port: 0, redisUrl: redis.url, queuePrefix: redis.prefix, storage: s3.config, auth });
   const store = new ObjectStore(s3.config);
   try {
     await store.put('raw/night1.edf', new Uint8Array(256)); // only its existence is checked here
@@ -60,6 +64,7 @@ test('GET /health: 503 naming S3 when S3 does not answer', async () => {
     port: 0,
     redisUrl: redis.url,
     queuePrefix: redis.prefix,
+    auth,
     // A port nothing listens on (the s3rver one after a test stops it would race); one attempt.
     storage: {
       ...s3.config,
@@ -96,11 +101,19 @@ test('GET /docs-json: the OpenAPI document lists the endpoints, with the ingest 
   assert.match(await ui.text(), /swagger-ui/);
 });
 
-test('GET /admin/queues: Bull Board serves its page and lists every queue of libs/contracts', async () => {
-  const page = await fetch(`${base}/admin/queues`);
+test('GET /admin/queues: Bull Board asks a browser to sign in, then serves its page and every queue', async () => {
+  const anonymous = await fetch(`${base}/admin/queues`);
+  assert.equal(anonymous.status, 401);
+  assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Basic realm="HolterFlow admin"/);
+  // What a browser sends after its login prompt: any user name, the admin key as the password.
+  const basic = { authorization: `Basic ${Buffer.from(`admin:${TEST_ADMIN_KEY}`).toString('base64')}` };
+  const wrong = { authorization: `Basic ${Buffer.from('admin:not-a-key').toString('base64')}` };
+  assert.equal((await fetch(`${base}/admin/queues`, { headers: wrong })).status, 401);
+  const page = await fetch(`${base}/admin/queues`, { headers: basic });
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<title>HolterFlow<\/title>/);
-  const api = await fetch(`${base}/admin/queues/api/queues`);
+  assert.equal((await fetch(`${base}/admin/queues/api/queues`)).status, 401);
+  const api = await fetch(`${base}/admin/queues/api/queues`, { headers: basic });
   assert.equal(api.status, 200);
   const { queues } = (await api.json()) as { queues: { name: string }[] };
   assert.deepEqual(queues.map((q) => q.name).sort(), Object.values(QUEUES).sort());
@@ -108,13 +121,13 @@ test('GET /admin/queues: Bull Board serves its page and lists every queue of lib
 
 test('POST /ingest without a worker: jobs wait, are deduplicated by id, counted in /metrics', async () => {
   const body = {
-    to: '/recordings/',
+    to: 'recordings/',
     records: [{ source: { format: 'edf', file: 'raw/night1.edf' } }],
   };
   const post = () =>
     fetch(`${base}/ingest`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asAdmin },
       body: JSON.stringify(body),
     });
   const first = await post();
@@ -124,7 +137,7 @@ test('POST /ingest without a worker: jobs wait, are deduplicated by id, counted 
   const again = await post();
   assert.deepEqual(await again.json(), { jobs: [{ recordId: 'night1', jobId, outcome: 'already-queued' }] });
 
-  const status = await fetch(`${base}/ingest/${encodeURIComponent(jobId)}`);
+  const status = await fetch(`${base}/ingest/${encodeURIComponent(jobId)}`, { headers: asAdmin });
   assert.equal(status.status, 200);
   assert.deepEqual(await status.json(), {
     jobId,
@@ -133,7 +146,10 @@ test('POST /ingest without a worker: jobs wait, are deduplicated by id, counted 
     progress: 0,
     attemptsMade: 0,
   });
-  assert.equal((await fetch(`${base}/ingest/${encodeURIComponent('ingest:nope:x')}`)).status, 404);
+  assert.equal(
+    (await fetch(`${base}/ingest/${encodeURIComponent('ingest:nope:x')}`, { headers: asAdmin })).status,
+    404,
+  );
 
   const metrics = await fetch(`${base}/metrics`);
   assert.equal(metrics.status, 200);
@@ -148,7 +164,7 @@ test('POST /ingest without a worker: jobs wait, are deduplicated by id, counted 
 test('POST /ingest naming raw objects that do not exist: 422 listing them, nothing queued', async () => {
   const res = await fetch(`${base}/ingest`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...asAdmin },
     body: JSON.stringify({
       to: 'recordings',
       records: [
@@ -161,6 +177,8 @@ test('POST /ingest naming raw objects that do not exist: 422 listing them, nothi
   const body = (await res.json()) as { message: string; missing: string[] };
   assert.equal(body.message, `2 raw object(s) do not exist in bucket ${s3.bucket}; nothing was queued`);
   assert.deepEqual(body.missing, ['raw/typo/100.hea', 'raw/typo/100.dat']);
-  const typo = await fetch(`${base}/ingest/${encodeURIComponent(`ingest:${s3.bucket}/recordings:100`)}`);
+  const typo = await fetch(`${base}/ingest/${encodeURIComponent(`ingest:${s3.bucket}/recordings:100`)}`, {
+    headers: asAdmin,
+  });
   assert.equal(typo.status, 404);
 });

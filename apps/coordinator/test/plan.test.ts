@@ -32,7 +32,8 @@ before(async () => {
   redis = await connectTestRedis(import.meta.url);
   s3 = await startS3rver();
   store = new ObjectStore(s3.config);
-  ({ app, base } = await startTestCoordinator(redis, s3));
+  // no-such-bucket is allowed by configuration but never created: the 422 below.
+  ({ app, base } = await startTestCoordinator(redis, s3, { allowedBuckets: ['no-such-bucket'] }));
 });
 
 after(async () => {
@@ -90,6 +91,10 @@ test('a prefix takes the recordings of its sub-prefixes unless recursive is fals
 });
 
 test('POST /runs on a bucket that does not exist says so, not that it has no model', async () => {
+  // A bucket the configuration does not allow is refused before S3 is asked.
+  const unlisted = await http('POST', '/runs', { bucket: 'someone-elses', prefix: 'lab' });
+  assert.equal(unlisted.status, 400);
+  assert.match(JSON.stringify(unlisted.json), /bucket/);
   const res = await http('POST', '/runs', { bucket: 'no-such-bucket', prefix: 'lab' });
   assert.equal(res.status, 422);
   assert.match(res.json.message, /^bucket no-such-bucket does not exist at http:\/\/127\.0\.0\.1:\d+$/);

@@ -3,6 +3,7 @@
  * summary, report.html and beats (filtered by class and time, CSV or Parquet), the run's
  * summary.csv, and the 4xx answers that say why (unknown record, failed record, not done yet).
  * The record's outputs are written as summarize writes them (test/support/report-run.ts).
+ * Calls carry an analyst key made over the API, as an admin hands one to an analyst.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { ObjectStore } from '@holterflow/storage';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import { startTestCoordinator } from '../../../test/support/coordinator.js';
+import { jsonClient } from '../../../test/support/http.js';
 import { putReportedRun } from '../../../test/support/report-run.js';
 
 let redis: TestRedis;
@@ -22,6 +24,8 @@ let app: INestApplication;
 let base: string;
 let beats: BeatResults;
 const RUN = 'results-run';
+let analystKey: string;
+let operatorKey: string;
 
 before(async () => {
   redis = await connectTestRedis(import.meta.url);
@@ -29,6 +33,9 @@ before(async () => {
   store = new ObjectStore(s3.config);
   beats = await putReportedRun(store, s3.config.bucket, RUN);
   ({ app, base } = await startTestCoordinator(redis, s3));
+  const admin = jsonClient(() => base);
+  analystKey = (await admin('POST', '/admin/keys', { role: 'analyst', name: 'results test' })).json.key;
+  operatorKey = (await admin('POST', '/admin/keys', { role: 'operator', name: 'results test' })).json.key;
 });
 
 after(async () => {
@@ -38,7 +45,17 @@ after(async () => {
   await redis?.cleanup();
 });
 
-const get = (path: string) => fetch(`${base}${path}`);
+const get = (path: string, key = analystKey) =>
+  fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+test('results are patient data: an operator key is refused (403), no key is 401', async () => {
+  const asOperator = await get(`/runs/${RUN}/records/208/summary`, operatorKey);
+  assert.equal(asOperator.status, 403);
+  assert.equal((await fetch(`${base}/runs/${RUN}/records/208/beats`)).status, 401);
+  const traversal = await get(`/runs/${RUN}/records/..%2F..%2Fkeys/summary`);
+  assert.equal(traversal.status, 400);
+  assert.match(await traversal.text(), /recordId/);
+});
 
 test("a record's summary: the Holter report's figures", async () => {
   const res = await get(`/runs/${RUN}/records/208/summary`);

@@ -99,7 +99,7 @@ test('POST /runs: 400 for a bad body, 422 for a missing model or an empty prefix
 
 test('POST /runs plans from footers, rejects bad recordings by reason, queues the flow; resubmitting adds nothing', async () => {
   await setDefaultModelVersion(objectModelStore(store), 'seed-1');
-  const request = { prefix: '/mitdb/', options: { windowSeconds: 600, marginSeconds: 30 } };
+  const request = { prefix: 'mitdb/', options: { windowSeconds: 600, marginSeconds: 30 } };
   const first = await http('POST', '/runs', request);
   assert.equal(first.status, 202, JSON.stringify(first.json));
   const { runId } = first.json;
@@ -196,7 +196,7 @@ test('POST /runs plans from footers, rejects bad recordings by reason, queues th
   assert.equal(list.json.total, 2);
   assert.deepEqual(list.json.runs.map((r: Json) => r.runId).sort(), [runId, listed.json.runId].sort());
   assert.equal((await http('GET', '/runs/run-0000000000000000')).status, 404);
-  assert.equal((await http('GET', '/runs/..%2Fx')).status, 404);
+  assert.equal((await http('GET', '/runs/..%2Fx')).status, 400); // an unsafe id is refused by name
 
   const cancel = await http('POST', `/runs/${runId}/cancel`);
   assert.equal(cancel.status, 202);

@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { WorkerRole } from '@holterflow/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { HeartbeatService } from './heartbeat.service.js';
+import { ConcurrencyListener } from './concurrency-listener.js';
 import { runJob } from './job-runner.js';
 import { roleDefinitions } from './processors.js';
 import { REDIS } from './redis.js';
@@ -26,6 +27,8 @@ import { REDIS } from './redis.js';
 export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('worker');
   private readonly workers: Worker[] = [];
+  private readonly byRole = new Map<WorkerRole, Worker>();
+  private concurrencyListener: ConcurrencyListener | undefined;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
@@ -35,15 +38,32 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const started: { role: WorkerRole; backend: string }[] = [];
+    const started: { role: WorkerRole; backend: string; concurrency: number }[] = [];
+    this.concurrencyListener = new ConcurrencyListener(this.redis, this.config.queuePrefix, (role, n) =>
+      this.heartbeat.setConcurrency(role, n),
+    );
     const definitions = roleDefinitions(this.config.roles);
-    for (const [i, { role, concurrency }] of this.config.roles.entries()) {
+    for (const [i, { role, concurrency: configured }] of this.config.roles.entries()) {
+      // An admin's run-time setting (PUT /admin/workers/concurrency) outlives restarts.
+      const concurrency = (await this.concurrencyListener.stored(role)) ?? configured;
       const definition = definitions[i];
       const processor = this.moduleRef.get(definition.processor, { strict: false });
-      // Every job goes through the one runner: payload parsed, result checked, bad input final.
-      const run = (job: Job, signal?: AbortSignal) =>
-        runJob(definition.queue, job, signal, (payload, j, s) => processor.process(payload, j, s));
-      const worker = new Worker(definition.queue, (job, _token, signal) => run(job, signal), {
+      // Every job goes through the one runner: payload parsed, result checked, bad input final,
+      // postponed (no attempt spent) while S3 is unreachable.
+      const postponement = (job: Job, token: string | undefined) => ({
+        token,
+        onPostpone: (delayMs: number, err: Error) =>
+          this.logger.warn(`${role} job ${job.id} postponed ${delayMs} ms, S3 unavailable: ${err.message}`),
+      });
+      const run = (job: Job, token: string | undefined, signal?: AbortSignal) =>
+        runJob(
+          definition.queue,
+          job,
+          signal,
+          (payload, j, s) => processor.process(payload, j, s),
+          postponement(job, token),
+        );
+      const worker = new Worker(definition.queue, (job, token, signal) => run(job, token, signal), {
         connection: this.redis,
         prefix: this.config.queuePrefix,
         concurrency,
@@ -57,16 +77,22 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
           `${role} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`,
         ),
       );
-      worker.on('completed', (job) => this.logger.log(`${role} job ${job.id} completed`));
+      worker.on('completed', (job) => {
+        this.logger.log(`${role} job ${job.id} completed`);
+        const beats = (job.returnvalue as { beats?: unknown } | undefined)?.beats;
+        if (role === 'classify' && typeof beats === 'number') this.heartbeat.countBeats(role, beats);
+      });
       worker.on('error', (err) => this.logger.error(`${role} worker error: ${err.message}`));
       this.workers.push(worker);
+      this.byRole.set(role, worker);
       await processor.bindWorker?.(worker);
       await worker.waitUntilReady();
-      started.push({ role, backend: definition.backend });
+      started.push({ role, backend: definition.backend, concurrency });
     }
     await this.heartbeat.start(started);
+    await this.concurrencyListener.start(this.byRole);
     this.logger.log(
-      `running roles: ${this.config.roles.map((r) => `${r.role} (concurrency ${r.concurrency})`).join(', ')}; ` +
+      `running roles: ${started.map((r) => `${r.role} (concurrency ${r.concurrency})`).join(', ')}; ` +
         `queue prefix ${this.config.queuePrefix}, pid ${process.pid}`,
     );
   }
@@ -86,6 +112,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       await Promise.all(this.workers.map((w) => w.close(true)));
     }
     await this.heartbeat.stop();
+    await this.concurrencyListener?.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

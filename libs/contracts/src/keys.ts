@@ -18,7 +18,7 @@ export class InvalidIdError extends Error {
   }
 }
 
-export function assertSafeId(kind: 'record' | 'run' | 'model' | 'window', id: string): string {
+export function assertSafeId(kind: 'record' | 'run' | 'model' | 'window' | 'key', id: string): string {
   if (typeof id !== 'string' || !SAFE_ID.test(id) || id.includes('..')) throw new InvalidIdError(kind, id);
   return id;
 }
@@ -41,8 +41,8 @@ function join(prefix: string, name: string): string {
 
 export const RECORDING_EXTENSIONS = ['.parquet', '.arrow'] as const;
 
-/** The top-level prefixes HolterFlow writes into a bucket (runs, model versions, training checkpoints). */
-export const PREFIXES = { runs: 'runs/', models: 'models/', training: 'training/' } as const;
+/** The top-level prefixes HolterFlow writes into a bucket (runs, model versions, training checkpoints, API keys). */
+export const PREFIXES = { runs: 'runs/', models: 'models/', training: 'training/', auth: 'auth/' } as const;
 /**
  * Prefixes that hold HolterFlow's own outputs, never recordings: planning a run over a whole
  * bucket skips them.
@@ -87,6 +87,9 @@ export const keys = {
   modelFile: (version: string, file: string) => `models/${assertSafeId('model', version)}/${file}`,
   /** Points at the default model version for new runs. */
   modelDefault: () => 'models/DEFAULT',
+  /** API keys (libs/auth): one object per key id, holding the SHA-256 of its secret, never the key. */
+  apiKey: (id: string) => `${PREFIXES.auth}api-keys/${assertSafeId('key', id)}.json`,
+  apiKeysPrefix: () => `${PREFIXES.auth}api-keys/`,
   trainingCheckpoint: (jobId: string) => `${PREFIXES.training}${assertSafeId('run', jobId)}/checkpoint/`,
 };
 
@@ -101,4 +104,36 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
   if (!m) throw new Error(`not an S3 URL: ${JSON.stringify(url)} (expected s3://bucket/prefix)`);
   return { bucket: m[1], prefix: normalisePrefix(m[2] ?? '') };
+}
+
+/**
+ * Why an object key from a request is not acceptable, or undefined when it is. Keys are relative
+ * to the bucket and name one object: no leading "/", no empty segment ("a//b", a trailing "/"),
+ * no "." or ".." segment, no control character or backslash (a key is also a file path when
+ * results are downloaded).
+ */
+export function requestKeyProblem(key: string): string | undefined {
+  if (key.length === 0) return 'is empty';
+  if (key.length > 1024) return 'is longer than 1024 characters';
+  return pathProblem(key);
+}
+
+/**
+ * The same for a prefix ("a folder"): empty means the whole bucket, and one trailing "/" is
+ * allowed (`recordings/mitdb/`); otherwise the rules of requestKeyProblem.
+ */
+export function requestPrefixProblem(prefix: string): string | undefined {
+  if (prefix === '' || prefix === '/') return prefix === '/' ? 'may not start with "/"' : undefined;
+  if (prefix.length > 512) return 'is longer than 512 characters';
+  return pathProblem(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+}
+
+function pathProblem(path: string): string | undefined {
+  if (path.startsWith('/')) return 'may not start with "/" (keys are relative to the bucket)';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return 'may not contain control characters or "\\"';
+  const segments = path.split('/');
+  if (segments.some((s) => s === '..' || s === '.')) return 'may not contain "." or ".." segments';
+  if (segments.some((s) => s === '')) return 'may not contain an empty segment ("//" or a trailing "/")';
+  return undefined;
 }

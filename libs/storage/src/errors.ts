@@ -1,4 +1,5 @@
 /** Errors thrown by ObjectStore: always naming the operation, bucket and key at fault. */
+import { isRetryable } from './retry.js';
 
 export type StorageOperation =
   | 'put'
@@ -45,4 +46,18 @@ export class ObjectNotFound extends StorageError {
 function causeMessage(cause: unknown): string {
   if (cause instanceof Error) return cause.message || cause.name;
   return String(cause);
+}
+
+/**
+ * Whether `err` (or anything in its cause chain) is S3 being unreachable or overloaded after
+ * the store's own retries: a connection refused, a timeout, a 5xx or throttling. Such a failure
+ * says nothing about the data — the same job succeeds once S3 is back — so job runners postpone
+ * instead of failing it. A missing object or a refused request is not transient.
+ */
+export function isTransientStorageFailure(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof ObjectNotFound) return false;
+    if (e instanceof StorageError) return isRetryable(e.cause);
+  }
+  return false;
 }

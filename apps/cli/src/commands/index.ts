@@ -22,6 +22,9 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   results: () => import('./runs.js'),
   models: () => import('./models.js'),
   report: () => import('./report.js'),
+  keys: () => import('./keys.js'),
+  workers: () => import('./admin.js'),
+  queues: () => import('./admin.js'),
 };
 
 /**

@@ -60,7 +60,8 @@ export function register(program: Command): void {
       );
       for (const [k, v] of Object.entries(result.env)) console.log(`export ${k}=${v}`);
       console.log(
-        `(written to ${result.envFile}; holterflow commands of this checkout read it, services need it exported)`,
+        `(written to ${result.envFile} with this stack's admin key; holterflow commands of this checkout read it, ` +
+          'services need it exported: set -a; . <file>; set +a)',
       );
     });
 

@@ -1,6 +1,7 @@
 /**
- * The coordinator's /runs API as the CLI uses it. Errors carry the coordinator's own message
- * (its 4xx answers say what is wrong), or say how to start a coordinator when none answers.
+ * The coordinator's HTTP API as the CLI uses it, with the key of HOLTERFLOW_API_KEY as
+ * `Authorization: Bearer`. Errors carry the coordinator's own message (its 4xx answers say what
+ * is wrong), say which variable to set on a 401, or how to start a coordinator when none answers.
  */
 import {
   coordinatorUrlOf,
@@ -20,14 +21,28 @@ export function coordinatorUrl(
   );
 }
 
-export class CoordinatorClient {
-  constructor(readonly base: string) {}
+/**
+ * The CLI's API key: HOLTERFLOW_API_KEY (undefined when unset or blank). Read here, not through
+ * the zod schema, so commands that only talk to the coordinator start without loading zod.
+ */
+export function apiKeyFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return env.HOLTERFLOW_API_KEY?.trim() || undefined;
+}
 
-  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+export class CoordinatorClient {
+  constructor(
+    readonly base: string,
+    private readonly apiKey: string | undefined = apiKeyFromEnv(process.env),
+  ) {}
+
+  private async send(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     try {
       return await fetch(this.base + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
@@ -38,10 +53,12 @@ export class CoordinatorClient {
     }
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
     const res = await this.send(method, path, body);
     const text = await res.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
+    const json: unknown = text ? parseJson(text) : undefined;
+    if (res.status === 401 && !this.apiKey)
+      throw new Error(`the coordinator at ${this.base} wants an API key: set HOLTERFLOW_API_KEY`);
     if (!res.ok) {
       const e = json as { message?: unknown; problems?: { field: string; problem: string }[] } | undefined;
       const problems = e?.problems?.map((p) => `${p.field}: ${p.problem}`).join('; ');
@@ -91,5 +108,13 @@ export class CoordinatorClient {
       out.push(...page.records);
       if (out.length >= page.total || page.records.length === 0) return out;
     }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 200) };
   }
 }

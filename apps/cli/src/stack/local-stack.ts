@@ -4,6 +4,7 @@
  * `storageConfigFromEnv()` and `queueEnvFromEnv()`, so with the stack up nothing needs setting.
  * `holterflow stack up|down|status` and the README's first command both call these functions.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_QUEUE_PREFIX, queueEnvFromEnv } from '@holterflow/contracts';
@@ -161,7 +162,7 @@ export async function stackUp(
     store.destroy();
   }
   const env = stackEnv(options);
-  writeStackEnv(options.stateDir, env);
+  writeStackEnv(options.stateDir, { ...env, ...localStackKeys(options.stateDir) });
   return {
     started,
     seeded,
@@ -189,6 +190,17 @@ export async function stackStatus(options: StackOptions = defaultStackOptions())
     redis: await probeRedis(options.redisUrl),
     env: stackEnv(options),
   };
+}
+
+/**
+ * The local stack's admin key, in stack.env only (mode 0600, never printed): the coordinator
+ * started with stack.env exported takes it as HOLTERFLOW_BOOTSTRAP_ADMIN_KEY, and holterflow
+ * commands of this checkout send it as HOLTERFLOW_API_KEY. Kept across `stack up`s so a running
+ * coordinator's key stays valid; made on the first.
+ */
+function localStackKeys(stateDir: string): Record<string, string> {
+  const key = readStackEnv(stateDir)?.HOLTERFLOW_BOOTSTRAP_ADMIN_KEY ?? randomBytes(32).toString('base64url');
+  return { HOLTERFLOW_BOOTSTRAP_ADMIN_KEY: key, HOLTERFLOW_API_KEY: key };
 }
 
 /** The S3 config of the stack (what `storageConfigFromEnv()` returns with stack.env exported). */

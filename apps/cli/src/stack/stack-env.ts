@@ -4,7 +4,7 @@
  * in the environment win), so commands in a new shell talk to this checkout's stack and not to
  * whatever else answers on the default port.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function stackEnvFile(stateDir: string): string {
@@ -23,12 +23,16 @@ export function readStackEnv(stateDir: string): Record<string, string> | undefin
 }
 
 export function writeStackEnv(stateDir: string, env: Record<string, string>): void {
+  const file = stackEnvFile(stateDir);
   writeFileSync(
-    stackEnvFile(stateDir),
+    file,
     Object.entries(env)
       .map(([k, v]) => `${k}=${v}\n`)
       .join(''),
+    // It holds the local stack's admin key: readable by its owner only.
+    { mode: 0o600 },
   );
+  chmodSync(file, 0o600); // `mode` applies only when the file is created
 }
 
 /**

@@ -6,18 +6,25 @@
  * @nestjs/core, so its HttpAdapterHost token is not the app's and the module cannot be resolved.
  * This module does what BullBoardModule.forRoot/forFeature do (mount the express adapter's router
  * as middleware on the route, add one BullMQAdapter per queue), without the duplicate import.
+ * Admin keys only, by HTTP Basic so a browser can sign in (auth/admin-browser-auth.ts).
  */
 import { Inject, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import type { ApiKeyStore } from '@holterflow/auth';
 import { QueueRegistry } from '../queues/queue-registry.js';
+import { API_KEYS } from '../auth/api-keys.provider.js';
+import { adminBrowserAuth } from '../auth/admin-browser-auth.js';
 
 export const BULL_BOARD_ROUTE = '/admin/queues';
 
 @Module({})
 export class BullBoardModule implements NestModule {
-  constructor(@Inject(QueueRegistry) private readonly queues: QueueRegistry) {}
+  constructor(
+    @Inject(QueueRegistry) private readonly queues: QueueRegistry,
+    @Inject(API_KEYS) private readonly keys: ApiKeyStore,
+  ) {}
 
   configure(consumer: MiddlewareConsumer): void {
     const serverAdapter = new ExpressAdapter();
@@ -27,6 +34,8 @@ export class BullBoardModule implements NestModule {
       serverAdapter,
       options: { uiConfig: { boardTitle: 'HolterFlow' } },
     });
-    consumer.apply(serverAdapter.getRouter()).forRoutes(BULL_BOARD_ROUTE);
+    consumer
+      .apply(adminBrowserAuth(this.keys, 'HolterFlow admin'), serverAdapter.getRouter())
+      .forRoutes(BULL_BOARD_ROUTE);
   }
 }

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { WorkerHeartbeatSchema, workerHeartbeatKey, type WorkerHeartbeat } from '@holterflow/contracts';
+import {
+  WORKER_HEARTBEAT_TTL_S,
+  WorkerHeartbeatSchema,
+  concurrencyChannel,
+  concurrencyKey,
+  workerHeartbeatKey,
+  type ConcurrencyChange,
+  type WorkerHeartbeat,
+  type WorkerRole,
+} from '@holterflow/contracts';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
 import { REDIS } from '../queues/redis.js';
@@ -20,6 +29,22 @@ export interface SeenWorker {
 export interface QueueWorkers {
   queue: string;
   workers: SeenWorker[];
+}
+
+/** One role of one worker process, as long as its heartbeat is live (WORKER_HEARTBEAT_TTL_S). */
+export interface LiveWorker {
+  name: string;
+  role: WorkerRole;
+  host: string;
+  pid: number;
+  /** Inference engine / compute backend (onnxruntime-node cpu, tfjs wasm, tfjs-node-gpu, none). */
+  engine: string;
+  concurrency: number | null;
+  beatsPerSecond: number;
+  lastHeartbeat: string | null;
+  startedAt: string;
+  /** Whether BullMQ sees its Redis connection right now (false: dying, or its connection blipped). */
+  connected: boolean;
 }
 
 /**
@@ -54,6 +79,53 @@ export class WorkersService {
       }),
     );
   }
+
+  /** Every worker role whose heartbeat is live; a dead worker drops out within WORKER_HEARTBEAT_TTL_S. */
+  async live(queues?: QueueWorkers[]): Promise<LiveWorker[]> {
+    const connected = new Set(
+      (queues ?? (await this.list())).flatMap((q) => q.workers.map((w) => w.name)).filter(Boolean),
+    );
+    const prefix = workerHeartbeatKey(this.config.queuePrefix, '');
+    const out: LiveWorker[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of found) {
+        const name = key.slice(prefix.length);
+        const beat = await this.heartbeat(name);
+        if (!beat) continue;
+        out.push({
+          name,
+          role: beat.role,
+          host: beat.host,
+          pid: beat.pid,
+          engine: beat.backend,
+          concurrency: beat.concurrency ?? null,
+          beatsPerSecond: beat.beatsPerSecond ?? 0,
+          lastHeartbeat: beat.beatAt ?? null,
+          startedAt: beat.startedAt,
+          connected: connected.has(name),
+        });
+      }
+    } while (cursor !== '0');
+    return out.sort((a, b) => a.role.localeCompare(b.role) || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Sets a role's concurrency on every worker of that role now (pub/sub) and for workers started
+   * later (the stored value wins over their environment). Answers how many processes heard it.
+   */
+  async setConcurrency(change: ConcurrencyChange): Promise<{ notified: number }> {
+    await this.redis.set(concurrencyKey(this.config.queuePrefix, change.role), String(change.concurrency));
+    const notified = await this.redis.publish(
+      concurrencyChannel(this.config.queuePrefix),
+      JSON.stringify(change),
+    );
+    return { notified };
+  }
+
+  static readonly heartbeatTimeoutSeconds = WORKER_HEARTBEAT_TTL_S;
 
   private async heartbeat(name: string): Promise<WorkerHeartbeat | null> {
     const raw = await this.redis.get(workerHeartbeatKey(this.config.queuePrefix, name));

@@ -1,16 +1,18 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { IngestRequestPipe } from './ingest-request.pipe.js';
 import {
   IngestRequestJsonSchema,
-  IngestRequestSchema,
   type EnqueuedRecord,
   type IngestJobStatus,
   type IngestRequest,
 } from './ingest.dto.js';
 import { IngestService } from './ingest.service.js';
+import { Roles } from '../auth/access.decorator.js';
 
 @ApiTags('ingest')
+@ApiBearerAuth()
+@Roles('operator')
 @Controller('ingest')
 export class IngestController {
   constructor(@Inject(IngestService) private readonly ingest: IngestService) {}
@@ -25,9 +27,7 @@ export class IngestController {
       '400 lists every invalid field; 422 lists raw objects that do not exist. Either way nothing is queued.',
   })
   @ApiBody({ schema: IngestRequestJsonSchema as object })
-  async submit(
-    @Body(new ZodBodyPipe(IngestRequestSchema)) body: IngestRequest,
-  ): Promise<{ jobs: EnqueuedRecord[] }> {
+  async submit(@Body(IngestRequestPipe) body: IngestRequest): Promise<{ jobs: EnqueuedRecord[] }> {
     return { jobs: await this.ingest.enqueue(body) };
   }
 

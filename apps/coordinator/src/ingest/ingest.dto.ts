@@ -1,15 +1,15 @@
 /** The POST /ingest body and the answers of the ingest endpoints. */
 import { z } from 'zod';
-import { IngestSourceSchema } from '@holterflow/contracts';
+import { IngestSourceSchema, requestPrefix } from '@holterflow/contracts';
 
-export const IngestRequestSchema = z.object({
-  /** Bucket of the raw objects and of the output; the configured bucket when absent. */
-  bucket: z.string().optional(),
+export const IngestRequestSchema = z.strictObject({
+  /** Bucket of the raw objects and of the output: set by IngestRequestPipe from configuration. */
+  bucket: z.string(),
   /** Prefix the canonical objects are written under, e.g. `recordings/mitdb`. */
-  to: z.string(),
+  to: requestPrefix,
   records: z
     .array(
-      z.object({
+      z.strictObject({
         /** Defaults to the file name stem of the header / EDF object (`raw/100.hea` → `100`). */
         recordId: z.string().optional(),
         source: IngestSourceSchema,
@@ -41,4 +41,11 @@ export interface IngestJobStatus {
 }
 
 /** JSON Schema for OpenAPI, generated from the zod schema so the docs cannot drift from the check. */
-export const IngestRequestJsonSchema = z.toJSONSchema(IngestRequestSchema, { target: 'openapi-3.0' });
+export const IngestRequestJsonSchema = (() => {
+  const schema = z.toJSONSchema(IngestRequestSchema, { target: 'openapi-3.0', io: 'input' }) as {
+    required?: string[];
+  };
+  // The bucket defaults to the coordinator's own (IngestRequestPipe fills it in).
+  schema.required = (schema.required ?? []).filter((f) => f !== 'bucket');
+  return schema;
+})();

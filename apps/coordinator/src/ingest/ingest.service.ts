@@ -39,7 +39,7 @@ export class IngestService {
    * because re-ingesting means "convert again" (e.g. after the raw files were fixed).
    */
   async enqueue(request: IngestRequest): Promise<EnqueuedRecord[]> {
-    const bucket = request.bucket ?? this.config.storage.bucket;
+    const bucket = request.bucket;
     const jobs = request.records.map((r, index) => {
       const recordId = r.recordId ?? stemOf(r.source);
       try {

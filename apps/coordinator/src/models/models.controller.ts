@@ -1,16 +1,19 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ModelListing } from '@holterflow/registry';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { SetDefaultModelJsonSchema, SetDefaultModelSchema, type SetDefaultModel } from './models.dto.js';
 import { ModelsService } from './models.service.js';
+import { Roles } from '../auth/access.decorator.js';
 
 @ApiTags('models')
+@ApiBearerAuth()
 @Controller('models')
 export class ModelsController {
   constructor(@Inject(ModelsService) private readonly models: ModelsService) {}
 
   @Get()
+  @Roles('operator', 'analyst')
   @ApiOperation({
     summary: 'Model versions in the bucket with their test figures, and the default for new runs',
     description:
@@ -23,6 +26,7 @@ export class ModelsController {
   }
 
   @Put('default')
+  @Roles()
   @ApiOperation({
     summary: 'Make a model version the default for new runs (writes models/DEFAULT)',
     description: 'Runs already submitted keep the model they were planned with.',

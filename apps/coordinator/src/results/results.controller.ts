@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { RecordSummary } from '@holterflow/contracts';
+import { Roles } from '../auth/access.decorator.js';
+import { SafeIdPipe } from '../common/safe-id.pipe.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { BeatsQuerySchema, type BeatsQuery } from './results.dto.js';
 import { ResultsService, type Download } from './results.service.js';
@@ -17,9 +19,13 @@ function file(d: Download, disposition: 'inline' | 'attachment'): StreamableFile
 const runIdParam = { name: 'runId', description: 'as returned by POST /runs' };
 const recordParam = { name: 'recordId', description: 'a record of the run' };
 
-/** Analyst downloads of a run's results (readable by analysts; roles arrive with issue 11). */
+/**
+ * Analyst downloads of a run's results. These are patient data: analysts (and admins) only —
+ * an operator submits and steers runs but does not read what they found.
+ */
 @ApiTags('results')
 @Controller('runs')
+@Roles('analyst')
 export class ResultsController {
   constructor(
     @Inject(ResultsService) private readonly results: ResultsService,
@@ -30,7 +36,7 @@ export class ResultsController {
   @ApiOperation({ summary: "The run's summary table, one row per record (failed ones with their error)" })
   @ApiParam(runIdParam)
   @ApiResponse({ status: 404, description: 'no such run, or not complete yet' })
-  async summaryCsv(@Param('runId') runId: string): Promise<StreamableFile> {
+  async summaryCsv(@Param('runId', new SafeIdPipe('runId')) runId: string): Promise<StreamableFile> {
     return file(await this.results.summaryCsv(runId), 'attachment');
   }
 
@@ -48,7 +54,10 @@ export class ResultsController {
   @ApiParam(recordParam)
   @ApiResponse({ status: 404, description: 'no such run or record, or not summarized yet' })
   @ApiResponse({ status: 409, description: 'the record failed (the body says why)' })
-  async summary(@Param('runId') runId: string, @Param('recordId') recordId: string): Promise<RecordSummary> {
+  async summary(
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
+  ): Promise<RecordSummary> {
     return this.results.summary(runId, recordId);
   }
 
@@ -56,7 +65,10 @@ export class ResultsController {
   @ApiOperation({ summary: "A record's report.html (self-contained: opens offline, prints on A4)" })
   @ApiParam(runIdParam)
   @ApiParam(recordParam)
-  async report(@Param('runId') runId: string, @Param('recordId') recordId: string): Promise<StreamableFile> {
+  async report(
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
+  ): Promise<StreamableFile> {
     return file(await this.results.report(runId, recordId), 'inline');
   }
 
@@ -71,8 +83,8 @@ export class ResultsController {
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'parquet'] })
   @ApiResponse({ status: 400, description: 'an unknown class, or from >= to' })
   async beats(
-    @Param('runId') runId: string,
-    @Param('recordId') recordId: string,
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
     @Query(new ZodBodyPipe(BeatsQuerySchema)) query: BeatsQuery,
   ): Promise<StreamableFile> {
     return file(await this.results.beats(runId, recordId, query), 'attachment');

@@ -1,11 +1,13 @@
-import { BadRequestException, Inject, Injectable, type PipeTransform } from '@nestjs/common';
+import { Inject, Injectable, type PipeTransform } from '@nestjs/common';
 import { RunRequestSchema, type RunRequest } from '@holterflow/contracts';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import { assertJsonObject, bucketOfRequest } from '../common/bucket-policy.js';
 
 /**
- * POST /runs body: the RunRequest contract, with the bucket defaulting to the coordinator's own
- * (a lab names a prefix, not the bucket every run uses). 400 lists every problem by field.
+ * POST /runs body: the RunRequest contract, with the bucket from configuration (the
+ * coordinator's own when the body names none; common/bucket-policy.ts). 400 lists every
+ * problem by field.
  */
 @Injectable()
 export class RunRequestPipe implements PipeTransform<unknown, RunRequest> {
@@ -14,8 +16,7 @@ export class RunRequestPipe implements PipeTransform<unknown, RunRequest> {
   constructor(@Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig) {}
 
   transform(value: unknown): RunRequest {
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      throw new BadRequestException('the request body must be a JSON object');
-    return this.zod.transform({ bucket: this.config.storage.bucket, ...value });
+    assertJsonObject(value);
+    return this.zod.transform({ ...value, bucket: bucketOfRequest(this.config, value.bucket) });
   }
 }

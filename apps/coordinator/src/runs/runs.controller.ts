@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   RECORD_STATES,
   type RecordStatus,
@@ -9,6 +17,7 @@ import {
   type SubmitAnswer,
 } from '@holterflow/contracts';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
+import { SafeIdPipe } from '../common/safe-id.pipe.js';
 import {
   RecordListQuerySchema,
   RunListQuerySchema,
@@ -18,15 +27,18 @@ import {
 } from './runs.dto.js';
 import { RunRequestPipe } from './run-request.pipe.js';
 import { RunsService } from './runs.service.js';
+import { Roles } from '../auth/access.decorator.js';
 
 const runIdParam = { name: 'runId', description: 'as returned by POST /runs' };
 
 @ApiTags('runs')
+@ApiBearerAuth()
 @Controller('runs')
 export class RunsController {
   constructor(@Inject(RunsService) private readonly runs: RunsService) {}
 
   @Post()
+  @Roles('operator')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Classify every beat of a set of recordings (plan from Parquet footers, queue the flow)',
@@ -46,6 +58,7 @@ export class RunsController {
   }
 
   @Get()
+  @Roles('operator', 'analyst')
   @ApiOperation({
     summary: 'Runs, newest first',
     description:
@@ -62,29 +75,32 @@ export class RunsController {
   }
 
   @Get(':runId')
+  @Roles('operator', 'analyst')
   @ApiOperation({
     summary: 'Progress of a run: records total/done/failed, beats so far, throughput, ETA, outputs',
   })
   @ApiParam(runIdParam)
   @ApiResponse({ status: 404, description: 'no such run' })
-  async status(@Param('runId') runId: string): Promise<RunStatus> {
+  async status(@Param('runId', new SafeIdPipe('runId')) runId: string): Promise<RunStatus> {
     return this.runs.status(runId);
   }
 
   @Get(':runId/records')
+  @Roles('operator', 'analyst')
   @ApiOperation({ summary: 'Per-record state, windows, beats, class counts, error and output keys' })
   @ApiParam(runIdParam)
   @ApiQuery({ name: 'state', required: false, enum: RECORD_STATES })
   @ApiQuery({ name: 'offset', required: false, type: Number })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1-1000, default 100' })
   async records(
-    @Param('runId') runId: string,
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
     @Query(new ZodBodyPipe(RecordListQuerySchema)) query: RecordListQuery,
   ): Promise<{ records: RecordStatus[]; total: number }> {
     return this.runs.records(runId, query);
   }
 
   @Post(':runId/cancel')
+  @Roles('operator')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Cancel a run: queued jobs are removed, running windows finish; resubmit to resume',
@@ -92,12 +108,13 @@ export class RunsController {
   @ApiParam(runIdParam)
   @ApiResponse({ status: 409, description: 'the run already completed' })
   async cancel(
-    @Param('runId') runId: string,
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
   ): Promise<{ runId: string; cancelledAt: string; busyRecords: number }> {
     return this.runs.cancel(runId);
   }
 
   @Post(':runId/retry-failed')
+  @Roles('operator')
   @HttpCode(202)
   @ApiOperation({
     summary:
@@ -109,7 +126,7 @@ export class RunsController {
     description: 'the run is cancelled, or a failed record still has a window running',
   })
   async retryFailed(
-    @Param('runId') runId: string,
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
   ): Promise<{ runId: string; retried: string[]; notRetried: string[] }> {
     return this.runs.retryFailed(runId);
   }

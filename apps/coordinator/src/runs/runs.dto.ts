@@ -21,8 +21,8 @@ const page = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 };
 
-export const RunListQuerySchema = z.object(page);
+export const RunListQuerySchema = z.strictObject(page);
 export type RunListQuery = z.infer<typeof RunListQuerySchema>;
 
-export const RecordListQuerySchema = z.object({ ...page, state: z.enum(RECORD_STATES).optional() });
+export const RecordListQuerySchema = z.strictObject({ ...page, state: z.enum(RECORD_STATES).optional() });
 export type RecordListQuery = z.infer<typeof RecordListQuerySchema>;

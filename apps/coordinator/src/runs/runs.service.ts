@@ -131,6 +131,14 @@ export class RunsService implements OnApplicationShutdown {
             ? `no recordings (*.parquet, *.arrow) under s3://${request.bucket}/${request.prefix}`
             : 'no recordings named',
         );
+      // Nothing to classify is not a run: say why each recording was refused, write and queue nothing.
+      if (manifest.records.length === 0)
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          message: `all ${manifest.rejected.length} recording(s) were rejected; nothing was planned`,
+          rejected: manifest.rejected,
+        });
       await this.clearLeftoverJobs(manifest);
       await manifests.create(manifest);
       outcome = 'planned';

@@ -21,7 +21,7 @@ import {
   readRecordingSamples,
   writeBeatResultsParquet,
 } from '@holterflow/formats';
-import { ObjectNotFound, type ObjectStore } from '@holterflow/storage';
+import { ObjectNotFound, isTransientStorageFailure, type ObjectStore } from '@holterflow/storage';
 import { ObjectStores } from '../stores.js';
 import { ClassifyThreads } from './classify-threads.js';
 import { ModelFilesCache } from './model-files.js';
@@ -143,7 +143,20 @@ export class ClassifyProcessor {
   /** A part a previous attempt or run already wrote: its footer says all the result needs. */
   private async existingPart(store: ObjectStore, partKey: string): Promise<ClassifyResult | undefined> {
     if (!(await store.exists(partKey))) return undefined;
-    const { meta, beats } = await readBeatResultsFooter(await store.asyncBuffer(partKey), partKey);
+    let footer;
+    try {
+      footer = await readBeatResultsFooter(await store.asyncBuffer(partKey), partKey);
+    } catch (err) {
+      // A part is ours and intermediate: one that cannot be read was cut short (a store that
+      // went down mid-write, the fault harness's S3 outage found one) — compute it again rather
+      // than fail the window. S3 being unreachable is not this: it is thrown (and postponed).
+      if (isTransientStorageFailure(err)) throw err;
+      this.logger.warn(
+        `${partKey}: existing part unreadable (${(err as Error).message}); computing it again`,
+      );
+      return undefined;
+    }
+    const { meta, beats } = footer;
     return {
       beats,
       partKey,

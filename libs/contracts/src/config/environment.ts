@@ -120,6 +120,38 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
+/** Shorter keys could be guessed; a generated key (`holterflow keys create`) is 58 characters. */
+export const MIN_CONFIGURED_KEY_LENGTH = 32;
+
+/** A secret key from the configuration: unset, or at least MIN_CONFIGURED_KEY_LENGTH characters. */
+function parseConfiguredKey(raw: string | undefined): string | undefined {
+  const value = trimmed(raw);
+  if (value !== undefined && value.length < MIN_CONFIGURED_KEY_LENGTH)
+    // The message gives the length only: a key, even a bad one, is never printed.
+    throw new ConfigError(`${value.length} characters; use at least ${MIN_CONFIGURED_KEY_LENGTH}`);
+  return value;
+}
+
+/** A comma list of bucket names (blank entries dropped, order kept, no duplicates). */
+function parseBucketList(raw: string | undefined): string[] {
+  const names = (raw ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  return [...new Set(names)];
+}
+
+/** The pino levels of the coordinator's JSON logs. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function parseLogLevel(raw: string | undefined): LogLevel {
+  const value = trimmed(raw)?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new ConfigError(`${JSON.stringify(value)}: use one of ${LOG_LEVELS.join(', ')}`);
+  return value as LogLevel;
+}
+
 /** Variables every process that touches the queues or S3 reads. */
 const EVERY_PROCESS: readonly Reader[] = ['coordinator', 'worker', 'cli'];
 
@@ -171,7 +203,8 @@ export const ENVIRONMENT = {
     parse: trimmed,
     default: '`holterflow`',
     readers: EVERY_PROCESS,
-    meaning: 'the bucket runs, models and recordings are in unless a request names another',
+    meaning:
+      'the bucket runs, models, API keys and recordings are in unless a request names one of `HOLTERFLOW_ALLOWED_BUCKETS`',
   },
   AWS_ACCESS_KEY_ID: awsKey,
   AWS_SECRET_ACCESS_KEY: awsKey,
@@ -216,6 +249,30 @@ export const ENVIRONMENT = {
     readers: ['worker'],
     meaning: 'classify: `onnx` (onnxruntime-node) or `tfjs` to force one; auto = ONNX on CPU, tfjs on a GPU',
   },
+  HOLTERFLOW_BOOTSTRAP_ADMIN_KEY: {
+    parse: parseConfiguredKey,
+    default: 'unset',
+    readers: ['coordinator'],
+    meaning: `an admin API key that works without being stored in S3 (at least ${MIN_CONFIGURED_KEY_LENGTH} characters), for the first start: create real keys with it, then remove it`,
+  },
+  HOLTERFLOW_METRICS_KEY: {
+    parse: parseConfiguredKey,
+    default: 'unset (`/metrics` open)',
+    readers: ['coordinator'],
+    meaning: `when set, \`GET /metrics\` wants \`Authorization: Bearer <it>\` (at least ${MIN_CONFIGURED_KEY_LENGTH} characters)`,
+  },
+  HOLTERFLOW_ALLOWED_BUCKETS: {
+    parse: parseBucketList,
+    default: 'only `HOLTERFLOW_S3_BUCKET`',
+    readers: ['coordinator'],
+    meaning: 'comma list of further buckets a run or ingest request may name; any other bucket is a 400',
+  },
+  HOLTERFLOW_LOG_LEVEL: {
+    parse: parseLogLevel,
+    default: '`info`',
+    readers: ['coordinator'],
+    meaning: `coordinator JSON log level: ${LOG_LEVELS.map((l) => `\`${l}\``).join(', ')}`,
+  },
   HOLTERFLOW_COORDINATOR_URL: {
     parse: parseHttpUrl,
     default: `\`${DEFAULT_COORDINATOR_URL}\``,
@@ -233,6 +290,13 @@ export const ENVIRONMENT = {
     default: `\`${DEFAULT_CHROMIUM_PATH}\``,
     readers: ['cli', 'tests'],
     meaning: 'headless Chromium for `holterflow report --pdf` and the page tests (driven by playwright-core)',
+  },
+  HOLTERFLOW_API_KEY: {
+    parse: trimmed,
+    default: 'unset',
+    readers: ['cli'],
+    meaning:
+      'the API key the CLI sends as `Authorization: Bearer`; `holterflow keys` goes through the API with it, straight to the bucket without',
   },
   HOLTERFLOW_MITDB_DIR: {
     parse: trimmed,

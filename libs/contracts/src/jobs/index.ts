@@ -20,6 +20,7 @@ import {
 } from './runs.js';
 
 export * from './ingest.js';
+export * from './request-paths.js';
 export * from './validation.js';
 export * from './queue-env.js';
 export * from './workers.js';

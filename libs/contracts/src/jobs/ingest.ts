@@ -5,14 +5,11 @@
  * by an older or foreign producer fails loudly instead of half-working.
  */
 import { z } from 'zod';
-import { isSafeId, normalisePrefix } from '../keys.js';
+import { isSafeId, normalisePrefix, requestPrefixProblem } from '../keys.js';
+import { requestObjectKey } from './request-paths.js';
 
-/** An S3 object key as a producer may name it: relative, non-empty, within S3's 1024-byte limit. */
-const objectKey = z
-  .string()
-  .min(1)
-  .max(1024)
-  .refine((k) => !k.startsWith('/'), 'object keys are relative to the bucket (no leading "/")');
+/** An S3 object key as a producer may name it (request-paths.ts: relative, no "..", no empty segment). */
+const objectKey = requestObjectKey;
 
 /** S3 bucket names (the DNS-compatible subset every S3 API accepts). */
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not a valid S3 bucket name');
@@ -27,19 +24,14 @@ const recordId = z.string().refine(isSafeId, {
  */
 const targetPrefix = z
   .string()
-  .max(512)
   .refine((p) => !p.includes(':'), 'the target prefix may not contain ":"')
-  .refine((p) => {
-    try {
-      normalisePrefix(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'the target prefix may not contain "." or ".." segments')
+  .superRefine((p, ctx) => {
+    const problem = requestPrefixProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: `the target prefix ${problem}` });
+  })
   .transform((p) => normalisePrefix(p));
 
-export const WfdbSourceSchema = z.object({
+export const WfdbSourceSchema = z.strictObject({
   format: z.literal('wfdb'),
   /** The `.hea` object. */
   header: objectKey,
@@ -49,7 +41,7 @@ export const WfdbSourceSchema = z.object({
   annotations: objectKey.optional(),
 });
 
-export const EdfSourceSchema = z.object({
+export const EdfSourceSchema = z.strictObject({
   format: z.literal('edf'),
   file: objectKey,
 });

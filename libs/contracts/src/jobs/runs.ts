@@ -10,6 +10,7 @@ import { isSafeId, normalisePrefix } from '../keys.js';
 import { AAMI_CLASSES } from '../aami.js';
 import { WINDOW_SECONDS } from '../api/runs.js';
 import { DEFAULT_REPORT_OPTIONS, HolterReportSchema, ReportOptionsSchema } from '../report.js';
+import { requestObjectKey, requestPrefix } from './request-paths.js';
 
 const safeId = (what: string) =>
   z.string().refine(isSafeId, {
@@ -43,22 +44,22 @@ export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
 /** What a lab submits (POST /runs, `holterflow run`). */
 export const RunRequestSchema = z
-  .object({
+  .strictObject({
     bucket: bucketName,
     /** Every recording (`*.parquet`, `*.arrow`, not `*.beats.parquet`) under this prefix. */
-    prefix: z.string().max(512).optional(),
+    prefix: requestPrefix.optional(),
     /**
      * With `prefix`: false takes only the recordings directly under it, not those of its
      * sub-prefixes (absent means true, so run ids of earlier requests stay the same).
      */
     recursive: z.boolean().optional(),
     /** Or an explicit list of recording keys. */
-    recordings: z.array(objectKey).min(1).max(100_000).optional(),
+    recordings: z.array(requestObjectKey).min(1).max(100_000).optional(),
     /** Model version; the default model (models/DEFAULT) when absent. */
     model: modelVersion.optional(),
     /** Run id; derived from the request when absent so the same request resumes the same run. */
     runId: runId.optional(),
-    options: RunOptionsSchema.default({
+    options: RunOptionsSchema.strict().default({
       windowSeconds: 1800,
       marginSeconds: 60,
       report: DEFAULT_REPORT_OPTIONS,

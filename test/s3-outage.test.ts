@@ -1,0 +1,153 @@
+/**
+ * A 12-second S3 outage in the middle of a run (issue #11): s3rver is stopped while a real
+ * worker process classifies, then started again over the same data. Jobs that hit the outage
+ * are postponed, not failed, so every record completes, none is marked failed, no job spends
+ * an attempt (the worker logs none), and the outputs are byte-identical to an undisturbed run of the same manifest.
+ * Before the fix a 10-second outage left a record failed for good ("S3 get …/manifest.json
+ * failed (ECONNREFUSED) after 5 attempts").
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Job } from 'bullmq';
+import { keys, type RunManifest } from '@holterflow/contracts';
+import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import { connectTestRedis, type TestRedis } from './support/redis.js';
+import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import {
+  addRunFlow,
+  forgetRunJobs,
+  manifestOf,
+  objectsUnder,
+  pipelineQueues,
+  putFixtureRecording,
+  putSeedModel,
+} from './support/run-flow.js';
+import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+
+const MODEL = 'seed-7';
+const WINDOW_SECONDS = 300;
+const OUTAGE_MS = 12_000;
+
+let redis: TestRedis;
+let s3: S3rverHandle;
+let store: ObjectStore;
+let queues: ReturnType<typeof pipelineQueues>;
+let manifest: RunManifest;
+let worker: WorkerProcess;
+/** The outputs of the undisturbed run (first test), by key. */
+let undisturbed: Map<string, Buffer>;
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined); // S3 may be down while we look
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker log:\n${worker.log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function finalized(runId: string): Promise<Job> {
+  return waitFor(
+    `finalize of ${runId}`,
+    async () => {
+      const job = await queues.finalize.getJob(`${runId}:run:finalize`);
+      const state = await job?.getState();
+      if (state === 'failed') throw new Error(`finalize failed: ${job!.failedReason}`);
+      return state === 'completed' ? await queues.finalize.getJob(`${runId}:run:finalize`) : undefined;
+    },
+    180_000,
+  );
+}
+
+before(async () => {
+  redis = await connectTestRedis(import.meta.url);
+  s3 = await startS3rver();
+  store = new ObjectStore(s3.config);
+  await putSeedModel(store, MODEL);
+  const records = [
+    await putFixtureRecording(store, 'recordings', '100', WINDOW_SECONDS),
+    await putFixtureRecording(store, 'recordings', '208', WINDOW_SECONDS),
+  ];
+  manifest = manifestOf('outage', s3.bucket, MODEL, records, WINDOW_SECONDS);
+  queues = pipelineQueues(redis.newConnection(), redis.prefix);
+  worker = spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env });
+  await waitFor(
+    'the worker to start',
+    async () => (/running roles: classify/.test(worker.log) ? true : undefined),
+    60_000,
+  );
+});
+
+after(async () => {
+  if (worker && worker.child.exitCode === null && worker.child.signalCode === null)
+    worker.child.kill('SIGKILL');
+  if (queues) {
+    for (const q of [queues.classify, queues.summarize, queues.finalize]) await q.close();
+    await queues.connection.quit();
+  }
+  store?.destroy();
+  await s3?.stop();
+  await redis?.cleanup();
+});
+
+test('an S3 outage mid-run postpones jobs; every record completes with the same bytes as without it', async () => {
+  await addRunFlow(store, queues, manifest);
+  const calm = await finalized('outage');
+  assert.equal(calm.returnvalue.failed, 0);
+  undisturbed = await objectsUnder(store, 'runs/outage/');
+
+  await forgetRunJobs(queues, 'outage');
+  for (const key of undisturbed.keys()) await store.delete(key);
+  await addRunFlow(store, queues, manifest);
+  await waitFor(
+    'the first part of the second run',
+    async () => ((await store.exists(keys.runPart('outage', '100', 0))) ? true : undefined),
+    60_000,
+  );
+  const logBefore = worker.log.length;
+  await s3.outage(OUTAGE_MS);
+
+  const done = await finalized('outage');
+  assert.deepEqual(done.returnvalue, { records: 2, completed: 2, failed: 0, beats: calm.returnvalue.beats });
+  const during = worker.log.slice(logBefore);
+  assert.match(
+    during,
+    /postponed \d+ ms, S3 unavailable: S3 \w+ .*ECONNREFUSED/,
+    'the outage reached running jobs',
+  );
+  // Not one attempt was spent on the outage: the worker logs every failed attempt ("failed (attempt n)").
+  assert.doesNotMatch(during, /job \S+ failed \(attempt/);
+  for (const q of [queues.classify, queues.summarize, queues.finalize])
+    assert.equal(await q.getFailedCount(), 0, `${q.name}: no job failed`);
+  for (const { recordId } of manifest.records)
+    assert.equal(
+      await store.exists(keys.runRecordError('outage', recordId)),
+      false,
+      `${recordId} has no error.json`,
+    );
+  const disturbed = await objectsUnder(store, 'runs/outage/');
+  assert.deepEqual([...disturbed.keys()].sort(), [...undisturbed.keys()].sort());
+  // The manifest carries completedAt (a time); every other output must be the same bytes.
+  for (const [key, bytes] of undisturbed)
+    if (key !== keys.runManifest('outage'))
+      assert.ok(bytes.equals(disturbed.get(key)!), `${key} is byte-identical`);
+});
+
+test('a part cut short by a store that went down mid-write is computed again, not a failed record', async () => {
+  assert.ok(undisturbed, 'needs the undisturbed run of the previous test');
+  // What the fault harness found: s3rver stopped during a PUT kept half the object.
+  await forgetRunJobs(queues, 'outage');
+  for (const key of undisturbed.keys()) await store.delete(key);
+  const partKey = keys.runPart('outage', '100', 3);
+  const whole = undisturbed.get(partKey)!;
+  await store.put(partKey, whole.subarray(0, Math.floor(whole.length / 2)));
+  await addRunFlow(store, queues, manifest);
+  const done = await finalized('outage');
+  assert.equal(done.returnvalue.failed, 0);
+  assert.match(worker.log, /parts\/100\/000003\.parquet: existing part unreadable .*computing it again/);
+  const after = await objectsUnder(store, 'runs/outage/');
+  for (const [key, bytes] of undisturbed)
+    if (key !== keys.runManifest('outage'))
+      assert.ok(bytes.equals(after.get(key)!), `${key} is byte-identical`);
+});

@@ -58,7 +58,11 @@ interface Tab {
 /** A fresh browser profile signed in with a key of `role` through the sign-in form. */
 async function signedIn(role: 'admin' | 'operator' | 'analyst'): Promise<Tab> {
   // bypassCSP lets the test inject axe-core; the console's own CSP is checked on its own below.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, bypassCSP: true });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    bypassCSP: true,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -112,7 +116,10 @@ test(
       .sort((a, b) => Number(b[col.indexOf('burden_V')]) - Number(a[col.indexOf('burden_V')]))
       .map((r) => r[col.indexOf('record_id')]);
     assert.deepEqual(shown, byV);
-    assert.equal(await table.getByRole('columnheader', { name: /V %/ }).getAttribute('aria-sort'), 'descending');
+    assert.equal(
+      await table.getByRole('columnheader', { name: /V %/ }).getAttribute('aria-sort'),
+      'descending',
+    );
 
     // The record with the highest V burden: the report in the page and the ECG with beat marks.
     const top = byV[0];
@@ -126,14 +133,21 @@ test(
     const drawn = (await frame.evaluate('window.__report')) as { expected: number; rendered: number };
     assert.ok(drawn.expected > 0 && drawn.rendered === drawn.expected, JSON.stringify(drawn));
     await page.waitForFunction('window.__ecg !== undefined');
-    const first = (await page.evaluate('window.__ecg')) as { startS: number; spanS: number; beats: number; draws: number };
+    const first = (await page.evaluate('window.__ecg')) as {
+      startS: number;
+      spanS: number;
+      beats: number;
+      draws: number;
+    };
     assert.equal(first.startS, 0);
     assert.ok(first.beats > 5, `only ${first.beats} beats marked in the first 10 s`);
-    assert.equal(await page.locator('.leads canvas').count() >= 2, true, 'both leads drawn');
+    assert.equal((await page.locator('.leads canvas').count()) >= 2, true, 'both leads drawn');
     await checkPage(tab, 'record');
 
     // Next V beat: the strip is centred on the first V beat after the current centre.
-    const vBeats = await (await stack.fetch(`/runs/${finishedRunId}/records/${top}/beats?class=V&format=csv`)).text();
+    const vBeats = await (
+      await stack.fetch(`/runs/${finishedRunId}/records/${top}/beats?class=V&format=csv`)
+    ).text();
     const nextV = vBeats
       .trim()
       .split('\n')
@@ -146,7 +160,10 @@ test(
     const jumped = (await page.evaluate('window.__ecg')) as { startS: number; spanS: number };
     // The strip starts at a whole sample: within one sample period (MIT-BIH: 360 Hz).
     const expectedStart = Math.max(0, nextV - jumped.spanS / 2);
-    assert.ok(Math.abs(jumped.startS - expectedStart) <= 1 / 360 + 1e-9, `${jumped.startS} vs ${expectedStart}`);
+    assert.ok(
+      Math.abs(jumped.startS - expectedStart) <= 1 / 360 + 1e-9,
+      `${jumped.startS} vs ${expectedStart}`,
+    );
     assert.match(await page.getByTestId('ecg-message').innerText(), /V beat at/);
     await page.screenshot({ path: join(ARTIFACTS, 'console-record-next-v.png') });
 
@@ -156,7 +173,9 @@ test(
       page.getByRole('link', { name: 'CSV' }).first().click(),
     ]);
     const text = readFileSync((await download.path())!, 'utf8');
-    const summary = await (await stack.fetch(`/runs/${finishedRunId}/records/${top}/summary`)).json();
+    const summary = (await (await stack.fetch(`/runs/${finishedRunId}/records/${top}/summary`)).json()) as {
+      beats: number;
+    };
     assert.equal(text.trim().split('\n').length - 1, summary.beats);
     assert.equal(download.suggestedFilename(), `${top}-beats.csv`);
     assert.deepEqual(tab.errors, []);
@@ -180,7 +199,7 @@ test('operator: submits a run from the form and watches it complete', { skip: mi
   await row.waitFor();
   // Live progress while it runs, then completed (the page polls every 2 s).
   await page.locator(`tr[data-run="${runId}"][data-state="completed"]`).waitFor({ timeout: 300_000 });
-  const status = await (await stack.fetch(`/runs/${runId}`)).json();
+  const { json: status } = await stack.api('GET', `/runs/${runId}`);
   assert.equal(status.state, 'completed');
   assert.equal(status.records.done, 1);
   await checkPage(tab, 'runs-operator-completed');
@@ -188,66 +207,74 @@ test('operator: submits a run from the form and watches it complete', { skip: mi
   await tab.context.close();
 });
 
-test('analyst: no admin page, no run form, and the API answers 403 to the same calls', { skip: missing }, async () => {
-  const tab = await signedIn('analyst');
-  const { page } = tab;
-  assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
-  assert.equal(await page.getByRole('button', { name: 'Start run' }).count(), 0);
-  assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
-  await page.goto(`${stack.base}/#/admin`);
-  await page.getByRole('heading', { name: 'Not for your role' }).waitFor();
-  await checkPage(tab, 'admin-refused');
-  // The analyst's cookie on the API itself (page.request shares the browser context's cookies).
-  const forbidden: [string, string, unknown?][] = [
-    ['POST', '/runs', { bucket: stack.s3.bucket, prefix: 'ops' }],
-    ['GET', '/queues'],
-    ['GET', '/admin/workers'],
-    ['GET', '/admin/keys'],
-    ['POST', `/runs/${finishedRunId}/cancel`],
-    ['PUT', '/models/default', { version: stack.model }],
-  ];
-  for (const [method, path, data] of forbidden) {
-    const res = await page.request.fetch(`${stack.base}${path}`, { method, ...(data ? { data } : {}) });
-    assert.equal(res.status(), 403, `${method} ${path}`);
-  }
-  // What the analyst may do answers with the cookie alone.
-  assert.equal((await page.request.get(`${stack.base}/runs/${finishedRunId}`)).status(), 200);
-  assert.deepEqual(tab.errors, []);
-  await tab.context.close();
-});
+test(
+  'analyst: no admin page, no run form, and the API answers 403 to the same calls',
+  { skip: missing },
+  async () => {
+    const tab = await signedIn('analyst');
+    const { page } = tab;
+    assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Start run' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
+    await page.goto(`${stack.base}/#/admin`);
+    await page.getByRole('heading', { name: 'Not for your role' }).waitFor();
+    await checkPage(tab, 'admin-refused');
+    // The analyst's cookie on the API itself (page.request shares the browser context's cookies).
+    const forbidden: [string, string, unknown?][] = [
+      ['POST', '/runs', { bucket: stack.s3.bucket, prefix: 'ops' }],
+      ['GET', '/queues'],
+      ['GET', '/admin/workers'],
+      ['GET', '/admin/keys'],
+      ['POST', `/runs/${finishedRunId}/cancel`],
+      ['PUT', '/models/default', { version: stack.model }],
+    ];
+    for (const [method, path, data] of forbidden) {
+      const res = await page.request.fetch(`${stack.base}${path}`, { method, ...(data ? { data } : {}) });
+      assert.equal(res.status(), 403, `${method} ${path}`);
+    }
+    // What the analyst may do answers with the cookie alone.
+    assert.equal((await page.request.get(`${stack.base}/runs/${finishedRunId}`)).status(), 200);
+    assert.deepEqual(tab.errors, []);
+    await tab.context.close();
+  },
+);
 
-test('admin: queues, workers, models and keys; a key created and revoked; sign-out ends the session', { skip: missing }, async () => {
-  const tab = await signedIn('admin');
-  const { page } = tab;
-  await page.getByRole('link', { name: 'Admin' }).click();
-  await page.getByTestId('queues').waitFor();
-  await page.getByTestId('workers').waitFor();
-  await page.getByTestId('keys').waitFor();
-  assert.ok((await page.getByTestId('workers').locator('tbody tr').count()) >= 1);
-  await checkPage(tab, 'admin');
-  await page.getByRole('textbox', { name: 'Name' }).fill('made in the console');
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const key = (await page.getByTestId('new-key').innerText()).trim();
-  const id = /^hf_([0-9a-f]{12})_/.exec(key)?.[1];
-  assert.ok(id, key);
-  assert.equal((await stack.fetch('/runs', { key })).status, 200);
-  await page.getByRole('button', { name: `Revoke ${id}` }).click();
-  await page.getByText(`Key ${id} revoked.`).waitFor();
-  assert.equal((await stack.fetch('/runs', { key })).status, 401);
-  await page.getByRole('link', { name: 'Models' }).click();
-  await page.getByTestId('models').waitFor();
-  await checkPage(tab, 'models');
+test(
+  'admin: queues, workers, models and keys; a key created and revoked; sign-out ends the session',
+  { skip: missing },
+  async () => {
+    const tab = await signedIn('admin');
+    const { page } = tab;
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByTestId('queues').waitFor();
+    await page.getByTestId('workers').waitFor();
+    await page.getByTestId('keys').waitFor();
+    assert.ok((await page.getByTestId('workers').locator('tbody tr').count()) >= 1);
+    await checkPage(tab, 'admin');
+    await page.getByRole('textbox', { name: 'Name' }).fill('made in the console');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-key').innerText()).trim();
+    const id = /^hf_([0-9a-f]{12})_/.exec(key)?.[1];
+    assert.ok(id, key);
+    assert.equal((await stack.fetch('/runs', { key })).status, 200);
+    await page.getByRole('button', { name: `Revoke ${id}` }).click();
+    await page.getByText(`Key ${id} revoked.`).waitFor();
+    assert.equal((await stack.fetch('/runs', { key })).status, 401);
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByTestId('models').waitFor();
+    await checkPage(tab, 'models');
 
-  const cookie = (await tab.context.cookies()).find((c) => c.name === 'hf_session');
-  assert.ok(cookie?.httpOnly, 'the session cookie is httpOnly');
-  assert.equal(cookie.sameSite, 'Strict');
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('API key').waitFor();
-  const res = await fetch(`${stack.base}/runs`, { headers: { cookie: `hf_session=${cookie.value}` } });
-  assert.equal(res.status, 401);
-  assert.deepEqual(tab.errors, []);
-  await tab.context.close();
-});
+    const cookie = (await tab.context.cookies()).find((c) => c.name === 'hf_session');
+    assert.ok(cookie?.httpOnly, 'the session cookie is httpOnly');
+    assert.equal(cookie.sameSite, 'Strict');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    const res = await fetch(`${stack.base}/runs`, { headers: { cookie: `hf_session=${cookie.value}` } });
+    assert.equal(res.status, 401);
+    assert.deepEqual(tab.errors, []);
+    await tab.context.close();
+  },
+);
 
 test('the console is served with a CSP that allows only its own origin', { skip: missing }, async () => {
   const res = await fetch(`${stack.base}/`);

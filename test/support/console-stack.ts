@@ -10,7 +10,8 @@ import type { INestApplication } from '@nestjs/common';
 import { keys } from '@holterflow/contracts';
 import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
-import { startTestCoordinator } from './coordinator.js';
+import { startTestCoordinator, TEST_ADMIN_KEY } from './coordinator.js';
+import { jsonClient } from './http.js';
 import { connectTestRedis, type TestRedis } from './redis.js';
 import { ingestFixtures, saveSeedModel } from './run-fixtures.js';
 import { startS3rver, type S3rverHandle } from './s3rver.js';
@@ -25,8 +26,12 @@ export interface ConsoleStack {
   base: string;
   worker: WorkerProcess;
   model: string;
-  /** Headers of an admin's API call (Authorization once keys exist). */
-  adminHeaders: Record<string, string>;
+  /** One API key per role, made over the API with the bootstrap admin key. */
+  keys: Record<'admin' | 'operator' | 'analyst', string>;
+  /** A JSON call with the bootstrap admin key. */
+  api: ReturnType<typeof jsonClient>;
+  /** A plain fetch of `path` with the bootstrap admin key, or `key`. */
+  fetch(path: string, options?: { key?: string }): Promise<Response>;
   /** Wait for a run to reach `completed` (throws with the worker's log on a timeout or exit). */
   finished(runId: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -49,6 +54,14 @@ export async function startConsoleStack(
   await setDefaultModelVersion(objectModelStore(store), model);
   const { app, base } = await startTestCoordinator(redis, s3);
   const worker = spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env });
+  const api = jsonClient(() => base);
+  const roleKeys = {} as ConsoleStack['keys'];
+  for (const role of ['admin', 'operator', 'analyst'] as const) {
+    const created = await api('POST', '/admin/keys', { role, name: `console ${role}` });
+    if (created.status !== 201)
+      throw new Error(`POST /admin/keys: ${created.status} ${JSON.stringify(created.json)}`);
+    roleKeys[role] = created.json.key;
+  }
   const stack: ConsoleStack = {
     redis,
     s3,
@@ -57,11 +70,14 @@ export async function startConsoleStack(
     base,
     worker,
     model,
+    keys: roleKeys,
+    api,
+    fetch: (path, options = {}) =>
+      fetch(base + path, { headers: { authorization: `Bearer ${options.key ?? TEST_ADMIN_KEY}` } }),
     async finished(runId, timeoutMs = 300_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const res = await fetch(`${base}/runs/${runId}`, { headers: stack.adminHeaders });
-        const status = (await res.json()) as { state?: string };
+        const { json: status } = await api('GET', `/runs/${runId}`);
         if (status.state === 'completed') return;
         if (worker.child.exitCode !== null)
           throw new Error(`the worker exited (${worker.child.exitCode}):\n${worker.log.slice(-4000)}`);
@@ -77,7 +93,6 @@ export async function startConsoleStack(
       await s3.stop();
       await redis.cleanup();
     },
-    adminHeaders: {},
   };
   return stack;
 }

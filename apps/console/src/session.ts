@@ -12,7 +12,7 @@ export interface Session {
   name: string;
   role: Role;
   /** ISO 8601: the cookie and the server's session end then. */
-  expiresAt: string;
+  expiresAt: string | null;
 }
 
 /** The same table the server's routes declare (admin may do everything). */

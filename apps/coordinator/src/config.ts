@@ -16,6 +16,8 @@ export interface AuthConfig {
   bootstrapAdminKey?: string;
   /** HOLTERFLOW_METRICS_KEY: when set, GET /metrics wants `Authorization: Bearer <it>`; open otherwise. */
   metricsKey?: string;
+  /** HOLTERFLOW_SESSION_TTL_SECONDS: a console session's life from sign-in (default 8 h). */
+  sessionTtlSeconds?: number;
 }
 
 export interface CoordinatorConfig extends QueueEnv {
@@ -42,6 +44,7 @@ export function coordinatorConfigFromEnv(env: Env): CoordinatorConfig {
     'HOLTERFLOW_ALLOWED_BUCKETS',
     'HOLTERFLOW_BOOTSTRAP_ADMIN_KEY',
     'HOLTERFLOW_METRICS_KEY',
+    'HOLTERFLOW_SESSION_TTL_SECONDS',
   ]);
   const storage = storageConfigFromEnv(env);
   return {
@@ -52,6 +55,7 @@ export function coordinatorConfigFromEnv(env: Env): CoordinatorConfig {
     auth: {
       bootstrapAdminKey: v.HOLTERFLOW_BOOTSTRAP_ADMIN_KEY,
       metricsKey: v.HOLTERFLOW_METRICS_KEY,
+      sessionTtlSeconds: v.HOLTERFLOW_SESSION_TTL_SECONDS,
     },
   };
 }

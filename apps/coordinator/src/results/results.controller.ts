@@ -44,7 +44,7 @@ export class ResultsController {
   @ApiOperation({ summary: "The run's summary table as Parquet (the same rows and columns as summary.csv)" })
   @ApiParam(runIdParam)
   @ApiResponse({ status: 404, description: 'no such run, or not complete yet' })
-  async summaryParquet(@Param('runId') runId: string): Promise<StreamableFile> {
+  async summaryParquet(@Param('runId', new SafeIdPipe('runId')) runId: string): Promise<StreamableFile> {
     return file(await this.results.summaryParquet(runId), 'attachment');
   }
 
@@ -109,8 +109,8 @@ export class ResultsController {
   @ApiResponse({ status: 400, description: 'a bad start, end or maxPoints (the field is named)' })
   @ApiResponse({ status: 404, description: 'no such run or record' })
   async signal(
-    @Param('runId') runId: string,
-    @Param('recordId') recordId: string,
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
     @Query(new ZodBodyPipe(SignalQuerySchema)) query: SignalQuery,
   ): Promise<SignalAnswer> {
     return this.signals.signal(runId, recordId, query);

@@ -261,6 +261,13 @@ export const ENVIRONMENT = {
     readers: ['coordinator'],
     meaning: `when set, \`GET /metrics\` wants \`Authorization: Bearer <it>\` (at least ${MIN_CONFIGURED_KEY_LENGTH} characters)`,
   },
+  HOLTERFLOW_SESSION_TTL_SECONDS: {
+    parse: positiveInt(8 * 3600),
+    default: '`28800` (8 h)',
+    readers: ['coordinator'],
+    meaning:
+      'how long a web console session lasts after sign-in (its httpOnly cookie and its Redis entry expire then)',
+  },
   HOLTERFLOW_ALLOWED_BUCKETS: {
     parse: parseBucketList,
     default: 'only `HOLTERFLOW_S3_BUCKET`',

@@ -187,7 +187,7 @@ test('operator: submits a run from the form and watches it complete', { skip: mi
   const tab = await signedIn('operator');
   const { page } = tab;
   assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
-  await page.getByLabel('Prefix').fill('ops');
+  await page.getByLabel('Prefix', { exact: true }).fill('ops');
   await page.getByLabel('Window length').selectOption('600');
   await checkPage(tab, 'runs-operator-form');
   await page.getByRole('button', { name: 'Start run' }).click();

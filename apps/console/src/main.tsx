@@ -57,7 +57,11 @@ function Forbidden({ what }: { what: string }) {
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   useEffect(() => {
-    api<Session>('GET', '/session').then(setSession, () => setSession(null));
+    // 200 either way: { signedIn: false } before sign-in, so no failed request shows in the console.
+    api<Session | { signedIn: false }>('GET', '/session').then(
+      (s) => setSession(s.signedIn ? s : null),
+      () => setSession(null),
+    );
     return onUnauthorized(() => setSession(null));
   }, []);
   if (session === undefined) return <p class="loading">Loading…</p>;

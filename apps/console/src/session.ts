@@ -8,6 +8,7 @@ import { useContext } from 'preact/hooks';
 export type Role = 'admin' | 'operator' | 'analyst';
 
 export interface Session {
+  signedIn: true;
   keyId: string;
   name: string;
   role: Role;

@@ -19,8 +19,8 @@ import { roleAdmits, sameSecret, hashSecret, type ApiKeyStore, type Principal } 
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { ACCESS_RULE, type AccessRule } from './access.decorator.js';
 import { API_KEYS } from './api-keys.provider.js';
-import { cookieValue, keyFromAuthorization } from './credentials.js';
-import { SESSION_COOKIE, SessionStore } from './sessions.js';
+import { CredentialResolver } from './credential-resolver.js';
+import { keyFromAuthorization } from './credentials.js';
 
 export type AuthenticatedRequest = IncomingMessage & {
   principal?: Principal;
@@ -38,7 +38,7 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(API_KEYS) private readonly keys: ApiKeyStore,
     @Inject(COORDINATOR_CONFIG) config: CoordinatorConfig,
-    @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(CredentialResolver) private readonly credentials: CredentialResolver,
   ) {
     this.metricsKeyHash = config.auth.metricsKey ? hashSecret(config.auth.metricsKey) : undefined;
   }
@@ -61,26 +61,15 @@ export class AuthGuard implements CanActivate {
       challenge();
       throw unauthorized('GET /metrics needs Authorization: Bearer <HOLTERFLOW_METRICS_KEY>');
     }
-    const sessionId = key ? undefined : cookieValue(request.headers.cookie, SESSION_COOKIE);
-    let principal: Principal | null = null;
-    if (key) principal = await this.keys.verify(key);
-    else if (sessionId) {
-      const session = await this.sessions.read(sessionId);
-      principal = session ? await this.keys.principalOf(session.keyId) : null;
-      if (principal && session) {
-        refuseCrossSite(request);
-        request.session = { id: sessionId, expiresAt: session.expiresAt };
-      }
-    }
-    if (!principal) {
+    const resolved = await this.credentials.resolve(request);
+    if (!resolved.principal) {
       challenge();
-      throw unauthorized(
-        key
-          ? 'the API key is unknown or revoked'
-          : sessionId
-            ? 'the console session has ended (expired, signed out, or its API key revoked): sign in again with an API key'
-            : 'this route needs an API key: send Authorization: Bearer <key>',
-      );
+      throw unauthorized(resolved.problem);
+    }
+    const { principal, session } = resolved;
+    if (session) {
+      refuseCrossSite(request);
+      request.session = session;
     }
     request.principal = principal;
     if (!roleAdmits(principal.role, rule.roles)) {

@@ -9,6 +9,7 @@ import { AuthGuard } from './auth.guard.js';
 import { KeysController } from './keys.controller.js';
 import { SessionController } from './session.controller.js';
 import { SessionStore } from './sessions.js';
+import { CredentialResolver } from './credential-resolver.js';
 
 @Global()
 @Module({
@@ -20,6 +21,7 @@ import { SessionStore } from './sessions.js';
       useFactory: (store: ObjectStore, config: CoordinatorConfig) => apiKeyStore(store, config),
     },
     SessionStore,
+    CredentialResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [API_KEYS],

@@ -23,12 +23,14 @@ import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { Public, Roles } from './access.decorator.js';
 import { API_KEYS } from './api-keys.provider.js';
 import type { AuthenticatedRequest } from './auth.guard.js';
+import { CredentialResolver } from './credential-resolver.js';
 import { SESSION_COOKIE, SessionStore } from './sessions.js';
 
 const SignInSchema = z.strictObject({ key: z.string().min(1).max(512) });
 type SignIn = z.infer<typeof SignInSchema>;
 
 export interface SessionInfo {
+  signedIn: true;
   keyId: string;
   name: string;
   role: Role;
@@ -58,6 +60,7 @@ export class SessionController {
   constructor(
     @Inject(API_KEYS) private readonly keys: ApiKeyStore,
     @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(CredentialResolver) private readonly credentials: CredentialResolver,
   ) {}
 
   @Post()
@@ -86,6 +89,7 @@ export class SessionController {
     res.setHeader('Set-Cookie', cookie(req, id, this.sessions.ttlSeconds));
     (req as AuthenticatedRequest).principal = principal;
     return {
+      signedIn: true,
       keyId: principal.keyId,
       name: principal.name,
       role: principal.role,
@@ -94,11 +98,23 @@ export class SessionController {
   }
 
   @Get()
-  @Roles('operator', 'analyst')
-  @ApiOperation({ summary: 'Who this credential is: the key id, name and role (and when a session ends)' })
-  whoAmI(@Req() req: AuthenticatedRequest): SessionInfo {
-    const p = req.principal!;
-    return { keyId: p.keyId, name: p.name, role: p.role, expiresAt: req.session?.expiresAt ?? null };
+  @Public()
+  @ApiOperation({
+    summary: 'Who this credential is (key or session cookie): key id, name, role, when a session ends',
+    description:
+      'Public so a page can ask before anyone signed in: without a valid credential the answer is { signedIn: false } with the reason.',
+  })
+  async whoAmI(@Req() req: IncomingMessage): Promise<SessionInfo | { signedIn: false; problem: string }> {
+    const resolved = await this.credentials.resolve(req);
+    if (!resolved.principal) return { signedIn: false, problem: resolved.problem };
+    const p = resolved.principal;
+    return {
+      signedIn: true,
+      keyId: p.keyId,
+      name: p.name,
+      role: p.role,
+      expiresAt: resolved.session?.expiresAt ?? null,
+    };
   }
 
   @Delete()

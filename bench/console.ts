@@ -167,27 +167,96 @@ try {
     })
   ).json()) as { key: string };
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // bypassCSP: playwright's waitForFunction evaluates strings, which the console's CSP forbids.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
   await page.goto(`${base}/`);
   await page.getByLabel('API key').fill(analystKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
 
-  // Run page: navigation (a full page load) to 1,000 rows drawn and the first sort answered.
-  const runPage: number[] = [];
-  for (let t = 0; t < Number(args.trials); t++) {
+  // The run page's two API calls on their own (server side of the figure below).
+  const timed = async (path: string) => {
     const t0 = performance.now();
-    await page.goto(`${base}/?trial=${t}#/runs/${RUN_1000}`);
-    const table = page.getByTestId('records');
-    await table.locator('tbody tr').nth(999).waitFor({ state: 'attached' });
-    await table.getByRole('button', { name: 'V %' }).click();
-    await table.locator('th[aria-sort="descending"]').waitFor();
-    runPage.push(performance.now() - t0);
-  }
-  const rowsShown = await page.getByTestId('records').locator('tbody tr').count();
+    const res = await fetch(base + path, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    await res.arrayBuffer();
+    return performance.now() - t0;
+  };
+  const statusMs = [await timed(`/runs/${RUN_1000}`), await timed(`/runs/${RUN_1000}`)];
+  const csvMs = await timed(`/runs/${RUN_1000}/summary.csv`);
   console.log(
-    `run page, ${rowsShown} records, navigation to table + first sort: cold ${runPage[0].toFixed(0)} ms, warm median ${median(runPage.slice(1)).toFixed(0)} ms (max ${Math.max(...runPage.slice(1)).toFixed(0)}) (aim <= 1000 ms)`,
+    `GET /runs/<1,000-record run>: cold ${statusMs[0].toFixed(0)} ms, warm ${statusMs[1].toFixed(0)} ms; summary.csv ${csvMs.toFixed(0)} ms`,
+  );
+
+  // Run page: from navigation start (a full page load) to 1,000 rows drawn, then a click on the
+  // V % header made at once from inside the page and the sorted rows drawn. Timed in the page
+  // (performance.now(), 0 = navigation start) so the driver's own polling does not count.
+  await context.addInitScript(`
+    new MutationObserver((_, observer) => {
+      // Drawn: the table holds all 1,000 records (aria-rowcount, windowed) and its first rows are in.
+      const drawn = document.querySelector('[data-testid="records"][aria-rowcount="1001"] tbody tr td a');
+      if (!drawn || window.__bench) return;
+      window.__bench = { rowsAt: performance.now() };
+      const button = [...document.querySelectorAll('[data-testid="records"] th button')].find((b) => b.textContent.startsWith('V %'));
+      window.__bench.clickAt = performance.now();
+      button.click();
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  `);
+  const drawn: number[] = [];
+  const sorted: number[] = [];
+  for (let t = 0; t < Number(args.trials); t++) {
+    await page.goto(`${base}/?trial=${t}#/runs/${RUN_1000}`);
+    await page.waitForFunction('window.__table && window.__table.sort === "burden_V desc"');
+    const { rowsAt, sortedAt } = (await page.evaluate(
+      '({ rowsAt: window.__bench.rowsAt, sortedAt: window.__table.at })',
+    )) as {
+      rowsAt: number;
+      sortedAt: number;
+    };
+    drawn.push(rowsAt);
+    sorted.push(sortedAt);
+    if (process.env.BENCH_DEBUG)
+      console.log(
+        await page.evaluate(
+          `JSON.stringify(performance.getEntriesByType('resource').map((e) => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.responseEnd)]))`,
+        ),
+      );
+  }
+  if (process.env.BENCH_DEBUG) {
+    // Where a sort's time goes: script, style, layout (Chrome's cumulative counters, in s).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async () =>
+      Object.fromEntries(
+        (
+          (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
+        ).metrics.map((m) => [m.name, m.value]),
+      );
+    for (const label of ['N %', 'S %', 'Beats']) {
+      const before = await metrics();
+      const t0 = Date.now();
+      await page.evaluate(
+        `[...document.querySelectorAll('[data-testid="records"] th button')].find((b) => b.textContent.startsWith(${JSON.stringify(label)})).click()`,
+      );
+      await page.waitForFunction(
+        `window.__table.sort && window.__table.sort.startsWith(${JSON.stringify(label === 'Beats' ? 'beats' : `burden_${label[0]}`)})`,
+      );
+      const after = await metrics();
+      console.log(
+        label,
+        Date.now() - t0,
+        'ms',
+        ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration']
+          .map((k) => `${k} ${((after[k] - before[k]) * 1000).toFixed(0)}`)
+          .join(' '),
+      );
+    }
+  }
+  const rowsShown = (await page.evaluate('window.__table.rows')) as number;
+  console.log(
+    `run page, ${rowsShown} records, navigation start to all rows drawn: cold ${drawn[0].toFixed(0)} ms, warm median ${median(drawn.slice(1)).toFixed(0)} ms; ` +
+      `to the first sort (by V burden) drawn: cold ${sorted[0].toFixed(0)} ms, warm median ${median(sorted.slice(1)).toFixed(0)} ms, max ${Math.max(...sorted.slice(1)).toFixed(0)} ms (aim <= 1000 ms)`,
   );
 
   // Record page of the 24 h record: "Next V beat" jumps, click to strip drawn.

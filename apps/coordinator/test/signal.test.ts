@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { keys } from '@holterflow/contracts';
-import { readWfdbRecord } from '@holterflow/formats';
+import { readBeatResultsParquet, readWfdbRecord, writeBeatResultsParquet } from '@holterflow/formats';
 import { ObjectStore } from '@holterflow/storage';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
@@ -23,6 +23,8 @@ import { FIXTURE_MITDB_DIR } from '../../../test/support/mitdb.js';
 import { putReportedRun } from '../../../test/support/report-run.js';
 
 const RUN = 'signal-run';
+/** The same record with one second marked unanalysable in its beats.parquet (as summarize writes it). */
+const NOISY_RUN = 'signal-run-noisy';
 
 let redis: TestRedis;
 let s3: S3rverHandle;
@@ -63,6 +65,11 @@ before(async () => {
   store = new ObjectStore(s3.config);
   await ingestFixtures(store, 'mitdb', ['208']);
   await putReportedRun(store, s3.config.bucket, RUN);
+  await putReportedRun(store, s3.config.bucket, NOISY_RUN);
+  const beatsKey = keys.runRecordBeats(NOISY_RUN, '208');
+  const { results, meta } = await readBeatResultsParquet(await store.asyncBuffer(beatsKey), beatsKey);
+  const unreadable = [{ start: 101 * 360, end: 102 * 360, reason: 'noise' }];
+  await store.put(beatsKey, writeBeatResultsParquet(results, { ...meta, unreadable }));
   proxy = await countingProxy(new URL(s3.endpoint));
   const proxied = {
     ...s3,
@@ -151,4 +158,11 @@ test('bad parameters are a 400 naming the field; an unknown record is a 404', as
   const unknown = await http('GET', `/runs/${RUN}/records/999/signal?start=0&end=10`);
   assert.equal(unknown.status, 404);
   assert.match(unknown.json.message, /no record "999"/);
+});
+
+test('unanalysable stretches overlapping the range come in seconds with their reason; others are left out', async () => {
+  const inside = await http('GET', `/runs/${NOISY_RUN}/records/208/signal?start=100&end=110`);
+  assert.deepEqual(inside.json.unanalysable, [{ startS: 101, endS: 102, reason: 'noise' }]);
+  const outside = await http('GET', `/runs/${NOISY_RUN}/records/208/signal?start=200&end=210`);
+  assert.deepEqual(outside.json.unanalysable, []);
 });

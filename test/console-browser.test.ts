@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium } from './support/chromium.js';
+import { chromiumMissing, launchChromium, pdfPageCount } from './support/chromium.js';
 import { startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -178,6 +178,16 @@ test(
     };
     assert.equal(text.trim().split('\n').length - 1, summary.beats);
     assert.equal(download.suggestedFilename(), `${top}-beats.csv`);
+
+    // The report as PDF, printed by the coordinator: A4 pages.
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'PDF' }).click(),
+    ]);
+    const bytes = readFileSync((await pdf.path())!);
+    assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdfPageCount(bytes) >= 2, `${pdfPageCount(bytes)} pages`);
+    assert.equal(pdf.suggestedFilename(), `${top}-report.pdf`);
     assert.deepEqual(tab.errors, []);
     await tab.context.close();
   },

@@ -31,6 +31,8 @@ export interface CoordinatorConfig extends QueueEnv {
    */
   allowedBuckets?: readonly string[];
   auth: AuthConfig;
+  /** HOLTERFLOW_CHROMIUM: the headless Chromium that prints a report to PDF (GET …/report.pdf). */
+  chromiumPath?: string;
 }
 
 export const COORDINATOR_CONFIG = Symbol('COORDINATOR_CONFIG');
@@ -45,6 +47,7 @@ export function coordinatorConfigFromEnv(env: Env): CoordinatorConfig {
     'HOLTERFLOW_BOOTSTRAP_ADMIN_KEY',
     'HOLTERFLOW_METRICS_KEY',
     'HOLTERFLOW_SESSION_TTL_SECONDS',
+    'HOLTERFLOW_CHROMIUM',
   ]);
   const storage = storageConfigFromEnv(env);
   return {
@@ -57,6 +60,7 @@ export function coordinatorConfigFromEnv(env: Env): CoordinatorConfig {
       metricsKey: v.HOLTERFLOW_METRICS_KEY,
       sessionTtlSeconds: v.HOLTERFLOW_SESSION_TTL_SECONDS,
     },
+    chromiumPath: v.HOLTERFLOW_CHROMIUM,
   };
 }
 

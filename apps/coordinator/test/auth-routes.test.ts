@@ -18,6 +18,7 @@ import { jsonClient, type Json } from '../../../test/support/http.js';
 import { startTestCoordinator, TEST_ADMIN_KEY } from '../../../test/support/coordinator.js';
 import { appRoutes, type AppRoute } from '../../../test/support/routes.js';
 import { putReportedRun } from '../../../test/support/report-run.js';
+import { chromiumMissing } from '../../../test/support/chromium.js';
 
 type Caller = 'none' | 'revoked' | 'admin' | 'operator' | 'analyst';
 const CALLERS: readonly Caller[] = ['none', 'revoked', 'admin', 'operator', 'analyst'];
@@ -40,6 +41,7 @@ const EXPECTED: Record<string, typeof PUBLIC | readonly Caller[]> = {
   'GET /runs/:runId/records/:recordId/report': ['admin', 'analyst'],
   'GET /runs/:runId/records/:recordId/beats': ['admin', 'analyst'],
   'GET /runs/:runId/summary.parquet': ['admin', 'analyst'],
+  'GET /runs/:runId/records/:recordId/report.pdf': ['admin', 'analyst'],
   'GET /runs/:runId/records/:recordId/signal': ['admin', 'analyst'],
   // Sign-in takes the key in its body; "who am I" answers { signedIn: false } without one.
   'POST /session': PUBLIC,
@@ -59,6 +61,11 @@ const EXPECTED: Record<string, typeof PUBLIC | readonly Caller[]> = {
   'POST /admin/keys': ['admin'],
   'POST /admin/keys/:keyId/revoke': ['admin'],
 };
+/** On a host without Chromium the report PDF route answers 503 to the callers it admits. */
+const NO_CHROMIUM = chromiumMissing();
+const orPdf503 = (route: string, expected: string) =>
+  expected === '2xx' && route.endsWith('/report.pdf') && NO_CHROMIUM ? '503' : expected;
+
 /** The OpenAPI UI and document (served by @nestjs/swagger, no data): open to everyone. */
 const isDocs = (r: AppRoute) =>
   r.path === '/docs' || r.path.startsWith('/docs/') || r.path.startsWith('/docs-');
@@ -158,6 +165,7 @@ async function exampleOf(route: string): Promise<{ path: string; body?: unknown 
       // The planned run over mitdb/100: the signal needs only the recording, not results.
       return { path: `/runs/${runId}/records/100/signal?start=0&end=10` };
     case 'GET /runs/:runId/summary.parquet':
+    case 'GET /runs/:runId/records/:recordId/report.pdf':
     case 'GET /runs/:runId/summary.csv':
     case 'GET /runs/:runId/records/:recordId/summary':
     case 'GET /runs/:runId/records/:recordId/report':
@@ -191,14 +199,16 @@ test('every route answers 401 without a valid key, 403 to a role it does not adm
       const { path, body } = await exampleOf(route);
       const http = jsonClient(() => base, caller === 'none' ? null : keyOf[caller]!);
       const res = await http(method, path, body);
-      const expected =
+      const expected = orPdf503(
+        route,
         admits === PUBLIC
           ? '2xx'
           : caller === 'none' || caller === 'revoked'
             ? '401'
             : admits.includes(caller)
               ? '2xx'
-              : '403';
+              : '403',
+      );
       const got = res.status >= 200 && res.status < 300 ? '2xx' : String(res.status);
       table.push(`${route.padEnd(34)} ${caller.padEnd(8)} ${res.status}`);
       assert.equal(got, expected, `${route} as ${caller}: ${res.status} ${JSON.stringify(res.json as Json)}`);
@@ -266,8 +276,10 @@ test("a console session cookie meets every route's rule as the key it stands for
       const cookie =
         route === 'DELETE /session' && caller !== 'ended' ? await sessionCookie(caller) : cookies[caller];
       const res = await withCookie(method, path, body, cookie);
-      const expected =
-        admits === PUBLIC ? '2xx' : caller === 'ended' ? '401' : admits.includes(caller) ? '2xx' : '403';
+      const expected = orPdf503(
+        route,
+        admits === PUBLIC ? '2xx' : caller === 'ended' ? '401' : admits.includes(caller) ? '2xx' : '403',
+      );
       const got = res.status >= 200 && res.status < 300 ? '2xx' : String(res.status);
       assert.equal(
         got,

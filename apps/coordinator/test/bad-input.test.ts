@@ -328,22 +328,24 @@ const CASES: Case[] = [
       status: 400,
       field: 'runId',
     },
-    ...(['summary', 'report', 'beats', 'signal?start=0&end=10'] as const).flatMap((what): Case[] => [
-      {
-        route: `GET /runs/:runId/records/:recordId/${what.split('?')[0]}`,
-        what: `run id ${id}`,
-        path: `/runs/${enc(id)}/records/100/${what}`,
-        status: 400,
-        field: 'runId',
-      },
-      {
-        route: `GET /runs/:runId/records/:recordId/${what.split('?')[0]}`,
-        what: `record id ${id}`,
-        path: `/runs/some-run/records/${enc(id)}/${what}`,
-        status: 400,
-        field: 'recordId',
-      },
-    ]),
+    ...(['summary', 'report', 'report.pdf', 'beats', 'signal?start=0&end=10'] as const).flatMap(
+      (what): Case[] => [
+        {
+          route: `GET /runs/:runId/records/:recordId/${what.split('?')[0]}`,
+          what: `run id ${id}`,
+          path: `/runs/${enc(id)}/records/100/${what}`,
+          status: 400,
+          field: 'runId',
+        },
+        {
+          route: `GET /runs/:runId/records/:recordId/${what.split('?')[0]}`,
+          what: `record id ${id}`,
+          path: `/runs/some-run/records/${enc(id)}/${what}`,
+          status: 400,
+          field: 'recordId',
+        },
+      ],
+    ),
   ]),
   {
     route: 'GET /runs/:runId/records/:recordId/beats',

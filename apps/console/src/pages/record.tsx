@@ -82,13 +82,8 @@ export function RecordPage({ runId, recordId, at }: { runId: string; recordId: s
               HTML
             </a>{' '}
             ·{' '}
-            <a
-              href={`${base}/report`}
-              target="_blank"
-              rel="noopener"
-              title="opens the report; print it on A4 to PDF"
-            >
-              print to PDF
+            <a href={`${base}/report.pdf`} download>
+              PDF
             </a>
           </p>
           <EcgViewer runId={runId} recordId={recordId} holter={h} durationS={s.durationSeconds} at={at} />

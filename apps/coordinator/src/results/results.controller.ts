@@ -72,6 +72,20 @@ export class ResultsController {
     return file(await this.results.report(runId, recordId), 'inline');
   }
 
+  @Get(':runId/records/:recordId/report.pdf')
+  @ApiOperation({
+    summary: "A record's report printed to PDF (A4, one page per section) by headless Chromium",
+  })
+  @ApiParam(runIdParam)
+  @ApiParam(recordParam)
+  @ApiResponse({ status: 503, description: 'this host has no Chromium (HOLTERFLOW_CHROMIUM)' })
+  async reportPdf(
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
+  ): Promise<StreamableFile> {
+    return file(await this.results.reportPdf(runId, recordId), 'attachment');
+  }
+
   @Get(':runId/records/:recordId/beats')
   @ApiOperation({ summary: "A record's per-beat results, filtered by class and time, as CSV or Parquet" })
   @ApiParam(runIdParam)

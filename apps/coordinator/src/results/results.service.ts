@@ -10,6 +10,7 @@ import { beatResultsCsv, selectBeats, writeBeatResultsParquet } from '@holterflo
 import type { ObjectStore } from '@holterflow/storage';
 import { RunsService } from '../runs/runs.service.js';
 import { BeatsCache } from './beats-cache.js';
+import { ReportPdf } from './report-pdf.js';
 import type { BeatsQuery } from './results.dto.js';
 
 export type Download =
@@ -22,6 +23,7 @@ export class ResultsService {
   constructor(
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(BeatsCache) private readonly beatsCache: BeatsCache,
+    @Inject(ReportPdf) private readonly pdf: ReportPdf,
   ) {}
 
   /** The run's store once the record is known to be in it and complete; else 404 / 409 with why. */
@@ -55,6 +57,21 @@ export class ResultsService {
       body: await store.getStream(key),
       type: 'text/html; charset=utf-8',
       filename: `${recordId}-report.html`,
+    };
+  }
+
+  async reportPdf(runId: string, recordId: string): Promise<Download> {
+    const store = await this.completeRecord(runId, recordId);
+    const key = keys.runRecordReport(runId, recordId);
+    if (!(await store.exists(key)))
+      throw new NotFoundException(
+        `record ${recordId} has no report.html (summarized before reports existed: resubmit the run)`,
+      );
+    return {
+      kind: 'bytes',
+      body: await this.pdf.print(await store.get(key)),
+      type: 'application/pdf',
+      filename: `${recordId}-report.pdf`,
     };
   }
 

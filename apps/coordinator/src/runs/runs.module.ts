@@ -7,6 +7,7 @@ import { ResultsController } from '../results/results.controller.js';
 import { ResultsService } from '../results/results.service.js';
 import { BeatsCache } from '../results/beats-cache.js';
 import { SignalService } from '../results/signal.service.js';
+import { ReportPdf } from '../results/report-pdf.js';
 
 /**
  * Classification runs: POST/GET /runs and friends (the planner, status and queue flow live beside),
@@ -14,6 +15,14 @@ import { SignalService } from '../results/signal.service.js';
  */
 @Module({
   controllers: [RunsController, ResultsController],
-  providers: [RunsService, RunRequestPipe, RunIndexRebuild, ResultsService, BeatsCache, SignalService],
+  providers: [
+    RunsService,
+    RunRequestPipe,
+    RunIndexRebuild,
+    ResultsService,
+    BeatsCache,
+    SignalService,
+    ReportPdf,
+  ],
 })
 export class RunsModule {}

@@ -295,8 +295,9 @@ export const ENVIRONMENT = {
   HOLTERFLOW_CHROMIUM: {
     parse: (raw: string | undefined) => trimmed(raw) ?? DEFAULT_CHROMIUM_PATH,
     default: `\`${DEFAULT_CHROMIUM_PATH}\``,
-    readers: ['cli', 'tests'],
-    meaning: 'headless Chromium for `holterflow report --pdf` and the page tests (driven by playwright-core)',
+    readers: ['cli', 'coordinator', 'tests'],
+    meaning:
+      'headless Chromium for `holterflow report --pdf`, the report PDF route and the page tests (driven by playwright-core)',
   },
   HOLTERFLOW_API_KEY: {
     parse: trimmed,

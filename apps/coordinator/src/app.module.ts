@@ -1,7 +1,6 @@
 /** The coordinator: one module per concern, configured once from a CoordinatorConfig. */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from './config.js';
-import { loggingModule, type LoggingOptions } from './logging/logging.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -14,12 +13,11 @@ import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: CoordinatorConfig, logging: LoggingOptions): DynamicModule {
+  static forRoot(config: CoordinatorConfig): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
-        loggingModule(logging),
         QueuesModule.forRoot(config),
         StorageModule.forRoot(config),
         AuthModule,

@@ -4,7 +4,9 @@
  *     model lands in s3://bucket/models/<version>/); --wait follows it with a bar per epoch.
  *   --data <local file>: trains in this process into <--out>/models/<version>/ (same artefacts).
  *   Submitting a version whose job failed (cancelled, say) replaces that job and clears its cancel
- *   request: the new job resumes from the version's checkpoint.
+ *   request: the new job resumes from the version's checkpoint; a model version not written by a
+ *   training job of that version is refused (libs/train-jobs submitTraining, which the coordinator's
+ *   POST /training uses too).
  * `holterflow train cancel <version> [--timeout s]` stops that version's queued training job
  *   (../train/cancel-training.ts). A sub-command of `train`, so `train` takes no required options
  *   in commander's sense (commander checks a parent's required options for its sub-commands too):
@@ -18,19 +20,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
-import {
-  JOB_CONTRACTS,
-  QUEUES,
-  parseJobData,
-  parseS3Url,
-  queueEnvFromEnv,
-  readVariable,
-  trainCancelKey,
-  type TrainProgress,
-  type TrainResult,
-} from '@holterflow/contracts';
+import { QUEUES, parseS3Url, readVariable, type TrainProgress } from '@holterflow/contracts';
 import { initBackend, parseBackendPreference, type BackendPreference } from '@holterflow/model';
 import { ObjectStore, storageConfigFromEnv } from '@holterflow/storage';
 import {
@@ -40,7 +30,8 @@ import {
   runTraining,
   type TrainingStore,
 } from '@holterflow/training';
-import { cancelTraining } from '../train/cancel-training.js';
+import { connectTrainJobs, followTraining, submitTraining } from '@holterflow/train-jobs';
+import { cancelTrainingCommand } from '../train/cancel-training.js';
 
 interface TrainOptions {
   /** Required: checked in the action (see the header). */
@@ -90,59 +81,45 @@ function storeFor(location: string): TrainingStore {
 
 type CheckedTrainOptions = TrainOptions & { data: string; protocol: string };
 
-async function submitTraining(opts: CheckedTrainOptions, version: string): Promise<void> {
+async function submitQueued(opts: CheckedTrainOptions, version: string): Promise<void> {
   const { bucket, prefix: dataKey } = parseS3Url(opts.data);
-  const contract = JOB_CONTRACTS[QUEUES.train];
-  const payload = parseJobData(QUEUES.train, contract.payload, {
-    bucket,
-    dataKey,
-    protocol: parseProtocol(opts.protocol),
-    version,
-    config: {
-      ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}),
-      ...(opts.seed ? { seed: Number(opts.seed) } : {}),
-    },
-  });
-  const { redisUrl, queuePrefix } = queueEnvFromEnv(process.env);
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUES.train, { connection, prefix: queuePrefix });
-  const eventsConnection = opts.wait ? connection.duplicate() : undefined;
-  const events = eventsConnection
-    ? new QueueEvents(QUEUES.train, { connection: eventsConnection, prefix: queuePrefix })
-    : undefined;
+  const connection = connectTrainJobs(process.env);
   try {
-    const jobId = contract.jobId(payload);
-    // BullMQ adds nothing under an id it still holds, so a failed (e.g. cancelled) job of this
-    // version is replaced; its checkpoint on S3 is what the new job resumes from. A waiting,
-    // running or completed one stays as it is (the add below is a no-op then).
-    const existing = await queue.getJob(jobId);
-    if (existing && (await existing.getState()) === 'failed') await existing.remove();
-    // A deliberate re-submit overrides an earlier `train cancel` (whose key would fail the job at start).
-    await connection.del(trainCancelKey(queuePrefix, jobId));
-    const job = await queue.add(contract.name, payload, {
-      jobId,
-      attempts: contract.attempts,
-      backoff: { type: 'exponential', delay: contract.backoffMs },
+    const submitted = await submitTraining(connection.context, {
+      bucket,
+      dataKey,
+      protocol: parseProtocol(opts.protocol),
+      version,
+      config: {
+        ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}),
+        ...(opts.seed ? { seed: Number(opts.seed) } : {}),
+      },
     });
-    console.log(`submitted training job ${job.id} (model version ${version}) to queue ${QUEUES.train}`);
-    if (!events) return;
+    if (submitted.outcome === 'model-exists')
+      throw new Error(
+        `model version ${version} exists (${submitted.model}) and was not written by a training job of that ` +
+          `version: choose another --version`,
+      );
+    if (submitted.outcome === 'submitted')
+      console.log(
+        `submitted training job ${submitted.jobId} (model version ${version}) to queue ${QUEUES.train}`,
+      );
+    else
+      console.log(
+        `training job ${submitted.jobId} (model version ${version}) is already ${submitted.state} in queue ` +
+          `${QUEUES.train}: left as it is (a failed one would have been replaced)`,
+      );
+    if (!opts.wait) return;
     const bar = epochBar();
-    events.on('progress', ({ jobId, data }) => {
-      if (jobId === job.id && typeof data === 'object') bar.update(data as TrainProgress);
-    });
     try {
-      const result = (await job.waitUntilFinished(events)) as TrainResult;
+      console.log(
+        JSON.stringify(await followTraining(connection.context, submitted.jobId, (r) => bar.update(r))),
+      );
+    } finally {
       bar.stop();
-      console.log(JSON.stringify(result));
-    } catch (err) {
-      bar.stop();
-      throw new Error(`training job ${job.id} failed: ${(err as Error).message}`);
     }
   } finally {
-    await events?.close();
-    await queue.close();
-    // BullMQ does not close a connection it was handed; an open one keeps the process alive.
-    for (const c of [eventsConnection, connection]) await c?.quit().catch(() => c.disconnect());
+    await connection.close();
   }
 }
 
@@ -208,7 +185,7 @@ export function register(program: Command): void {
         throw new Error(`--epochs must be a positive integer, got ${opts.epochs}`);
       const version =
         opts.version ?? `${checked.protocol}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`;
-      if (checked.data.startsWith('s3://')) await submitTraining(checked, version);
+      if (checked.data.startsWith('s3://')) await submitQueued(checked, version);
       else await trainLocally(checked, version);
     });
 
@@ -223,7 +200,7 @@ export function register(program: Command): void {
       const seconds = Number(opts.timeout);
       if (!(seconds > 0))
         throw new Error(`--timeout must be a positive number of seconds, got ${opts.timeout}`);
-      process.exitCode = await cancelTraining(version, { timeoutMs: seconds * 1000 });
+      process.exitCode = await cancelTrainingCommand(version, { timeoutMs: seconds * 1000 });
     });
 
   program

@@ -1,0 +1,213 @@
+/**
+ * Training over the coordinator's API as an operator drives it: real Redis, s3rver over HTTP,
+ * the coordinator, and a real train worker process (HOLTERFLOW_ROLES=train, wasm, one thread)
+ * training the seed CNN on a small synthetic beat dataset. A job submitted with POST /training
+ * shows every epoch in GET /training/:version while it runs and its result at the end; a running
+ * one is stopped with POST /training/:version/cancel, its checkpoint reported, and the answer's
+ * resumeRequest continues it after that checkpoint.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { trainCheckpointKey, trainJobId, type TrainProgress } from '@holterflow/contracts';
+import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import { decodeCheckpoint, writeBeatDataset } from '@holterflow/training';
+import { connectTestRedis, type TestRedis } from './support/redis.js';
+import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import { startTestCoordinator, type TestCoordinator } from './support/coordinator.js';
+import { jsonClient, type Json } from './support/http.js';
+import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { syntheticDataset } from '../libs/training/test/helpers/synthetic.js';
+
+const DATA_KEY = 'datasets/synthetic.parquet';
+
+let s3: S3rverHandle;
+let redis: TestRedis;
+let store: ObjectStore;
+let coordinator: TestCoordinator;
+let worker: WorkerProcess;
+let operator: ReturnType<typeof jsonClient>;
+let operatorKeyId: string;
+
+before(async () => {
+  s3 = await startS3rver();
+  redis = await connectTestRedis(import.meta.url);
+  store = new ObjectStore(s3.config);
+  await store.put(DATA_KEY, writeBeatDataset(syntheticDataset([120, 20, 30, 10, 25], 21)));
+  coordinator = await startTestCoordinator(redis, s3);
+  const admin = jsonClient(() => coordinator.base);
+  const key = await admin('POST', '/admin/keys', { role: 'operator', name: 'training-api' });
+  assert.equal(key.status, 201, JSON.stringify(key.json));
+  operator = jsonClient(() => coordinator.base, key.json.key);
+  operatorKeyId = key.json.info.id;
+  worker = spawnWorkerProcess(
+    {
+      ...storageEnvOf(s3.config),
+      ...redis.env,
+      HOLTERFLOW_TF_BACKEND: 'wasm',
+      HOLTERFLOW_TRAIN_THREADS: '1',
+      HOLTERFLOW_SHUTDOWN_GRACE_MS: '2000',
+    },
+    'train',
+  );
+});
+
+after(async () => {
+  if (worker && worker.child.exitCode === null) {
+    const exited = new Promise((resolve) => worker.child.once('exit', resolve));
+    worker.child.kill('SIGTERM');
+    await exited;
+  }
+  await coordinator?.app.close();
+  await redis?.cleanup();
+  store?.destroy();
+  await s3?.stop();
+});
+
+const body = (version: string, epochs: number) => ({
+  dataKey: DATA_KEY,
+  protocol: 'intra',
+  version,
+  epochs,
+  seed: 5,
+  batchSize: 64,
+});
+
+/** Polls GET /training/:version until `done` holds, keeping every answer. */
+async function watch(version: string, timeoutMs: number, done: (s: Json) => boolean): Promise<Json[]> {
+  const seen: Json[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await operator('GET', `/training/${version}`);
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    seen.push(res.json);
+    if (done(res.json)) return seen;
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting on ${version}: ${JSON.stringify(res.json).slice(0, 500)}\nworker log:\n${worker.log}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function assertEpochReports(history: TrainProgress[], epochs: number, planned: number): void {
+  assert.deepEqual(
+    history.map((h) => h.epoch),
+    Array.from({ length: epochs }, (_, i) => i + 1),
+  );
+  for (const h of history) {
+    assert.equal(h.epochs, planned);
+    assert.ok(Number.isFinite(h.loss) && h.loss > 0, `loss ${h.loss}`);
+    assert.ok(h.acc >= 0 && h.acc <= 1 && h.valAcc >= 0 && h.valAcc <= 1);
+    assert.ok(h.secondsPerEpoch > 0 && h.lr > 0);
+  }
+}
+
+test('a training submitted over the API reports every epoch while it runs, then its result', async (t) => {
+  const version = 'api-two-epochs';
+  const submitted = await operator('POST', '/training', body(version, 2));
+  assert.equal(submitted.status, 202, JSON.stringify(submitted.json));
+  assert.equal(submitted.json.jobId, trainJobId({ version }));
+  assert.equal(submitted.json.status, `/training/${version}`);
+  assert.equal(submitted.json.replacedFailed, false);
+  const again = await operator('POST', '/training', body(version, 2));
+  assert.equal(again.status, 409);
+  assert.match(again.json.message, /model version api-two-epochs is already training/);
+
+  const seen = await watch(version, 180_000, (s) => s.state === 'completed' || s.state === 'failed');
+  const final = seen.at(-1);
+  assert.equal(final.state, 'completed', final.failedReason);
+  // Mid-run, after epoch 1 and before the end: the progress of one epoch done of two.
+  const midway = seen.find((s) => s.state === 'active' && s.epochsDone === 1);
+  assert.ok(midway, `no answer between the epochs: ${seen.map((s) => `${s.state}/${s.epochsDone}`).join(' ')}`);
+  assert.equal(midway.epochsPlanned, 2);
+  assertEpochReports(midway.history, 1, 2);
+  t.diagnostic(`epoch 1 took ${midway.history[0].secondsPerEpoch.toFixed(2)} s; ${seen.length} polls`);
+
+  assertEpochReports(final.history, 2, 2);
+  assert.equal(final.epochsDone, 2);
+  assert.deepEqual(final.latest, final.history[1]);
+  assert.equal(final.result.version, version);
+  assert.equal(final.result.epochs, 2);
+  assert.ok(final.result.accuracy > 0 && final.result.accuracy <= 1);
+  assert.equal(final.checkpoint.state, 'present');
+  assert.equal(final.checkpoint.epoch, 2);
+  assert.equal(final.checkpoint.finished, true);
+  assert.equal(final.checkpoint.location, `s3://${s3.bucket}/${trainCheckpointKey(final.jobId)}`);
+  // The header-only read says what the full decode (libs/training, weights and all) says.
+  const full = decodeCheckpoint(await store.get(trainCheckpointKey(final.jobId)));
+  assert.equal(full.epoch, final.checkpoint.epoch);
+  assert.deepEqual(full.history, final.checkpoint.history);
+
+  const listed = await operator('GET', '/training?state=completed');
+  assert.equal(listed.status, 200);
+  const entry = listed.json.training.find((j: Json) => j.version === version);
+  assert.equal(entry.epoch, 2);
+  assert.equal(entry.accuracy, final.result.accuracy);
+  const retrained = await operator('POST', '/training', body(version, 2));
+  assert.equal(retrained.status, 409);
+  assert.match(retrained.json.message, /was trained already/);
+});
+
+test('a running training is cancelled over the API with its checkpoint reported, and its resumeRequest continues it', async () => {
+  const version = 'api-cancel';
+  const epochs = 30;
+  assert.equal((await operator('POST', '/training', body(version, epochs))).status, 202);
+  const running = (
+    await watch(version, 120_000, (s) => s.state === 'active' && s.epochsDone >= 1)
+  ).at(-1);
+  assert.equal(running.epochsPlanned, epochs);
+
+  const cancelled = await operator('POST', `/training/${version}/cancel`, { timeoutSeconds: 60 });
+  assert.equal(cancelled.status, 200, `${JSON.stringify(cancelled.json)}\n${worker.log}`);
+  const answer = cancelled.json;
+  assert.equal(answer.outcome, 'cancelled');
+  assert.equal(answer.listening, 1, 'one train worker heard the request');
+  assert.match(
+    answer.failedReason,
+    new RegExp(
+      `^training cancelled in epoch \\d+ before batch \\d+ of \\d+;.*\\(cancelled by API key ${operatorKeyId} ` +
+        `\\(operator\\) with POST /training/${version}/cancel\\)$`,
+    ),
+  );
+  const stoppedIn = answer.stop.stoppedInEpoch;
+  assert.ok(stoppedIn > running.epochsDone && stoppedIn < epochs, `stopped in epoch ${stoppedIn}`);
+  assert.equal(answer.stop.epochsPlanned, epochs);
+  assert.equal(answer.stop.checkpoint.state, 'present');
+  assert.equal(answer.stop.checkpoint.epoch, stoppedIn - 1);
+  assert.equal(answer.stop.checkpoint.finished, false);
+  assert.equal(
+    answer.stop.resume.command,
+    `holterflow train --data s3://${s3.bucket}/${DATA_KEY} --protocol intra --version ${version} --epochs ${epochs} --seed 5`,
+  );
+  assert.deepEqual(answer.resumeRequest, { bucket: s3.bucket, ...body(version, epochs) });
+  assert.equal(
+    (await store.exists(trainCheckpointKey(trainJobId({ version })))) &&
+      decodeCheckpoint(await store.get(trainCheckpointKey(trainJobId({ version })))).epoch,
+    stoppedIn - 1,
+  );
+
+  const stopped = await operator('GET', `/training/${version}`);
+  assert.equal(stopped.json.state, 'failed');
+  assert.equal(stopped.json.failedReason, answer.failedReason);
+  assert.equal(stopped.json.checkpoint.epoch, stoppedIn - 1);
+  assertEpochReports(stopped.json.history, stoppedIn - 1, epochs);
+  assert.equal(stopped.json.cancelRequest.reason, answer.failedReason.match(/\((cancelled by .*)\)$/)[1]);
+
+  const twice = await operator('POST', `/training/${version}/cancel`);
+  assert.equal(twice.status, 200);
+  assert.equal(twice.json.outcome, 'already-failed');
+
+  // The resume request replaces the failed job and continues after the checkpoint.
+  const resumed = await operator('POST', '/training', answer.resumeRequest);
+  assert.equal(resumed.status, 202, JSON.stringify(resumed.json));
+  assert.equal(resumed.json.replacedFailed, true);
+  const after = (
+    await watch(version, 120_000, (s) => s.state === 'active' && s.attemptsMade === 0 && s.latest)
+  ).at(-1);
+  assert.equal(after.latest.epoch, stoppedIn, 'the first epoch of the resumed job follows the checkpoint');
+  assertEpochReports(after.history, stoppedIn, epochs);
+  assert.equal(after.cancelRequest, undefined, 'the re-submit cleared the cancel request');
+  const last = await operator('POST', `/training/${version}/cancel`, { timeoutSeconds: 60 });
+  assert.equal(last.status, 200, JSON.stringify(last.json));
+  assert.equal(last.json.outcome, 'cancelled');
+});

@@ -4,10 +4,14 @@
  * training the seed CNN on a small synthetic beat dataset. A job submitted with POST /training
  * shows every epoch in GET /training/:version while it runs and its result at the end; a running
  * one is stopped with POST /training/:version/cancel, its checkpoint reported, and the answer's
- * resumeRequest continues it after that checkpoint.
+ * resumeRequest continues it after that checkpoint. The CLI does the same through the API
+ * (`train --via api`, `training`, `train cancel --via api`) with HOLTERFLOW_API_KEY.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { trainCheckpointKey, trainJobId, type TrainProgress } from '@holterflow/contracts';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { decodeCheckpoint, writeBeatDataset } from '@holterflow/training';
@@ -27,6 +31,9 @@ let coordinator: TestCoordinator;
 let worker: WorkerProcess;
 let operator: ReturnType<typeof jsonClient>;
 let operatorKeyId: string;
+let operatorKey: string;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
 
 before(async () => {
   s3 = await startS3rver();
@@ -39,6 +46,7 @@ before(async () => {
   assert.equal(key.status, 201, JSON.stringify(key.json));
   operator = jsonClient(() => coordinator.base, key.json.key);
   operatorKeyId = key.json.info.id;
+  operatorKey = key.json.key;
   worker = spawnWorkerProcess(
     {
       ...storageEnvOf(s3.config),
@@ -118,7 +126,10 @@ test('a training submitted over the API reports every epoch while it runs, then 
   assert.equal(final.state, 'completed', final.failedReason);
   // Mid-run, after epoch 1 and before the end: the progress of one epoch done of two.
   const midway = seen.find((s) => s.state === 'active' && s.epochsDone === 1);
-  assert.ok(midway, `no answer between the epochs: ${seen.map((s) => `${s.state}/${s.epochsDone}`).join(' ')}`);
+  assert.ok(
+    midway,
+    `no answer between the epochs: ${seen.map((s) => `${s.state}/${s.epochsDone}`).join(' ')}`,
+  );
   assert.equal(midway.epochsPlanned, 2);
   assertEpochReports(midway.history, 1, 2);
   t.diagnostic(`epoch 1 took ${midway.history[0].secondsPerEpoch.toFixed(2)} s; ${seen.length} polls`);
@@ -152,9 +163,7 @@ test('a running training is cancelled over the API with its checkpoint reported,
   const version = 'api-cancel';
   const epochs = 30;
   assert.equal((await operator('POST', '/training', body(version, epochs))).status, 202);
-  const running = (
-    await watch(version, 120_000, (s) => s.state === 'active' && s.epochsDone >= 1)
-  ).at(-1);
+  const running = (await watch(version, 120_000, (s) => s.state === 'active' && s.epochsDone >= 1)).at(-1);
   assert.equal(running.epochsPlanned, epochs);
 
   const cancelled = await operator('POST', `/training/${version}/cancel`, { timeoutSeconds: 60 });
@@ -210,4 +219,95 @@ test('a running training is cancelled over the API with its checkpoint reported,
   const last = await operator('POST', `/training/${version}/cancel`, { timeoutSeconds: 60 });
   assert.equal(last.status, 200, JSON.stringify(last.json));
   assert.equal(last.json.outcome, 'cancelled');
+});
+
+/** The CLI with only the coordinator's URL and an operator key: no Redis, no S3 configuration. */
+async function holterflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('HOLTERFLOW_') && !k.startsWith('AWS_')),
+  );
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'apps/cli/src/main.ts', ...args],
+      {
+        cwd: ROOT,
+        timeout: 90_000,
+        env: {
+          ...clean,
+          NO_COLOR: '1',
+          HOLTERFLOW_API_KEY: operatorKey,
+          HOLTERFLOW_COORDINATOR_URL: coordinator.base,
+        },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('the CLI trains, lists, follows and cancels through the API with an operator key', async () => {
+  const version = 'api-cli';
+  const submitted = await holterflow([
+    'train',
+    ...['--via', 'api', '--data', `s3://${s3.bucket}/${DATA_KEY}`, '--protocol', 'intra'],
+    ...['--version', version, '--epochs', '30', '--seed', '5'],
+  ]);
+  assert.equal(submitted.code, 0, submitted.stderr);
+  assert.equal(
+    submitted.stdout.trim(),
+    `submitted training job train-${version} (model version ${version}) to queue train`,
+  );
+  await watch(version, 120_000, (s) => s.state === 'active' && s.epochsDone >= 1);
+
+  const listed = await holterflow(['training']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^version\s+state\s+epochs\s+submitted\s+outcome$/m);
+  assert.match(listed.stdout, new RegExp(`^${version}\\s+active\\s+\\d+/30\\s`, 'm'));
+  assert.match(listed.stdout, /^api-two-epochs\s+completed\s+2\/2\s+\S+\s+accuracy [01]\.\d{4} macro-F1/m);
+
+  const status = await holterflow(['training', version]);
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(
+    status.stdout,
+    new RegExp(`^training job train-${version}: active, epoch \\d+/30 \\(intra on s3://`),
+  );
+  assert.match(status.stdout, /^epoch\s+loss\s+acc\s+val loss\s+val acc\s+lr\s+s$/m);
+  assert.match(status.stdout, /^1\s+\d+\.\d{4}\s+\d\.\d{4}\s/m);
+  assert.match(status.stdout, /^checkpoint: epoch \d+ at s3:\/\//m);
+
+  const cancelled = await holterflow(['train', 'cancel', version, '--via', 'api', '--timeout', '60']);
+  assert.equal(cancelled.code, 0, `${cancelled.stdout}\n${cancelled.stderr}\n${worker.log}`);
+  const lines = cancelled.stdout.trim().split('\n');
+  assert.match(
+    lines[0],
+    /^cancel of running training job train-api-cli requested \(1 train worker listening\)/,
+  );
+  assert.match(
+    lines[1],
+    new RegExp(
+      `^training job train-${version} cancelled: training cancelled in epoch \\d+ .*\\(cancelled by API key ${operatorKeyId} \\(operator\\)`,
+    ),
+  );
+  const stoppedIn = Number(/^stopped in epoch (\d+) of 30$/m.exec(cancelled.stdout)?.[1]);
+  assert.ok(stoppedIn >= 2, cancelled.stdout);
+  const checkpointKey = trainCheckpointKey(trainJobId({ version }));
+  assert.ok(
+    lines.includes(`checkpoint: epoch ${stoppedIn - 1} at s3://${s3.bucket}/${checkpointKey}`),
+    cancelled.stdout,
+  );
+  assert.equal(decodeCheckpoint(await store.get(checkpointKey)).epoch, stoppedIn - 1);
+  assert.ok(
+    lines.includes(
+      `resume (continues after the checkpoint): holterflow train --data s3://${s3.bucket}/${DATA_KEY} ` +
+        `--protocol intra --version ${version} --epochs 30 --seed 5`,
+    ),
+    cancelled.stdout,
+  );
+
+  const unknown = await holterflow(['train', 'cancel', 'no-such-version', '--via', 'api']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no training job train-no-such-version in queue train/);
 });

@@ -7,7 +7,8 @@
  *   request: the new job resumes from the version's checkpoint; a model version not written by a
  *   training job of that version is refused (libs/train-jobs submitTraining, which the coordinator's
  *   POST /training uses too).
- * `holterflow train cancel <version> [--timeout s]` stops that version's queued training job
+ *   --via api: the same submission through the coordinator's POST /training (operator key).
+ * `holterflow train cancel <version> [--timeout s] [--via queue|api]` stops that version's queued training job
  *   (../train/cancel-training.ts). A sub-command of `train`, so `train` takes no required options
  *   in commander's sense (commander checks a parent's required options for its sub-commands too):
  *   the action checks --data and --protocol itself.
@@ -32,6 +33,7 @@ import {
 } from '@holterflow/training';
 import { connectTrainJobs, followTraining, submitTraining } from '@holterflow/train-jobs';
 import { cancelTrainingCommand } from '../train/cancel-training.js';
+import { CoordinatorClient, coordinatorUrl } from '../runs/coordinator-client.js';
 
 interface TrainOptions {
   /** Required: checked in the action (see the header). */
@@ -44,6 +46,8 @@ interface TrainOptions {
   backend: string;
   threads: string;
   wait?: boolean;
+  via?: string;
+  coordinator?: string;
 }
 
 function epochBar(): { update(r: TrainProgress): void; stop(): void } {
@@ -123,6 +127,53 @@ async function submitQueued(opts: CheckedTrainOptions, version: string): Promise
   }
 }
 
+/** POST /training with HOLTERFLOW_API_KEY (an operator key); --wait polls GET /training/:version. */
+async function submitViaApi(opts: CheckedTrainOptions, version: string, base: string): Promise<void> {
+  const { bucket, prefix: dataKey } = parseS3Url(opts.data);
+  const client = new CoordinatorClient(base);
+  const submitted = await client.call<{ jobId: string }>('POST', '/training', {
+    bucket,
+    dataKey,
+    protocol: parseProtocol(opts.protocol),
+    version,
+    ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}),
+    ...(opts.seed ? { seed: Number(opts.seed) } : {}),
+  });
+  console.log(
+    `submitted training job ${submitted.jobId} (model version ${version}) to queue ${QUEUES.train}`,
+  );
+  if (!opts.wait) return;
+  const bar = epochBar();
+  try {
+    for (let shown = 0; ; await new Promise((resolve) => setTimeout(resolve, 1000))) {
+      const status = await client.call<{
+        state: string;
+        latest?: TrainProgress;
+        result?: unknown;
+        failedReason?: string;
+      }>('GET', `/training/${encodeURIComponent(version)}`);
+      if (status.latest && status.latest.epoch !== shown) bar.update(status.latest);
+      shown = status.latest?.epoch ?? shown;
+      if (status.state === 'completed') {
+        bar.stop();
+        return console.log(JSON.stringify(status.result));
+      }
+      if (status.state === 'failed')
+        throw new Error(`training job ${submitted.jobId} failed: ${status.failedReason}`);
+    }
+  } finally {
+    bar.stop();
+  }
+}
+
+/** --via: the queue itself (Redis and S3 configured here, the default) or the coordinator API. */
+function coordinatorOf(flags: { via?: string; coordinator?: string }): string | undefined {
+  const via = flags.via ?? 'queue';
+  if (via === 'queue') return undefined;
+  if (via === 'api') return coordinatorUrl(flags.coordinator, process.env);
+  throw new Error(`--via must be queue or api, got ${via}`);
+}
+
 async function trainLocally(opts: CheckedTrainOptions, version: string): Promise<void> {
   await initBackend({ prefer: backendOf(opts.backend) });
   const bar = epochBar();
@@ -174,6 +225,11 @@ export function register(program: Command): void {
       String(availableParallelism()),
     )
     .option('--wait', 'queued training: follow the job with a progress bar until it ends')
+    .option(
+      '--via <queue|api>',
+      'queued training: straight on the queue (default) or through the coordinator (operator key in HOLTERFLOW_API_KEY)',
+    )
+    .option('--coordinator <url>', 'coordinator URL for --via api (default $HOLTERFLOW_COORDINATOR_URL)')
     .action(async (opts: TrainOptions, command: Command) => {
       if (opts.data === undefined) command.error("error: required option '--data <beats>' not specified");
       if (opts.protocol === undefined) command.error("error: required option '--protocol <p>' not specified");
@@ -185,7 +241,11 @@ export function register(program: Command): void {
         throw new Error(`--epochs must be a positive integer, got ${opts.epochs}`);
       const version =
         opts.version ?? `${checked.protocol}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`;
-      if (checked.data.startsWith('s3://')) await submitQueued(checked, version);
+      const coordinator = coordinatorOf(opts);
+      if (coordinator !== undefined && !checked.data.startsWith('s3://'))
+        throw new Error(`--via api trains a dataset on S3: --data s3://<bucket>/<key>, got ${checked.data}`);
+      if (coordinator !== undefined) await submitViaApi(checked, version, coordinator);
+      else if (checked.data.startsWith('s3://')) await submitQueued(checked, version);
       else await trainLocally(checked, version);
     });
 
@@ -196,11 +256,21 @@ export function register(program: Command): void {
     )
     .argument('<version>', 'the model version given to `train --version`')
     .option('--timeout <seconds>', 'how long to wait for a running job to stop', '60')
-    .action(async (version: string, opts: { timeout: string }) => {
+    .option('--via <queue|api>', 'straight on the queue (default) or through the coordinator (operator key)')
+    .option('--coordinator <url>', 'coordinator URL for --via api (default $HOLTERFLOW_COORDINATOR_URL)')
+    .action(async (version: string, opts: { timeout: string; via?: string; coordinator?: string }) => {
       const seconds = Number(opts.timeout);
       if (!(seconds > 0))
         throw new Error(`--timeout must be a positive number of seconds, got ${opts.timeout}`);
-      process.exitCode = await cancelTrainingCommand(version, { timeoutMs: seconds * 1000 });
+      const coordinator = coordinatorOf(opts);
+      if (coordinator !== undefined && seconds > 120)
+        throw new Error(
+          `--timeout with --via api is at most 120 s (the coordinator's limit), got ${seconds}`,
+        );
+      process.exitCode = await cancelTrainingCommand(version, {
+        timeoutMs: seconds * 1000,
+        ...(coordinator !== undefined ? { coordinator } : {}),
+      });
     });
 
   program

@@ -9,6 +9,9 @@ import { Redis } from 'ioredis';
 import { QUEUES, queueEnvFromEnv } from '@holterflow/contracts';
 import { ObjectStorePool, storageConfigFromEnv, type ObjectStore } from '@holterflow/storage';
 
+/** What is read from a job's bucket: whether objects exist, and byte ranges (checkpoint headers). */
+export type TrainJobsStore = Pick<ObjectStore, 'exists' | 'getRange'>;
+
 export interface TrainJobsContext {
   /** The `train` queue. */
   queue: Queue;
@@ -20,7 +23,7 @@ export interface TrainJobsContext {
    * The store of a job's bucket, or undefined when this caller does not serve that bucket (the
    * coordinator reads only buckets it is configured for; a CLI-submitted job may name another).
    */
-  storeFor(bucket: string): ObjectStore | undefined;
+  storeFor(bucket: string): TrainJobsStore | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

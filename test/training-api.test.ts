@@ -315,4 +315,17 @@ test('the CLI trains, lists, follows and cancels through the API with an operato
   const unknown = await holterflow(['train', 'cancel', 'no-such-version', '--via', 'api']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no training job train-no-such-version in queue train/);
+
+  // --wait follows the job through GET /training/:version and prints its result last.
+  const waited = await holterflow([
+    'train',
+    ...['--via', 'api', '--wait', '--data', `s3://${s3.bucket}/${DATA_KEY}`, '--protocol', 'intra'],
+    ...['--version', 'api-cli-wait', '--epochs', '1', '--seed', '5'],
+  ]);
+  assert.equal(waited.code, 0, `${waited.stderr}\n${worker.log}`);
+  const result = JSON.parse(waited.stdout.trim().split('\n').at(-1)!);
+  assert.equal(result.version, 'api-cli-wait');
+  assert.equal(result.epochs, 1);
+  const stored = await operator('GET', '/training/api-cli-wait');
+  assert.deepEqual(stored.json.result, result);
 });

@@ -717,6 +717,26 @@ test('every route with a parameter or a body has bad-input cases here', () => {
   );
 });
 
+test('POST /training naming an allowed bucket that does not exist: 422 naming the bucket', async () => {
+  const second = await startTestCoordinator(redis, s3, {
+    allowedBuckets: [s3.config.bucket, 'absent-bucket'],
+  });
+  try {
+    const res = await jsonClient(() => second.base)('POST', '/training', {
+      ...TRAINING,
+      bucket: 'absent-bucket',
+    });
+    assert.equal(res.status, 422, JSON.stringify(res.json));
+    assert.match(
+      res.json.message,
+      /^bucket absent-bucket does not exist at http:\/\/127\.0\.0\.1:\d+; nothing was queued$/,
+    );
+    assert.equal(res.json.problems[0].field, 'bucket');
+  } finally {
+    await second.app.close();
+  }
+});
+
 test('after all of it nothing was planned or queued', async () => {
   const runObjects: string[] = [];
   for await (const o of store.list('runs/')) runObjects.push(o.key);

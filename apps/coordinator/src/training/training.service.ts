@@ -52,7 +52,7 @@ export class TrainingService {
   constructor(
     @InjectQueue(QUEUES.train) queue: Queue,
     @Inject(REDIS) redis: Redis,
-    @Inject(OBJECT_STORES) stores: ObjectStorePool,
+    @Inject(OBJECT_STORES) private readonly stores: ObjectStorePool,
     @Inject(COORDINATOR_CONFIG) private readonly config: CoordinatorConfig,
   ) {
     this.served = new Set(allowedBucketsOf(config));
@@ -60,20 +60,28 @@ export class TrainingService {
       queue,
       redis,
       queuePrefix: config.queuePrefix,
-      storeFor: (bucket) => (this.served.has(bucket) ? stores.forBucket(bucket) : undefined),
+      storeFor: (bucket) => (this.served.has(bucket) ? this.stores.forBucket(bucket) : undefined),
     };
   }
 
   async submit(request: TrainingRequest): Promise<SubmittedTraining> {
     const { bucket, dataKey, protocol, version, ...config } = request;
-    const store = this.context.storeFor(bucket)!;
-    if (!(await store.exists(dataKey)))
+    // The pipe admitted only a bucket this coordinator serves.
+    const store = this.stores.forBucket(bucket);
+    if (!(await store.exists(dataKey))) {
+      const problem = (await store.bucketExists())
+        ? { field: 'dataKey', problem: `no object ${JSON.stringify(dataKey)} in bucket ${bucket}` }
+        : { field: 'bucket', problem: `no bucket ${bucket} at ${this.config.storage.endpoint ?? 'AWS S3'}` };
       throw new UnprocessableEntityException({
         statusCode: 422,
         error: 'Unprocessable Entity',
-        message: `the dataset s3://${bucket}/${dataKey} does not exist; nothing was queued`,
-        problems: [{ field: 'dataKey', problem: `no object ${JSON.stringify(dataKey)} in bucket ${bucket}` }],
+        message:
+          problem.field === 'dataKey'
+            ? `the dataset s3://${bucket}/${dataKey} does not exist; nothing was queued`
+            : `bucket ${bucket} does not exist at ${this.config.storage.endpoint ?? 'AWS S3'}; nothing was queued`,
+        problems: [problem],
       });
+    }
     const outcome = await submitTraining(this.context, { bucket, dataKey, protocol, version, config });
     if (outcome.outcome === 'exists')
       throw new ConflictException(

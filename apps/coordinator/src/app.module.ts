@@ -10,6 +10,7 @@ import { ModelsModule } from './models/models.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { TrainingModule } from './training/training.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         MetricsModule,
         RunsModule,
         ModelsModule,
+        TrainingModule,
       ],
       providers: [{ provide: COORDINATOR_CONFIG, useValue: config }],
       exports: [COORDINATOR_CONFIG],

@@ -2,7 +2,7 @@
  * Fault harness (issue #11): a real multi-process run — a coordinator process, two worker
  * processes, s3rver and Redis — repeated once per trial with one fault injected at a random
  * moment, and every output object compared byte for byte with an undisturbed run of the same
- * request. Faults:
+ * request (summary.json without its `processing` timings: sameOutput). Faults:
  *   worker-kill          SIGKILL one worker (a new one is started in its place)
  *   coordinator-restart  SIGKILL the coordinator and start it again
  *   s3-outage            stop s3rver for 4-8 s, then start it again over the same data
@@ -24,7 +24,7 @@ import { connectTestRedis, type TestRedis } from '../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../test/support/s3rver.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../test/support/worker-process.js';
 import { ingestFixtures, saveSeedModel } from '../test/support/run-fixtures.js';
-import { objectsUnder } from '../test/support/run-flow.js';
+import { objectsUnder, sameOutput } from '../test/support/run-flow.js';
 
 export const FAULT_KINDS = ['worker-kill', 'coordinator-restart', 's3-outage', 'redis-flush'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -263,7 +263,7 @@ function compare(expected: Map<string, Buffer>, actual: Map<string, Buffer>): st
   for (const [key, bytes] of expected) {
     const got = actual.get(key);
     if (!got) out.push(`${key} missing`);
-    else if (!bytes.equals(got)) out.push(`${key} differs`);
+    else if (!sameOutput(key, bytes, got)) out.push(`${key} differs`);
   }
   for (const key of actual.keys()) if (!expected.has(key)) out.push(`${key} extra`);
   return out;

@@ -11,6 +11,7 @@ import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { ingestFixtures, saveSeedModel } from './support/run-fixtures.js';
+import { windowCount } from '../apps/coordinator/src/runs/plan.js';
 import { startTestCoordinator } from './support/coordinator.js';
 import { jsonClient, type Json } from './support/http.js';
 
@@ -67,7 +68,7 @@ test('scraped during a run: the classify backlog falls and the beats counter ris
     options: { windowSeconds: 120 },
   });
   assert.equal(run.status, 202, JSON.stringify(run.json));
-  const windows = 2 * Math.ceil(650_000 / (120 * 360)); // two 30-min records, 2-min windows
+  const windows = 2 * windowCount(650_000, 360, 120); // two 30-min records, 2-min windows (the planner's rule)
   const series: { backlog: number; beats: number }[] = [];
   const first = await scrape();
   series.push({

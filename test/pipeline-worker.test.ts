@@ -41,6 +41,7 @@ import {
   pipelineQueues,
   putFixtureRecording,
   putSeedModel,
+  sameOutput,
 } from './support/run-flow.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 
@@ -199,21 +200,9 @@ test('windowed parts merge into exactly the beats of a whole-record pass (no bea
   undisturbed = await objectsUnder(store, 'runs/edges/');
 });
 
-/**
- * Outputs must be the same bytes however the run went, except summary.json's `processing`
- * section: it records how long this attempt took and which engines ran (none when parts were
- * reused), so it is compared with that section left out.
- */
+/** Outputs must be the same result however the run went (sameOutput: processing times aside). */
 function assertSameOutput(key: string, actual: Buffer, expected: Buffer): void {
-  if (!key.endsWith('/summary.json')) {
-    assert.ok(actual.equals(expected), `${key} differs`);
-    return;
-  }
-  const withoutProcessing = (b: Buffer) => {
-    const { processing: _processing, ...rest } = JSON.parse(b.toString('utf8')) as Record<string, unknown>;
-    return rest;
-  };
-  assert.deepEqual(withoutProcessing(actual), withoutProcessing(expected), `${key} differs`);
+  assert.ok(sameOutput(key, actual, expected), `${key} differs`);
 }
 
 test('a classify worker SIGKILLed mid-run: the run completes and its outputs are byte-identical', async () => {

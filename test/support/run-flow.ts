@@ -106,3 +106,18 @@ export async function objectsUnder(store: ObjectStore, prefix: string): Promise<
   for await (const o of store.list(prefix)) out.set(o.key, Buffer.from(await store.get(o.key)));
   return out;
 }
+
+/**
+ * Whether two copies of an output object are the same result: the same bytes, except the
+ * `processing` section of a record's summary.json — how long this attempt took and which
+ * engines ran (none when parts were reused after a fault), a log of the work, not a result.
+ * The rest of summary.json is compared byte for byte.
+ */
+export function sameOutput(key: string, a: Buffer, b: Buffer): boolean {
+  if (!key.endsWith('/summary.json')) return a.equals(b);
+  const withoutProcessing = (bytes: Buffer) => {
+    const { processing: _measured, ...rest } = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  };
+  return withoutProcessing(a) === withoutProcessing(b);
+}

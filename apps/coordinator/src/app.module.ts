@@ -1,7 +1,6 @@
 /** The coordinator: one module per concern, configured once from a CoordinatorConfig. */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from './config.js';
-import { loggingModule, type LoggingOptions } from './logging/logging.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -11,15 +10,15 @@ import { ModelsModule } from './models/models.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { TrainingModule } from './training/training.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: CoordinatorConfig, logging: LoggingOptions): DynamicModule {
+  static forRoot(config: CoordinatorConfig): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
-        loggingModule(logging),
         QueuesModule.forRoot(config),
         StorageModule.forRoot(config),
         AuthModule,
@@ -29,6 +28,7 @@ export class AppModule {
         MetricsModule,
         RunsModule,
         ModelsModule,
+        TrainingModule,
       ],
       providers: [{ provide: COORDINATOR_CONFIG, useValue: config }],
       exports: [COORDINATOR_CONFIG],

@@ -4,10 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { consoleStatic, loadConsoleFiles } from './console/console-static.js';
-import type { LoggingOptions } from './logging/logging.module.js';
+import { requestLogging, type LoggingOptions } from './logging/request-logging.js';
 import type { CoordinatorConfig } from './config.js';
 
 export const OPENAPI_PATH = 'docs';
@@ -29,12 +28,15 @@ export async function createCoordinator(
     level: options.logger === false ? 'silent' : (options.logLevel ?? 'info'),
     stream: options.logStream,
   };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logging), {
+  const logs = requestLogging(logging);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
   });
-  // Every Nest logger (new Logger('runs') included) writes through pino from here on.
-  app.useLogger(app.get(Logger));
+  // Every Nest logger (new Logger('runs') included) writes through pino from here on, and
+  // every request is logged, its id on each line written while it is handled.
+  app.useLogger(logs.nestLogger);
+  app.use(logs.middleware);
   // JSON only. 8 MB holds a POST /runs naming 100,000 recording keys (its limit); larger bodies
   // are a 413 before anything reads them.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });

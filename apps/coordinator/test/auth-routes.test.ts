@@ -60,6 +60,10 @@ const EXPECTED: Record<string, typeof PUBLIC | readonly Caller[]> = {
   'GET /admin/keys': ['admin'],
   'POST /admin/keys': ['admin'],
   'POST /admin/keys/:keyId/revoke': ['admin'],
+  'POST /training': ['admin', 'operator'],
+  'GET /training': ['admin', 'operator'],
+  'GET /training/:version': ['admin', 'operator'],
+  'POST /training/:version/cancel': ['admin', 'operator'],
 };
 /** On a host without Chromium the report PDF route answers 503 to the callers it admits. */
 const NO_CHROMIUM = chromiumMissing();
@@ -78,6 +82,8 @@ let base: string;
 const keyOf: Partial<Record<Caller, string>> = {};
 let runId: string;
 let ingestJobId: string;
+/** POST /training checks only that the dataset exists: no train worker takes the jobs. */
+const DATASET_KEY = 'datasets/route-walk.parquet';
 /** A run with a summarized record and a summary.csv, for the analyst download routes. */
 const REPORTED_RUN = 'route-walk-reported';
 
@@ -93,6 +99,7 @@ before(async () => {
   await putReportedRun(store, s3.config.bucket, REPORTED_RUN);
   await store.put(keys.runSummaryCsv(REPORTED_RUN), 'record_id,status\n208,complete\n');
   await store.put(keys.runSummaryParquet(REPORTED_RUN), new Uint8Array([80, 65, 82, 49]));
+  await store.put(DATASET_KEY, new Uint8Array(64));
   ({ app, base } = await startTestCoordinator(redis, s3));
   // Keys made the way an admin makes them: over the API with the bootstrap key.
   for (const role of ['admin', 'operator', 'analyst'] as const) {
@@ -113,6 +120,9 @@ before(async () => {
   });
   ingestJobId = ingest.json.jobs[0].jobId;
 });
+
+const trainingBody = (version: string) => ({ dataKey: DATASET_KEY, protocol: 'intra', version, epochs: 2 });
+const freshVersion = () => `walk-${Math.random().toString(36).slice(2, 10)}`;
 
 after(async () => {
   await app?.close();
@@ -141,6 +151,20 @@ async function exampleOf(route: string): Promise<{ path: string; body?: unknown 
     case 'POST /queues/:name/retry-failed':
     case 'POST /queues/:name/clean-failed':
       return { path: route.split(' ')[1].replace(':name', 'train') };
+    case 'POST /training':
+      // A version of its own per call: a second submit of one version is a 409.
+      return { path: '/training', body: trainingBody(freshVersion()) };
+    case 'GET /training/:version':
+    case 'POST /training/:version/cancel': {
+      // A job of its own per call, waiting (no train worker runs here): the queue walk drains `train`.
+      const version = freshVersion();
+      const submitted = await admin('POST', '/training', trainingBody(version));
+      assert.equal(submitted.status, 202, JSON.stringify(submitted.json));
+      return {
+        path: route.split(' ')[1].replace(':version', version),
+        body: route.startsWith('POST') ? { timeoutSeconds: 0 } : undefined,
+      };
+    }
     case 'PUT /models/default':
       return { path: '/models/default', body: { version: 'seed-1' } };
     case 'POST /admin/keys':

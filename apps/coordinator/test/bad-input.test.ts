@@ -39,6 +39,8 @@ interface Case {
 }
 
 const TRAVERSALS = ['../', 'a/../b', '/abs', 'a//b', './x'];
+/** A valid POST /training body (its dataset exists); each case spoils one field. */
+const TRAINING = { dataKey: 'datasets/beats.parquet', protocol: 'intra', version: 'bad-input-v1', epochs: 2 };
 const enc = encodeURIComponent;
 
 const CASES: Case[] = [
@@ -542,6 +544,178 @@ const CASES: Case[] = [
     status: 404,
     message: /no API key/,
   },
+  // /training
+  ...TRAVERSALS.map((k): Case => ({
+    route: 'POST /training',
+    what: `dataset key ${k}`,
+    path: '/training',
+    body: { ...TRAINING, dataKey: k },
+    status: 400,
+    field: 'dataKey',
+  })),
+  {
+    route: 'POST /training',
+    what: 'no dataset key',
+    path: '/training',
+    body: { protocol: 'intra', version: 'v1' },
+    status: 400,
+    field: 'dataKey',
+  },
+  {
+    route: 'POST /training',
+    what: 'another bucket',
+    path: '/training',
+    body: { ...TRAINING, bucket: 'someone-elses' },
+    status: 400,
+    field: 'bucket',
+  },
+  {
+    route: 'POST /training',
+    what: 'an unknown protocol',
+    path: '/training',
+    body: { ...TRAINING, protocol: 'cross' },
+    status: 400,
+    field: 'protocol',
+  },
+  {
+    route: 'POST /training',
+    what: 'a version with ..',
+    path: '/training',
+    body: { ...TRAINING, version: '../seed-1' },
+    status: 400,
+    field: 'version',
+  },
+  {
+    route: 'POST /training',
+    what: 'epochs 0',
+    path: '/training',
+    body: { ...TRAINING, epochs: 0 },
+    status: 400,
+    field: 'epochs',
+  },
+  {
+    route: 'POST /training',
+    what: 'epochs as text',
+    path: '/training',
+    body: { ...TRAINING, epochs: '5' },
+    status: 400,
+    field: 'epochs',
+  },
+  {
+    route: 'POST /training',
+    what: 'a seed that is not an integer',
+    path: '/training',
+    body: { ...TRAINING, seed: 1.5 },
+    status: 400,
+    field: 'seed',
+  },
+  {
+    route: 'POST /training',
+    what: 'an unknown field',
+    path: '/training',
+    body: { ...TRAINING, gpu: true },
+    status: 400,
+    message: /gpu/,
+  },
+  {
+    route: 'POST /training',
+    what: 'an array body',
+    path: '/training',
+    body: [],
+    status: 400,
+    message: /JSON object/,
+  },
+  {
+    route: 'POST /training',
+    what: 'a dataset that does not exist',
+    path: '/training',
+    body: { ...TRAINING, dataKey: 'datasets/none.parquet' },
+    status: 422,
+    field: 'dataKey',
+  },
+  {
+    route: 'POST /training',
+    what: 'the version of an existing model (seed-1, not made by a training job)',
+    path: '/training',
+    body: { ...TRAINING, version: 'seed-1' },
+    status: 409,
+    message: /model version seed-1 exists .* not written by a training job/,
+  },
+  {
+    route: 'GET /training',
+    what: 'limit out of range',
+    path: '/training?limit=0',
+    status: 400,
+    field: 'limit',
+  },
+  {
+    route: 'GET /training',
+    what: 'an unknown state',
+    path: '/training?state=exploded',
+    status: 400,
+    field: 'state',
+  },
+  {
+    route: 'GET /training',
+    what: 'an unknown query parameter',
+    path: '/training?bucket=someone-elses',
+    status: 400,
+    message: /bucket/,
+  },
+  ...['../x', '.hidden', 'a b', '..%2F..'].flatMap((id): Case[] => [
+    {
+      route: 'GET /training/:version',
+      what: `version ${id}`,
+      path: `/training/${enc(id)}`,
+      status: 400,
+      field: 'version',
+    },
+    {
+      route: 'POST /training/:version/cancel',
+      what: `version ${id}`,
+      path: `/training/${enc(id)}/cancel`,
+      status: 400,
+      field: 'version',
+    },
+  ]),
+  {
+    route: 'GET /training/:version',
+    what: 'an unknown version',
+    path: '/training/no-such-version',
+    status: 404,
+    message: /no training job train-no-such-version/,
+  },
+  {
+    route: 'POST /training/:version/cancel',
+    what: 'an unknown version',
+    path: '/training/no-such-version/cancel',
+    status: 404,
+    message: /no training job train-no-such-version/,
+  },
+  {
+    route: 'POST /training/:version/cancel',
+    what: 'a timeout as text',
+    path: '/training/no-such-version/cancel',
+    body: { timeoutSeconds: 'soon' },
+    status: 400,
+    field: 'timeoutSeconds',
+  },
+  {
+    route: 'POST /training/:version/cancel',
+    what: 'a timeout of an hour',
+    path: '/training/no-such-version/cancel',
+    body: { timeoutSeconds: 3600 },
+    status: 400,
+    field: 'timeoutSeconds',
+  },
+  {
+    route: 'POST /training/:version/cancel',
+    what: 'an unknown field',
+    path: '/training/no-such-version/cancel',
+    body: { force: true },
+    status: 400,
+    message: /force/,
+  },
 ];
 
 before(async () => {
@@ -550,6 +724,7 @@ before(async () => {
   store = new ObjectStore(s3.config);
   await ingestFixtures(store, 'mitdb', ['100']);
   await saveSeedModel(store, 'seed-1');
+  await store.put(TRAINING.dataKey, new Uint8Array(64));
   ({ app, base } = await startTestCoordinator(redis, s3));
 });
 
@@ -605,6 +780,26 @@ test('every route with a parameter or a body has bad-input cases here', () => {
     needing.filter((r) => !covered.has(r)),
     [],
   );
+});
+
+test('POST /training naming an allowed bucket that does not exist: 422 naming the bucket', async () => {
+  const second = await startTestCoordinator(redis, s3, {
+    allowedBuckets: [s3.config.bucket, 'absent-bucket'],
+  });
+  try {
+    const res = await jsonClient(() => second.base)('POST', '/training', {
+      ...TRAINING,
+      bucket: 'absent-bucket',
+    });
+    assert.equal(res.status, 422, JSON.stringify(res.json));
+    assert.match(
+      res.json.message,
+      /^bucket absent-bucket does not exist at http:\/\/127\.0\.0\.1:\d+; nothing was queued$/,
+    );
+    assert.equal(res.json.problems[0].field, 'bucket');
+  } finally {
+    await second.app.close();
+  }
 });
 
 test('after all of it nothing was planned or queued', async () => {

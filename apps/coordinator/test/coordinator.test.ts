@@ -96,6 +96,11 @@ test('GET /docs-json: the OpenAPI document lists the endpoints, with the ingest 
     assert.ok(path in doc.paths, `${path} is documented`);
   const schema = doc.paths['/ingest'].post!.requestBody.content['application/json'].schema;
   assert.deepEqual(schema.required.sort(), ['records', 'to']);
+  for (const path of ['/training', '/training/{version}', '/training/{version}/cancel'])
+    assert.ok(path in doc.paths, `${path} is documented`);
+  // The bucket defaults to the coordinator's, so it is not required.
+  const training = doc.paths['/training'].post!.requestBody.content['application/json'].schema;
+  assert.deepEqual(training.required.sort(), ['dataKey', 'protocol', 'version']);
   const ui = await fetch(`${base}/docs`);
   assert.equal(ui.status, 200);
   assert.match(await ui.text(), /swagger-ui/);

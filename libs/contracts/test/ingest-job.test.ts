@@ -6,13 +6,18 @@ const valid = {
   bucket: 'holterflow',
   recordId: '100',
   source: { format: 'wfdb', header: 'raw/100.hea', data: ['raw/100.dat'], annotations: 'raw/100.atr' },
-  targetPrefix: '/recordings/mitdb/',
+  targetPrefix: 'recordings/mitdb/',
 };
 
 test('a valid ingest job parses, with the target prefix normalised', () => {
   const job = parseJobData('ingest', IngestJobSchema, valid);
   assert.equal(job.targetPrefix, 'recordings/mitdb');
   assert.equal(job.source.format, 'wfdb');
+  // Keys are relative to the bucket: a leading '/' is refused, not quietly dropped (issue 11).
+  assert.throws(
+    () => parseJobData('ingest', IngestJobSchema, { ...valid, targetPrefix: '/recordings/mitdb/' }),
+    /targetPrefix: the target prefix may not start with "\/"/,
+  );
 });
 
 test('the ingest job id is deterministic, in the three fields BullMQ allows in custom ids', () => {

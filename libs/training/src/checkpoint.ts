@@ -2,11 +2,15 @@
  * A training checkpoint as one binary object: "HFCKPT1\n", a little-endian uint32 header length,
  * the JSON header (numbers, history, and a {"$array": i} marker where each typed array was), padding
  * to 4 bytes, then the arrays' raw little-endian bytes back to back. JSON alone would bloat
- * 2 × 52k weights + 2 × 52k Adam moments and lose float32 exactness in text.
+ * 2 × 52k weights + 2 × 52k Adam moments and lose float32 exactness in text. The framing and the
+ * header are libs/contracts' (train-checkpoint.ts), so progress can be read without tfjs.
  */
+import {
+  TRAIN_CHECKPOINT_MAGIC as MAGIC,
+  checkpointHeaderLength,
+  parseCheckpointHeader,
+} from '@holterflow/contracts';
 import type { TrainingCheckpoint } from './loop.js';
-
-const MAGIC = new TextEncoder().encode('HFCKPT1\n');
 
 type ArrayRef = { $array: number; dtype: 'float32' | 'int32'; length: number };
 
@@ -42,17 +46,15 @@ export function encodeCheckpoint(checkpoint: TrainingCheckpoint): Uint8Array {
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): TrainingCheckpoint {
-  if (bytes.length < MAGIC.length + 4 || !MAGIC.every((b, i) => bytes[i] === b))
-    throw new Error(`${name} is not a HolterFlow training checkpoint`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(MAGIC.length, true);
-  const header = new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength));
+  const headerLength = checkpointHeaderLength(bytes, name);
   const refs: ArrayRef[] = [];
-  const parsed = JSON.parse(header, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && '$array' in value) refs.push(value as ArrayRef);
-    if (value && typeof value === 'object' && '$number' in value) return Infinity;
-    return value;
-  }) as TrainingCheckpoint;
+  const parsed = parseCheckpointHeader(
+    bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength),
+    (_key, value: unknown) => {
+      if (value && typeof value === 'object' && '$array' in value) refs.push(value as ArrayRef);
+      return value;
+    },
+  ) as TrainingCheckpoint;
   // The data section holds the arrays in $array order.
   refs.sort((a, b) => a.$array - b.$array);
   let at = align4(MAGIC.length + 4 + headerLength);

@@ -25,6 +25,7 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   keys: () => import('./keys.js'),
   workers: () => import('./admin.js'),
   queues: () => import('./admin.js'),
+  training: () => import('./training.js'),
 };
 
 /**

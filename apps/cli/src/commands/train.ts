@@ -4,8 +4,11 @@
  *     model lands in s3://bucket/models/<version>/); --wait follows it with a bar per epoch.
  *   --data <local file>: trains in this process into <--out>/models/<version>/ (same artefacts).
  *   Submitting a version whose job failed (cancelled, say) replaces that job and clears its cancel
- *   request: the new job resumes from the version's checkpoint.
- * `holterflow train cancel <version> [--timeout s]` stops that version's queued training job
+ *   request: the new job resumes from the version's checkpoint; a model version not written by a
+ *   training job of that version is refused (libs/train-jobs submitTraining, which the coordinator's
+ *   POST /training uses too).
+ *   --via api: the same submission through the coordinator's POST /training (operator key).
+ * `holterflow train cancel <version> [--timeout s] [--via queue|api]` stops that version's queued training job
  *   (../train/cancel-training.ts). A sub-command of `train`, so `train` takes no required options
  *   in commander's sense (commander checks a parent's required options for its sub-commands too):
  *   the action checks --data and --protocol itself.
@@ -18,19 +21,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
-import {
-  JOB_CONTRACTS,
-  QUEUES,
-  parseJobData,
-  parseS3Url,
-  queueEnvFromEnv,
-  readVariable,
-  trainCancelKey,
-  type TrainProgress,
-  type TrainResult,
-} from '@holterflow/contracts';
+import { QUEUES, parseS3Url, readVariable, type TrainProgress } from '@holterflow/contracts';
 import { initBackend, parseBackendPreference, type BackendPreference } from '@holterflow/model';
 import { ObjectStore, storageConfigFromEnv } from '@holterflow/storage';
 import {
@@ -40,7 +31,9 @@ import {
   runTraining,
   type TrainingStore,
 } from '@holterflow/training';
-import { cancelTraining } from '../train/cancel-training.js';
+import { connectTrainJobs, followTraining, submitTraining } from '@holterflow/train-jobs';
+import { cancelTrainingCommand } from '../train/cancel-training.js';
+import { CoordinatorClient, coordinatorUrl } from '../runs/coordinator-client.js';
 
 interface TrainOptions {
   /** Required: checked in the action (see the header). */
@@ -53,6 +46,8 @@ interface TrainOptions {
   backend: string;
   threads: string;
   wait?: boolean;
+  via?: string;
+  coordinator?: string;
 }
 
 function epochBar(): { update(r: TrainProgress): void; stop(): void } {
@@ -90,60 +85,93 @@ function storeFor(location: string): TrainingStore {
 
 type CheckedTrainOptions = TrainOptions & { data: string; protocol: string };
 
-async function submitTraining(opts: CheckedTrainOptions, version: string): Promise<void> {
+async function submitQueued(opts: CheckedTrainOptions, version: string): Promise<void> {
   const { bucket, prefix: dataKey } = parseS3Url(opts.data);
-  const contract = JOB_CONTRACTS[QUEUES.train];
-  const payload = parseJobData(QUEUES.train, contract.payload, {
+  const connection = connectTrainJobs(process.env);
+  try {
+    const submitted = await submitTraining(connection.context, {
+      bucket,
+      dataKey,
+      protocol: parseProtocol(opts.protocol),
+      version,
+      config: {
+        ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}),
+        ...(opts.seed ? { seed: Number(opts.seed) } : {}),
+      },
+    });
+    if (submitted.outcome === 'model-exists')
+      throw new Error(
+        `model version ${version} exists (${submitted.model}) and was not written by a training job of that ` +
+          `version: choose another --version`,
+      );
+    if (submitted.outcome === 'submitted')
+      console.log(
+        `submitted training job ${submitted.jobId} (model version ${version}) to queue ${QUEUES.train}`,
+      );
+    else
+      console.log(
+        `training job ${submitted.jobId} (model version ${version}) is already ${submitted.state} in queue ` +
+          `${QUEUES.train}: left as it is (a failed one would have been replaced)`,
+      );
+    if (!opts.wait) return;
+    const bar = epochBar();
+    try {
+      console.log(
+        JSON.stringify(await followTraining(connection.context, submitted.jobId, (r) => bar.update(r))),
+      );
+    } finally {
+      bar.stop();
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+/** POST /training with HOLTERFLOW_API_KEY (an operator key); --wait polls GET /training/:version. */
+async function submitViaApi(opts: CheckedTrainOptions, version: string, base: string): Promise<void> {
+  const { bucket, prefix: dataKey } = parseS3Url(opts.data);
+  const client = new CoordinatorClient(base);
+  const submitted = await client.call<{ jobId: string }>('POST', '/training', {
     bucket,
     dataKey,
     protocol: parseProtocol(opts.protocol),
     version,
-    config: {
-      ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}),
-      ...(opts.seed ? { seed: Number(opts.seed) } : {}),
-    },
+    ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}),
+    ...(opts.seed ? { seed: Number(opts.seed) } : {}),
   });
-  const { redisUrl, queuePrefix } = queueEnvFromEnv(process.env);
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUES.train, { connection, prefix: queuePrefix });
-  const eventsConnection = opts.wait ? connection.duplicate() : undefined;
-  const events = eventsConnection
-    ? new QueueEvents(QUEUES.train, { connection: eventsConnection, prefix: queuePrefix })
-    : undefined;
+  console.log(
+    `submitted training job ${submitted.jobId} (model version ${version}) to queue ${QUEUES.train}`,
+  );
+  if (!opts.wait) return;
+  const bar = epochBar();
   try {
-    const jobId = contract.jobId(payload);
-    // BullMQ adds nothing under an id it still holds, so a failed (e.g. cancelled) job of this
-    // version is replaced; its checkpoint on S3 is what the new job resumes from. A waiting,
-    // running or completed one stays as it is (the add below is a no-op then).
-    const existing = await queue.getJob(jobId);
-    if (existing && (await existing.getState()) === 'failed') await existing.remove();
-    // A deliberate re-submit overrides an earlier `train cancel` (whose key would fail the job at start).
-    await connection.del(trainCancelKey(queuePrefix, jobId));
-    const job = await queue.add(contract.name, payload, {
-      jobId,
-      attempts: contract.attempts,
-      backoff: { type: 'exponential', delay: contract.backoffMs },
-    });
-    console.log(`submitted training job ${job.id} (model version ${version}) to queue ${QUEUES.train}`);
-    if (!events) return;
-    const bar = epochBar();
-    events.on('progress', ({ jobId, data }) => {
-      if (jobId === job.id && typeof data === 'object') bar.update(data as TrainProgress);
-    });
-    try {
-      const result = (await job.waitUntilFinished(events)) as TrainResult;
-      bar.stop();
-      console.log(JSON.stringify(result));
-    } catch (err) {
-      bar.stop();
-      throw new Error(`training job ${job.id} failed: ${(err as Error).message}`);
+    for (let shown = 0; ; await new Promise((resolve) => setTimeout(resolve, 1000))) {
+      const status = await client.call<{
+        state: string;
+        latest?: TrainProgress;
+        result?: unknown;
+        failedReason?: string;
+      }>('GET', `/training/${encodeURIComponent(version)}`);
+      if (status.latest && status.latest.epoch !== shown) bar.update(status.latest);
+      shown = status.latest?.epoch ?? shown;
+      if (status.state === 'completed') {
+        bar.stop();
+        return console.log(JSON.stringify(status.result));
+      }
+      if (status.state === 'failed')
+        throw new Error(`training job ${submitted.jobId} failed: ${status.failedReason}`);
     }
   } finally {
-    await events?.close();
-    await queue.close();
-    // BullMQ does not close a connection it was handed; an open one keeps the process alive.
-    for (const c of [eventsConnection, connection]) await c?.quit().catch(() => c.disconnect());
+    bar.stop();
   }
+}
+
+/** --via: the queue itself (Redis and S3 configured here, the default) or the coordinator API. */
+function coordinatorOf(flags: { via?: string; coordinator?: string }): string | undefined {
+  const via = flags.via ?? 'queue';
+  if (via === 'queue') return undefined;
+  if (via === 'api') return coordinatorUrl(flags.coordinator, process.env);
+  throw new Error(`--via must be queue or api, got ${via}`);
 }
 
 async function trainLocally(opts: CheckedTrainOptions, version: string): Promise<void> {
@@ -197,6 +225,11 @@ export function register(program: Command): void {
       String(availableParallelism()),
     )
     .option('--wait', 'queued training: follow the job with a progress bar until it ends')
+    .option(
+      '--via <queue|api>',
+      'queued training: straight on the queue (default) or through the coordinator (operator key in HOLTERFLOW_API_KEY)',
+    )
+    .option('--coordinator <url>', 'coordinator URL for --via api (default $HOLTERFLOW_COORDINATOR_URL)')
     .action(async (opts: TrainOptions, command: Command) => {
       if (opts.data === undefined) command.error("error: required option '--data <beats>' not specified");
       if (opts.protocol === undefined) command.error("error: required option '--protocol <p>' not specified");
@@ -208,7 +241,11 @@ export function register(program: Command): void {
         throw new Error(`--epochs must be a positive integer, got ${opts.epochs}`);
       const version =
         opts.version ?? `${checked.protocol}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '')}`;
-      if (checked.data.startsWith('s3://')) await submitTraining(checked, version);
+      const coordinator = coordinatorOf(opts);
+      if (coordinator !== undefined && !checked.data.startsWith('s3://'))
+        throw new Error(`--via api trains a dataset on S3: --data s3://<bucket>/<key>, got ${checked.data}`);
+      if (coordinator !== undefined) await submitViaApi(checked, version, coordinator);
+      else if (checked.data.startsWith('s3://')) await submitQueued(checked, version);
       else await trainLocally(checked, version);
     });
 
@@ -219,11 +256,21 @@ export function register(program: Command): void {
     )
     .argument('<version>', 'the model version given to `train --version`')
     .option('--timeout <seconds>', 'how long to wait for a running job to stop', '60')
-    .action(async (version: string, opts: { timeout: string }) => {
+    .option('--via <queue|api>', 'straight on the queue (default) or through the coordinator (operator key)')
+    .option('--coordinator <url>', 'coordinator URL for --via api (default $HOLTERFLOW_COORDINATOR_URL)')
+    .action(async (version: string, opts: { timeout: string; via?: string; coordinator?: string }) => {
       const seconds = Number(opts.timeout);
       if (!(seconds > 0))
         throw new Error(`--timeout must be a positive number of seconds, got ${opts.timeout}`);
-      process.exitCode = await cancelTraining(version, { timeoutMs: seconds * 1000 });
+      const coordinator = coordinatorOf(opts);
+      if (coordinator !== undefined && seconds > 120)
+        throw new Error(
+          `--timeout with --via api is at most 120 s (the coordinator's limit), got ${seconds}`,
+        );
+      process.exitCode = await cancelTrainingCommand(version, {
+        timeoutMs: seconds * 1000,
+        ...(coordinator !== undefined ? { coordinator } : {}),
+      });
     });
 
   program

@@ -27,6 +27,7 @@ export * from './workers.js';
 export * from './runs.js';
 export * from './pipeline.js';
 export * from './train.js';
+export * from './train-checkpoint.js';
 
 export const JOB_CONTRACTS = {
   [QUEUES.ingest]: {

@@ -9,7 +9,8 @@
  * The 24 h record is bench/mitdb-24h.ts's concatenation (full MIT-BIH when present, else the five
  * fixtures repeated) with its reference beats as the results; the 1,000 records' summaries are
  * one real summary with its figures varied per record. "cold" is the first visit (the
- * coordinator's caches empty), "warm" the median of the later ones.
+ * coordinator's caches empty), "warm" the median of the later ones. BENCH_DEBUG=1 also prints
+ * each page load's requests and where three more sorts spend their time (script, style, layout).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -155,6 +155,10 @@ test('bad parameters are a 400 naming the field; an unknown record is a 404', as
       `${query}: ${JSON.stringify(json as Json)}`,
     );
   }
+  // Record "bad" of the run is planned from mitdb/bad.parquet, which is not in the bucket.
+  const gone = await http('GET', `/runs/${RUN}/records/bad/signal?start=0&end=10`);
+  assert.equal(gone.status, 404);
+  assert.match(gone.json.message, /record bad: its recording s3:\/\/.*mitdb\/bad\.parquet no longer exists/);
   const unknown = await http('GET', `/runs/${RUN}/records/999/signal?start=0&end=10`);
   assert.equal(unknown.status, 404);
   assert.match(unknown.json.message, /no record "999"/);

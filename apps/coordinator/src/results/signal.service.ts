@@ -4,11 +4,17 @@
  * whole object), long ranges are reduced to min/max pairs per bucket of samples, and the beats
  * and unanalysable stretches of the range come along once the record is summarized.
  */
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { AamiClass } from '@holterflow/contracts';
+import { RecordInputError } from '@holterflow/contracts';
 import { openRecording, type RecordingSource } from '@holterflow/formats';
-import type { ObjectStore } from '@holterflow/storage';
+import { ObjectNotFound, type ObjectStore } from '@holterflow/storage';
 import { RunsService } from '../runs/runs.service.js';
 import { BeatsCache } from './beats-cache.js';
 import type { SignalQuery } from './signal.dto.js';
@@ -49,7 +55,17 @@ export class SignalService {
     const { manifest, store } = await this.runs.manifest(runId);
     const planned = manifest.records.find((r) => r.recordId === recordId);
     if (!planned) throw new NotFoundException(`run ${runId} has no record ${JSON.stringify(recordId)}`);
-    const source = await this.source(store, manifest.bucket, planned.recordingKey);
+    // The recording is the lab's input: gone or unreadable is said, never a 500.
+    const inputProblem = (err: unknown): never => {
+      if (err instanceof ObjectNotFound)
+        throw new NotFoundException(
+          `record ${recordId}: its recording s3://${manifest.bucket}/${planned.recordingKey} no longer exists`,
+        );
+      if (err instanceof RecordInputError)
+        throw new UnprocessableEntityException(`record ${recordId}: ${err.message}`);
+      throw err;
+    };
+    const source = await this.source(store, manifest.bucket, planned.recordingKey).catch(inputProblem);
     const { fs, numSamples, leads } = source.meta;
     const durationS = numSamples / fs;
     if (query.start >= durationS)
@@ -63,7 +79,7 @@ export class SignalService {
       });
     const from = Math.floor(query.start * fs);
     const to = Math.min(numSamples, Math.ceil(query.end * fs));
-    const samples = await source.readSamples(from, to);
+    const samples = await source.readSamples(from, to).catch(inputProblem);
     const n = to - from;
     const step = n <= query.maxPoints ? 1 : Math.ceil(n / Math.floor(query.maxPoints / 2));
     const values = samples.map((s) => (step === 1 ? everySample(s) : minMaxPairs(s, step)));
@@ -88,7 +104,7 @@ export class SignalService {
       const lo = lowerBound(results.samples, from);
       for (let i = lo; i < results.samples.length && results.samples[i] < to; i++) {
         timeS.push(results.timeS[i]);
-        classes += results.classes[i] satisfies AamiClass;
+        classes += results.classes[i];
       }
       answer.beats = { timeS, classes };
       answer.unanalysable = meta.unreadable

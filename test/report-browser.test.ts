@@ -180,7 +180,7 @@ test(
           unreadable: [{ start: 0, end: base.input.numSamples, reason: 'flat' }],
         },
         undefined,
-        /Nothing in the recording could be analysed/,
+        /^Unanalysable: no lead is readable anywhere in the recording \(a flat signal/,
       ],
       [
         'ten-minutes',

@@ -134,11 +134,7 @@ export function unanalysableReasons(seq: BeatSequence): string {
     .join(', ');
 }
 
-function notesFor(
-  seq: BeatSequence,
-  p: PreparedSequence,
-  report: Omit<HolterReport, 'notes'>,
-): string[] {
+function notesFor(seq: BeatSequence, p: PreparedSequence, report: Omit<HolterReport, 'notes'>): string[] {
   const notes: string[] = [];
   const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
   if (report.recording.analysableSeconds === 0)

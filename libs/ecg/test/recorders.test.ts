@@ -51,6 +51,18 @@ test('a dead (constant) primary lead: the other lead is picked by its quality, n
   assert.ok(d.se >= 0.99 && d.ppv >= 0.99, `Se ${d.se}, +P ${d.ppv}`);
 });
 
+test('a dead primary lead: beats are cut from the lead that stood in, exactly as that lead alone would give them', () => {
+  const rec = fixtureAt('119', 128);
+  const dead = new Float32Array(rec.signals[0].length).fill(0.25);
+  const stood = analyseBeats([dead, rec.signals[1]], rec.fs, { primaryLead: 0, contextSeconds: 150 });
+  const alone = analyseBeats([rec.signals[1]], rec.fs, { primaryLead: 0, contextSeconds: 150 });
+  assert.ok(stood.beats.samples.length > 1900);
+  assert.deepEqual(stood.beats.samples, alone.beats.samples);
+  // The cuts (and the rhythm features made from them) are V1's, not the flat line's.
+  assert.deepEqual(stood.beats.x, alone.beats.x);
+  assert.deepEqual(stood.rhythm, alone.rhythm);
+});
+
 test('a primary lead drowned in noise from minute 5 while the other is clean: the clean one stands in', () => {
   const rec = fixtureAt('119', 128);
   const noisy = withNoise(rec, -6);

@@ -5,8 +5,8 @@
  * summary.json and report.html say what could not be analysed and why; a malformed file is a
  * failed record with an error naming it. Each record is checked through the analyst routes:
  *  - all-NaN leads, constant-value leads: unanalysable throughout (missing, flat), no beat;
- *  - pure noise without any QRS (synthesised electrode motion, muscle): unanalysable (noise), no
- *    (or near no, bounded below) beat;
+ *  - pure noise without any QRS on both leads (synthesised electrode motion, muscle):
+ *    unanalysable (noise), no beat;
  *  - one lead flat, the other MIT-BIH 100's V5: the readable lead is used, beats match the reference;
  *  - 10 minutes of 119 (ventricular bigeminy): a valid report saying it is 10 minutes long;
  *  - a readable lead with no beats (100 at 1/50 of its amplitude): analysable, no beat, said so;
@@ -40,13 +40,6 @@ const RUN_TIMEOUT_MS = 300_000;
 const FS = 360;
 const TEN_MINUTES = 600 * FS;
 const GOOD = ['100', '119'];
-/**
- * Pure noise, 600 s: at least this much marked noise and at most this many beats left. Measured
- * in-process on the same noise (libs/ecg bad-signals.test.ts): electrode motion 589 s and 10
- * beats (the twin index needs beats around a block to judge it), muscle 600 s and none.
- */
-const NOISE_MARKED_AT_LEAST_S = 585;
-const NOISE_BEATS_AT_MOST = 12;
 
 const shipped = shippedModel();
 let redis: TestRedis;
@@ -215,18 +208,15 @@ test('bad input: each unusable recording gets a summary and a report that say wh
     assert.match(await reportOf(runId, id), /Unanalysable: no lead is readable anywhere in the recording/);
   }
 
-  // Pure noise: (almost) all of it marked noise, and (almost) no beat invented.
+  // Pure noise on both leads (synthesised, no ECG under it): unanalysable throughout for noise,
+  // no beat (measured; one lead alone can keep a few seconds, libs/ecg bad-signals.test.ts).
   for (const id of ['noise-motion', 'noise-muscle']) {
     const s = await summaryOf(runId, id);
-    const noiseS = s.unanalysable
-      .filter((u) => u.reason === 'noise')
-      .reduce((a, u) => a + u.endS - u.startS, 0);
-    t.diagnostic(
-      `${id}: ${s.beats} beats, ${noiseS} s of 600 marked noise, analysable ${s.holter?.recording.analysableSeconds} s`,
-    );
-    assert.ok(noiseS >= NOISE_MARKED_AT_LEAST_S, `${id}: only ${noiseS} s marked noise`);
-    assert.ok(s.beats <= NOISE_BEATS_AT_MOST, `${id}: ${s.beats} beats invented`);
-    assert.match(await reportOf(runId, id), /noise with no recognisable QRS complexes/);
+    t.diagnostic(`${id}: ${s.beats} beats, unanalysable ${JSON.stringify(s.unanalysable)}`);
+    assert.equal(s.analysable, false, id);
+    assert.equal(s.beats, 0, id);
+    assert.deepEqual(s.unanalysable, [{ startS: 0, endS: 600, reason: 'noise' }], id);
+    assert.match(await reportOf(runId, id), /noise with no recognisable QRS complexes 600 s/);
   }
 
   // One lead flat, the other readable: the readable lead stands in throughout; beats as the reference.

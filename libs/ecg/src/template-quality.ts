@@ -37,7 +37,7 @@ import { BEAT_FS } from './beat-rate.js';
 export const TWIN_LIMIT = 0.72;
 /** Blocks on each side of a block whose window indices its verdict takes the median of. */
 export const TWIN_SPAN_BLOCKS = 30;
-/** A window's beats: blocks b − TWIN_WINDOW_BEFORE .. b + TWIN_WINDOW_AFTER. */
+/** A window's beats: blocks w − TWIN_WINDOW_BEFORE .. w + TWIN_WINDOW_AFTER. */
 const TWIN_WINDOW_BEFORE = 4;
 const TWIN_WINDOW_AFTER = 5;
 /** The cut around the energy peak (which lags the R-peak by the 150 ms integration, ~80 ms). */
@@ -47,10 +47,11 @@ const CUT_TO = Math.round(0.37 * BEAT_FS);
 const MIN_BEATS = 3;
 
 /**
- * Per block [bounds[b], bounds[b+1]) of `x` (a cleaned 125 Hz lead), the ±30 s median of the
- * window twin indices; NaN where no window around the block holds MIN_BEATS cuttable beats.
- * `peaks` are the detector's energy peaks (indices into x, ascending); `judged[b]` false leaves a
- * block out (its beats take no part: an unreadable block's zeros are no beats).
+ * Per block [bounds[b], bounds[b+1]) of `x` (a cleaned 125 Hz lead), the median of the window
+ * twin indices of the blocks within ±TWIN_SPAN_BLOCKS; NaN where no window there holds MIN_BEATS
+ * cuttable beats. `peaks` are the detector's energy peaks (indices into x, ascending);
+ * `judged(b)` false leaves a block out (its beats take no part: an unreadable block's zeros are
+ * no beats).
  */
 export function twinIndex(
   x: Float32Array,
@@ -59,84 +60,104 @@ export function twinIndex(
   judged: (b: number) => boolean,
 ): Float64Array {
   const blocks = bounds.length - 1;
-  const out = new Float64Array(blocks).fill(Number.NaN);
+  const out = new Float64Array(Math.max(0, blocks)).fill(Number.NaN);
   if (blocks <= 0) return out;
-  // The beats that can be cut, each normalised once (zero mean, unit norm): a correlation is a dot.
+  // The beats that can be cut, each normalised once (zero mean, unit norm) into one array: a
+  // correlation is then a dot product.
   const len = CUT_TO - CUT_FROM;
-  const at: number[] = [];
   const block: number[] = [];
-  const cuts: Float32Array[] = [];
+  const starts: number[] = [];
   let b = 0;
   for (const p of peaks) {
     if (p + CUT_FROM < 0 || p + CUT_TO > x.length) continue;
     while (b < blocks - 1 && bounds[b + 1] <= p) b++;
     if (!judged(b)) continue;
-    const cut = x.slice(p + CUT_FROM, p + CUT_TO);
+    block.push(b);
+    starts.push(p + CUT_FROM);
+  }
+  const n = block.length;
+  if (n < MIN_BEATS) return out;
+  const cuts = new Float32Array(n * len);
+  for (let k = 0; k < n; k++) {
+    const base = k * len;
     let mean = 0;
-    for (let i = 0; i < len; i++) mean += cut[i];
+    for (let i = 0; i < len; i++) mean += x[starts[k] + i];
     mean /= len;
     let norm = 0;
     for (let i = 0; i < len; i++) {
-      cut[i] -= mean;
-      norm += cut[i] * cut[i];
+      const v = x[starts[k] + i] - mean;
+      cuts[base + i] = v;
+      norm += v * v;
     }
-    if (!(norm > 0)) continue;
-    const scale = 1 / Math.sqrt(norm);
-    for (let i = 0; i < len; i++) cut[i] *= scale;
-    at.push(p);
-    block.push(b);
-    cuts.push(cut);
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < len; i++) cuts[base + i] *= scale;
   }
-  const n = cuts.length;
-  if (n < MIN_BEATS) return out;
-  // Correlations with the beats up to a window's length ahead, once per pair.
-  const reach = (TWIN_WINDOW_BEFORE + TWIN_WINDOW_AFTER + 2) * BEAT_FS;
-  const pairs: Float64Array[] = [];
-  for (let i = 0; i < n; i++) {
-    let j = i + 1;
-    while (j < n && at[j] - at[i] < reach) j++;
-    const row = new Float64Array(j - i - 1);
-    for (let k = i + 1; k < j; k++) {
+  // Correlations of each beat with the later beats that can share a window with it, once per
+  // pair: row k holds beats k+1 .. reach[k]−1.
+  const span = TWIN_WINDOW_BEFORE + TWIN_WINDOW_AFTER + 1;
+  const reach = new Int32Array(n);
+  const rowStart = new Int32Array(n + 1);
+  for (let k = 0, j = 0; k < n; k++) {
+    j = Math.max(j, k + 1);
+    while (j < n && block[j] - block[k] < span) j++;
+    reach[k] = j;
+    rowStart[k + 1] = rowStart[k] + (j - k - 1);
+  }
+  const dots = new Float32Array(rowStart[n]);
+  for (let k = 0; k < n; k++) {
+    const a = k * len;
+    for (let m = k + 1; m < reach[k]; m++) {
+      const c = m * len;
       let dot = 0;
-      const a = cuts[i];
-      const c = cuts[k];
-      for (let s = 0; s < len; s++) dot += a[s] * c[s];
-      row[k - i - 1] = dot;
+      for (let j = 0; j < len; j++) dot += cuts[a + j] * cuts[c + j];
+      dots[rowStart[k] + m - k - 1] = dot;
     }
-    pairs.push(row);
   }
-  // Beats beyond a row's reach are farther apart than any window holds: never asked for.
-  const corr = (i: number, k: number) => (k > i ? pairs[i][k - i - 1] : pairs[k][i - k - 1]);
-  // The window index of every block (the median best-twin correlation of its window's beats).
+  // The window index of every block w (beats of blocks w−4 .. w+5): the median best twin.
   const window = new Float64Array(blocks).fill(Number.NaN);
-  let first = 0;
-  const best: number[] = [];
+  const best = new Float64Array(n);
+  let from = 0;
+  let to = 0;
   for (let w = 0; w < blocks; w++) {
-    const lo = Math.max(0, w - TWIN_WINDOW_BEFORE);
-    const hi = Math.min(blocks - 1, w + TWIN_WINDOW_AFTER);
-    while (first < n && block[first] < lo) first++;
-    let last = first;
-    while (last < n && block[last] <= hi) last++;
-    if (last - first < MIN_BEATS) continue;
-    best.length = 0;
-    for (let i = first; i < last; i++) {
-      let m = -1;
-      for (let k = first; k < last; k++) if (k !== i && corr(i, k) > m) m = corr(i, k);
-      best.push(m);
+    while (from < n && block[from] < w - TWIN_WINDOW_BEFORE) from++;
+    to = Math.max(to, from);
+    while (to < n && block[to] <= w + TWIN_WINDOW_AFTER) to++;
+    if (to - from < MIN_BEATS) continue;
+    best.fill(-1, from, to);
+    for (let k = from; k < to; k++) {
+      const row = rowStart[k] - k - 1;
+      for (let m = k + 1; m < to; m++) {
+        const dot = dots[row + m];
+        if (dot > best[k]) best[k] = dot;
+        if (dot > best[m]) best[m] = dot;
+      }
     }
-    window[w] = median(best);
+    window[w] = lowerMedian(best.slice(from, to).sort());
   }
-  const values: number[] = [];
+  // Each block: the median of the window indices within ±TWIN_SPAN_BLOCKS, kept sorted as the
+  // span slides (one value leaves, one enters).
+  const sorted: number[] = [];
+  const insert = (v: number) => {
+    if (Number.isNaN(v)) return;
+    let i = sorted.length;
+    while (i > 0 && sorted[i - 1] > v) i--;
+    sorted.splice(i, 0, v);
+  };
+  const remove = (v: number) => {
+    if (Number.isNaN(v)) return;
+    sorted.splice(sorted.indexOf(v), 1);
+  };
+  for (let w = 0; w <= Math.min(blocks - 1, TWIN_SPAN_BLOCKS); w++) insert(window[w]);
   for (let c = 0; c < blocks; c++) {
-    values.length = 0;
-    for (let w = Math.max(0, c - TWIN_SPAN_BLOCKS); w <= Math.min(blocks - 1, c + TWIN_SPAN_BLOCKS); w++)
-      if (!Number.isNaN(window[w])) values.push(window[w]);
-    if (values.length > 0) out[c] = median(values);
+    if (c > 0) {
+      if (c - TWIN_SPAN_BLOCKS - 1 >= 0) remove(window[c - TWIN_SPAN_BLOCKS - 1]);
+      if (c + TWIN_SPAN_BLOCKS < blocks) insert(window[c + TWIN_SPAN_BLOCKS]);
+    }
+    if (sorted.length > 0) out[c] = lowerMedian(sorted);
   }
   return out;
 }
 
-function median(values: number[]): number {
-  const sorted = Float64Array.from(values).sort();
+function lowerMedian(sorted: ArrayLike<number>): number {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }

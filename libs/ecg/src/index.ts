@@ -64,6 +64,10 @@ export {
   type RPeaks,
 } from './segment.js';
 export { analyseBeats, type AnalyseOptions, type AnalysedBeats } from './pipeline.js';
+// The QRS feature, its detector and the twin index, for bench/ecg-twin-index.ts.
+export { qrsFeature } from './qrs/feature.js';
+export { detectQrsPeaks } from './qrs/detector.js';
+export { TWIN_LIMIT, TWIN_SPAN_BLOCKS, twinIndex } from './template-quality.js';
 export { primaryLeadOf } from './leads.js';
 // The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
 export { largestDeflection } from './qrs/refine.js';

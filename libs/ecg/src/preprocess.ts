@@ -61,6 +61,10 @@ export interface PreprocessedLeads {
   unreadable: UnreadableStretch[];
   /** The primary lead's QRS feature over the whole input (computed for its noise verdicts). */
   primaryFeature: QrsFeature;
+  /** Per 125 Hz sample, 1 where the primary lead's raw samples carry a signal (not missing, flat
+   * or saturated; noise verdicts aside): beats there are cut from it even where another lead
+   * stood in for its detection (segment.ts). */
+  primarySignal: Uint8Array;
   /** The detector's peaks on the primary lead (computed for its noise verdicts), set when the
    * primary lead is readable throughout: then they are the record's peaks (detectBeats reuses
    * them rather than detecting twice). */
@@ -203,6 +207,7 @@ export function preprocessLeads(
     spans,
     unreadable,
     primaryFeature,
+    primarySignal: readableSamples({ ...primaryQuality, verdict: signalBlock }, bounds, count, 1),
     ...(readableThroughout ? { primaryPeaks } : {}),
   };
 }
@@ -217,12 +222,13 @@ function blockBounds(q: LeadQuality, resampler: Resampler, first: number, count:
   return bounds;
 }
 
-/** Per 125 Hz sample, 1 where the quality block its native position falls in is readable. */
-function readableSamples(q: LeadQuality | null, bounds: Int32Array, count: number): Uint8Array {
+/** Per 125 Hz sample, 1 where the quality block its native position falls in has verdict `mark`
+ * (0: readable). */
+function readableSamples(q: LeadQuality | null, bounds: Int32Array, count: number, mark = 0): Uint8Array {
   const ok = new Uint8Array(count);
   if (!q) return ok;
   for (let b = 0; b < q.verdict.length; b++) {
-    if (q.verdict[b] === 0 && bounds[b + 1] > bounds[b]) ok.fill(1, bounds[b], bounds[b + 1]);
+    if (q.verdict[b] === mark && bounds[b + 1] > bounds[b]) ok.fill(1, bounds[b], bounds[b + 1]);
   }
   return ok;
 }

@@ -21,7 +21,7 @@ export { SEGMENT_WINDOW_SECONDS };
 const WINDOW = SEGMENT_WINDOW_SECONDS * BEAT_FS;
 const LOCAL_RR_INTERVALS = 10;
 /** Bump whenever the cut changes: datasets and models record which cut they were made with.
- * holterflow-2: a beat where the primary lead is unreadable is cut from the lead that stood in. */
+ * holterflow-2: a beat where the primary lead carries no signal is cut from the lead that stood in. */
 export const SEGMENTATION_VERSION = 'kachuee2018/holterflow-2';
 
 export interface RPeaks {
@@ -59,10 +59,13 @@ function median(values: Int32Array): number {
 
 /**
  * Cut the beats peaks[from..to) (indices into `peaks`; the others are context for the RR
- * intervals and the windows' median RR) from the cleaned lead `lead` of `pre` — or, for a beat
- * where that lead is unreadable, from the lead that stood in for it there (the first other lead
- * readable at the beat, as the detector took it): a beat found on V5 under a flat MLII is cut
- * from V5, not from the flat line. Each lead's 10 s windows are normalised on their own.
+ * intervals and the windows' median RR) from the cleaned lead `lead` of `pre` (the primary) —
+ * or, for a beat where that lead carries no signal at all (missing, flat, saturated:
+ * `pre.primarySignal`), from the lead that stood in for its detection there: a beat found on V5
+ * under a flat MLII is cut from V5, not from the flat line. Where the primary lead was only
+ * judged noisy, its own cut is kept: the models were trained on it, and MIT-BIH 222's V calls
+ * (reference: none) rose from 204 to 285 when its 302 s read on V1 were also cut from V1.
+ * Each lead's 10 s windows are normalised on their own.
  */
 export function segmentBeats(
   pre: PreprocessedLeads,
@@ -94,11 +97,10 @@ export function segmentBeats(
   let lo = 0;
   let scale = 0;
   let length = 0;
-  const readable = pre.readable;
   for (let b = from; b < to; b++) {
     const r = beatIndex[b];
     const w = Math.floor(r / WINDOW);
-    const beatLead = cutLeadOf(pre, lead, r - pre.first, readable);
+    const beatLead = cutLeadOf(pre, lead, r - pre.first);
     if (w !== windowId) {
       windowId = w;
       cutLead = -1;
@@ -131,14 +133,13 @@ export function segmentBeats(
 }
 
 /**
- * The lead a beat at array index i is cut from: `lead` where it is readable (or nothing is known:
- * a table built without quality), else the first cleaned lead readable there, else `lead`.
+ * The lead a beat at array index i is cut from: `lead` where its samples carry a signal, else the
+ * first cleaned lead readable there (the one that stood in), else `lead`.
  */
-function cutLeadOf(pre: PreprocessedLeads, lead: number, i: number, readable: readonly Uint8Array[]): number {
-  const own = readable[lead];
-  if (!own || own.length === 0 || own[i] === 1) return lead;
+function cutLeadOf(pre: PreprocessedLeads, lead: number, i: number): number {
+  if (pre.primarySignal[i] === 1) return lead;
   for (let other = 0; other < pre.leads.length; other++)
-    if (other !== lead && pre.leads[other] && readable[other]?.[i] === 1) return other;
+    if (other !== lead && pre.leads[other] && pre.readable[other][i] === 1) return other;
   return lead;
 }
 

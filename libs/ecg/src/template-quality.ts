@@ -19,10 +19,11 @@
  * window indices spread from 0.4 to 0.8).
  *
  * The limit and the span were chosen on the 48 MIT-BIH records, clean and with NST-style noise
- * (bench/ecg-noise.ts, libs/ecg/RESULTS.md "The twin index"): clean records keep their verdicts
- * (13 s more marked, in natively noisy records), 24 dB marks nothing more, pure synthetic
- * electrode-motion, muscle and mixed noise are marked throughout; a ±6 s span left 70–150 of 600
- * s of pure electrode motion unmarked, a limit of 0.65 marked only 91 % of it.
+ * (bench/ecg-twin-index.ts, bench/ecg-noise.ts; libs/ecg/RESULTS.md "The twin index"): 0.43 % of
+ * clean blocks fall below the limit (105's native noise, and 222's atrial flutter, read on its
+ * other lead), 24 dB marks nothing more, 99.4–100 % of pure synthetic electrode-motion, muscle
+ * and mixed noise blocks fall below it; a ±6 s span left 70–150 of 600 s of pure electrode
+ * motion unmarked, a limit of 0.65 marked only 91 % of it.
  *
  * Window invariance: a block's verdict reads beats within ±35 s of it, themselves from detector
  * epochs started 20 s earlier, and the beats' own detector reads the verdicts of the 20 s before

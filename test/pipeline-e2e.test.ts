@@ -8,8 +8,11 @@
  *  - per-class Se/+P floors apply to the shipped model (models/DEFAULT in the repo); until one is
  *    shipped the run uses a deterministic untrained seed CNN and that check is skipped, saying so;
  *  - the same run submitted twice at once does each window's work once (jobs processed counted);
- *  - bad recordings (corrupt Parquet, wrong schema, no sampling rate, all-NaN lead, one second
- *    long) each fail alone with a clear error in the run status; the others complete;
+ *  - malformed recordings (corrupt Parquet, wrong schema, no sampling rate, one second long,
+ *    corrupt sample pages) each fail alone with a clear error in the run status; an all-NaN
+ *    recording is readable, so it is a done record whose summary says it is unanalysable
+ *    (test/pipeline-bad-input.test.ts has the other unusable and awkward signals); the others
+ *    complete;
  *  - a coordinator restarted mid-run loses nothing: the run completes with the same beats.
  */
 import { after, before, test } from 'node:test';
@@ -19,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { AAMI_CLASSES, QUEUES, keys, type AamiClass } from '@holterflow/contracts';
+import { AAMI_CLASSES, QUEUES, RecordSummarySchema, keys, type AamiClass } from '@holterflow/contracts';
 import { classConfusion, matchBeats } from '@holterflow/ecg';
 import { asyncBufferFromBytes, readBeatResultsParquet, readReferenceBeats } from '@holterflow/formats';
 import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
@@ -27,7 +30,15 @@ import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { connectTestRedis, type TestRedis } from './support/redis.js';
 import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
-import { BAD_RECORDINGS, ingestFixtures, putBadRecordings, saveSeedModel } from './support/run-fixtures.js';
+import {
+  BAD_RECORDINGS,
+  CORRUPT_SAMPLES,
+  UNUSABLE_RECORDINGS,
+  ingestFixtures,
+  putBadRecordings,
+  putCorruptSamplesRecording,
+  saveSeedModel,
+} from './support/run-fixtures.js';
 import { jsonClient, type Json } from './support/http.js';
 import { startTestCoordinator } from './support/coordinator.js';
 import { shippedModel } from './support/shipped-model.js';
@@ -124,6 +135,7 @@ before(async () => {
   store = new ObjectStore(s3.config);
   await ingestFixtures(store, 'mitdb', RECORDS);
   await putBadRecordings(store, 'mitdb');
+  await putCorruptSamplesRecording(store, 'mitdb');
   if (shipped)
     for (const file of ['model.json', 'weights.bin'])
       await store.put(keys.modelFile(shipped.version, file), readFileSync(join(shipped.dir, file)));
@@ -215,19 +227,32 @@ test('a run over MIT-BIH records with two workers: EC57 detection above floors, 
   assert.equal(again.json.outcome, 'resumed');
 
   const status = await finished(runId);
-  assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
+  assert.deepEqual(status.records, { total: 9, done: 4, failed: 5, running: 0, queued: 0 });
   // 3 records of 1805.6 s in 600 s windows (3 each: the last takes the trailing 5.6 s) + all-nan
-  // (120 s, 1 window).
-  assert.equal(status.windows.total, 10);
+  // and corrupt-samples (120 s, 1 window each).
+  assert.equal(status.windows.total, 11);
   assert.ok(status.throughput.beatsPerSecond > 0);
 
   const { json: failed } = await http('GET', `/runs/${runId}/records?state=failed`);
   const errors = Object.fromEntries(failed.records.map((r: Json) => [r.recordId, r.error]));
-  assert.deepEqual(Object.keys(errors).sort(), Object.keys(BAD_RECORDINGS).sort());
-  for (const [id, pattern] of Object.entries(BAD_RECORDINGS))
+  const expectedErrors: Record<string, RegExp> = {
+    ...BAD_RECORDINGS,
+    [CORRUPT_SAMPLES.recordId]: CORRUPT_SAMPLES.error,
+  };
+  assert.deepEqual(Object.keys(errors).sort(), Object.keys(expectedErrors).sort());
+  for (const [id, pattern] of Object.entries(expectedErrors))
     assert.match(errors[id], pattern, `${id}: ${errors[id]}`);
+  // Readable but unusable: done, with a summary that says unanalysable and why, and no beat.
+  for (const [id, reason] of Object.entries(UNUSABLE_RECORDINGS)) {
+    const summary = RecordSummarySchema.parse(await store.getJson(keys.runRecordSummary(runId, id)));
+    assert.equal(summary.analysable, false, id);
+    assert.equal(summary.beats, 0, id);
+    assert.deepEqual(summary.unanalysable, [{ startS: 0, endS: 120, reason }], id);
+    assert.ok(!(await store.exists(keys.runRecordError(runId, id))), `${id} has an error.json`);
+    assert.match(await store.getText(keys.runRecordReport(runId, id)), /Unanalysable: no lead is readable/);
+  }
   const { json: done } = await http('GET', `/runs/${runId}/records?state=done`);
-  for (const r of done.records) {
+  for (const r of done.records.filter((x: Json) => RECORDS.includes(x.recordId))) {
     assert.equal(r.windows.done, r.windows.total);
     assert.equal(
       Object.values(r.classCounts as Record<string, number>).reduce((x, y) => x + y, 0),
@@ -236,11 +261,12 @@ test('a run over MIT-BIH records with two workers: EC57 detection above floors, 
     assert.ok(await store.exists(r.outputs.evaluation), r.outputs.evaluation);
   }
   const csv = await store.getText(keys.runSummaryCsv(runId));
-  for (const id of [...RECORDS, ...Object.keys(BAD_RECORDINGS)])
+  for (const id of [...RECORDS, ...Object.keys(expectedErrors), ...Object.keys(UNUSABLE_RECORDINGS)])
     assert.match(csv, new RegExp(`^${id},`, 'm'));
 
   // Each window was processed exactly once though the run was submitted three times.
   const completions = classifyCompletions(runId);
+  // corrupt-samples' window fails for good (its pages cannot be read): 10 windows complete.
   assert.equal(completions.size, 10, logs());
   assert.deepEqual([...new Set(completions.values())], [1]);
   assert.equal((await classifyQueue.getJobCounts('completed')).completed, 10);
@@ -301,9 +327,9 @@ test('a coordinator restarted mid-run loses nothing: the run completes with the 
   const resumed = await http('POST', '/runs', request);
   assert.equal(resumed.json.outcome, 'resumed');
   const status = await finished(runId);
-  assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
-  // 3 × 6 windows of 300 s (the last 305.6 s: the trailing 5.6 s joins it) + 1 for all-nan; none
-  // processed twice.
+  assert.deepEqual(status.records, { total: 9, done: 4, failed: 5, running: 0, queued: 0 });
+  // 3 × 6 windows of 300 s (the last 305.6 s: the trailing 5.6 s joins it) + 1 for all-nan (the
+  // window of corrupt-samples fails); none processed twice.
   const completions = classifyCompletions(runId);
   assert.equal(completions.size, 19);
   assert.deepEqual([...new Set(completions.values())], [1]);
@@ -317,21 +343,21 @@ test('retry-failed queues only the failed record again; the others stay done and
     workers
       .map((w) => w.log)
       .join('\n')
-      .match(new RegExp(`classify job ${runId}:all-nan:0 (completed|failed)`, 'g')) ?? []
+      .match(new RegExp(`classify job ${runId}:corrupt-samples:0 (completed|failed)`, 'g')) ?? []
   ).length;
   const retry = await http('POST', `/runs/${runId}/retry-failed`);
   assert.equal(retry.status, 202, JSON.stringify(retry.json));
-  assert.deepEqual(retry.json.retried, ['all-nan']);
+  assert.deepEqual(retry.json.retried, [CORRUPT_SAMPLES.recordId]);
   assert.deepEqual(retry.json.notRetried.sort(), ['corrupt', 'no-rate', 'one-second', 'wrong-schema']);
   const status = await finished(runId);
-  assert.deepEqual(status.records, { total: 8, done: 3, failed: 5, running: 0, queued: 0 });
+  assert.deepEqual(status.records, { total: 9, done: 4, failed: 5, running: 0, queued: 0 });
   const after = classifyCompletions(runId);
-  for (const [id, n] of after) if (!id.includes(':all-nan:')) assert.equal(n, 1, id);
-  // all-nan's window was taken up again by a worker (its outcome is logged as completed or failed).
+  for (const [id, n] of after) if (!id.includes(':corrupt-samples:')) assert.equal(n, 1, id);
+  // corrupt-samples' window was taken up again by a worker (its outcome is logged as completed or failed).
   const attempts = (text: string) =>
-    text.match(new RegExp(`classify job ${runId}:all-nan:0 (completed|failed)`, 'g'))?.length ?? 0;
+    text.match(new RegExp(`classify job ${runId}:corrupt-samples:0 (completed|failed)`, 'g'))?.length ?? 0;
   await waitFor(
-    "all-nan's window in a worker's log again",
+    "corrupt-samples' window in a worker's log again",
     async () => (attempts(workers.map((w) => w.log).join('\n')) > attemptsBefore ? true : undefined),
     10_000,
   );

@@ -3,7 +3,8 @@
  * reference beats, its ECG) renders every plot with no console error and no request beyond the
  * file itself, a screenshot is kept in test/artifacts/, and the A4 PDF has one page per section.
  * A 24 h report (the fixtures repeated) keeps to 3 MB and its A4 pages.
- * Reports of awkward records (no beats, nothing analysable, 10 minutes) render too and say so.
+ * Reports of awkward records (no beats, nothing analysable, one class only, 10 minutes) render too
+ * and say so.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -158,7 +159,7 @@ test(
 );
 
 test(
-  'awkward records render and say what is missing: no beats, nothing analysable, 10 minutes',
+  'awkward records render and say what is missing: no beats, nothing analysable, one class only, 10 minutes',
   { skip: missing },
   async () => {
     const base = fixtureInput('232');
@@ -180,7 +181,13 @@ test(
           unreadable: [{ start: 0, end: base.input.numSamples, reason: 'flat' }],
         },
         undefined,
-        /Nothing in the recording could be analysed/,
+        /^Unanalysable: no lead is readable anywhere in the recording \(a flat signal/,
+      ],
+      [
+        'one-class',
+        { ...base.input, recordId: 'one-class', classes: base.input.classes.map(() => 'N' as const) },
+        base.read,
+        /^Every beat is of class N\.$/,
       ],
       [
         'ten-minutes',

@@ -37,16 +37,41 @@ function foreignParquet(columns: ColumnSource[], kv: Record<string, string>): Ui
   return writer.getBytes();
 }
 
-/** What each bad recording's error must say (matched against the run status). */
+/** What each malformed recording's error must say (matched against the run status). */
 export const BAD_RECORDINGS = {
   corrupt: /not a Parquet file or its footer is corrupt/,
   'wrong-schema': /lead column MLII is not float32|not float32 lead columns/,
   'no-rate': /holterflow\.fs \(sampling rate in Hz\) is missing/,
   'one-second': /recording is 1\.0 s long; at least 10 s/,
-  'all-nan': /NaN|no usable signal|unreadable|no lead/i,
 } as const;
 
-/** Writes the five bad recordings of the issue under `prefix` (record ids = keys of BAD_RECORDINGS). */
+/**
+ * Recordings that are readable but whose signal is unusable throughout, with the reason their
+ * summary gives: analysed records (summary.json `analysable: false`), not failures.
+ */
+export const UNUSABLE_RECORDINGS = { 'all-nan': 'missing' } as const;
+
+/** A recording whose footer reads (it is planned) but whose sample pages are corrupt. */
+export const CORRUPT_SAMPLES = {
+  recordId: 'corrupt-samples',
+  error: /record corrupt-samples \(.*corrupt-samples\.parquet\): sample data is corrupt/,
+} as const;
+
+export async function putCorruptSamplesRecording(store: ObjectStore, prefix: string): Promise<void> {
+  const fs = 360;
+  const bytes = writeRecordingParquet({
+    recordId: CORRUPT_SAMPLES.recordId,
+    fs,
+    leads: ['MLII'],
+    signals: [Float32Array.from({ length: fs * 120 }, (_, i) => Math.sin(i / 20))],
+    source: 'test',
+  });
+  // Garbage over the first half (the data pages); the footer at the end still reads.
+  bytes.fill(0xff, 16, Math.floor(bytes.length / 2));
+  await store.put(keys.recording(prefix, CORRUPT_SAMPLES.recordId), bytes);
+}
+
+/** Writes the four malformed recordings (keys of BAD_RECORDINGS) and the unusable all-nan under `prefix`. */
 export async function putBadRecordings(store: ObjectStore, prefix: string): Promise<void> {
   const fs = 360;
   const good = writeRecordingParquet({

@@ -106,7 +106,7 @@ test('POST /runs plans from footers, rejects bad recordings by reason, queues th
   assert.match(runId, /^run-[0-9a-f]{16}$/);
   assert.equal(first.json.outcome, 'planned');
   assert.equal(first.json.model, 'seed-1');
-  // 100, 232 and all-nan plan (all-nan fails only when its signal is read); four are rejected.
+  // 100, 232 and all-nan plan (all-nan is judged unanalysable once read); four are rejected.
   assert.equal(first.json.records, 3);
   const rejected = Object.fromEntries(first.json.rejected.map((r: Json) => [r.recordId, r.error]));
   assert.deepEqual(Object.keys(rejected).sort(), ['corrupt', 'no-rate', 'one-second', 'wrong-schema']);

@@ -118,12 +118,12 @@ test('run summary CSV: one row per record, errors quoted as RFC 4180 asks', () =
   const lines = csv.trim().split('\n');
   assert.equal(
     lines[0],
-    'record_id,status,beats,count_N,count_S,count_V,count_F,count_Q,burden_N,burden_S,burden_V,burden_F,burden_Q,mean_hr_bpm,duration_s,unreadable_s,' +
+    'record_id,status,beats,count_N,count_S,count_V,count_F,count_Q,burden_N,burden_S,burden_V,burden_F,burden_Q,mean_hr_bpm,duration_s,unreadable_s,analysable,' +
       'analysable_s,hr_min_bpm,hr_max_bpm,count_v_runs,count_v_couplets,v_longest_run_beats,v_fastest_run_bpm,bigeminy_s,trigeminy_s,' +
       'count_sv_runs,count_pauses,longest_pause_s,count_af_episodes,af_burden_pct,sdnn_ms,rmssd_ms,lf_hf,model_version,error',
   );
   // A summary written before the Holter report existed leaves its columns empty.
-  assert.equal(lines[1], `100,complete,4,3,0,1,0,0,0.75,0,0.25,0,0,72.5,1805.6,0,${','.repeat(17)}v1,`);
+  assert.equal(lines[1], `100,complete,4,3,0,1,0,0,0.75,0,0.25,0,0,72.5,1805.6,0,true,${','.repeat(17)}v1,`);
   const header = lines[0].split(',');
   const row = lines[2].split(',');
   const col = (name: string) => row[header.indexOf(name)];
@@ -132,5 +132,6 @@ test('run summary CSV: one row per record, errors quoted as RFC 4180 asks', () =
   assert.equal(col('count_pauses'), '1');
   assert.equal(col('longest_pause_s'), '2.5');
   assert.equal(col('analysable_s'), '64');
-  assert.equal(lines[3], `bad,failed,${','.repeat(32)}"record bad: not a Parquet file, ""really"""`);
+  assert.equal(col('analysable'), 'true');
+  assert.equal(lines[3], `bad,failed,${','.repeat(33)}"record bad: not a Parquet file, ""really"""`);
 });

@@ -86,7 +86,9 @@ export function detectBeats(
   const ownedEnd = options.ownedEnd ?? offset + (signals[0]?.length ?? 0);
   const pre = preprocessLeads(signals, fs, offset, primaryLead, options.recordId);
   const { energy, band, covered } = combinedFeature(pre, primaryLead);
-  const peaks = detectQrsPeaks({ energy, band, first: pre.first, readable: covered });
+  // With the primary lead readable throughout, the combined feature is its own: the peaks its
+  // noise verdicts were judged on are the record's.
+  const peaks = pre.primaryPeaks ?? detectQrsPeaks({ energy, band, first: pre.first, readable: covered });
   const samples: number[] = [];
   const beatIndex: number[] = [];
   let ownedFrom = -1;

@@ -4,7 +4,8 @@
  * Pipeline (all at the model's 125 Hz after a band-limited resampling from any native rate):
  *   preprocessLeads  lead quality per second (missing / flat / saturated on the raw samples, then
  *                    noise: noise-floor SQI confirmed by the leads' beat agreement, bSQI — see
- *                    noise-quality.ts), resampling onto a grid anchored at the record start,
+ *                    noise-quality.ts —, or beats that do not repeat, template-quality.ts),
+ *                    resampling onto a grid anchored at the record start,
  *                    zero-phase 0.5–40 Hz Butterworth.
  *   detectBeats      Pan–Tompkins energy feature with Hamilton's (2002) decision rules, T-wave
  *                    test and search-back, decided per record-anchored 10 s epoch; the primary
@@ -63,6 +64,10 @@ export {
   type RPeaks,
 } from './segment.js';
 export { analyseBeats, type AnalyseOptions, type AnalysedBeats } from './pipeline.js';
+// The QRS feature, its detector and the twin index, for bench/ecg-twin-index.ts.
+export { qrsFeature } from './qrs/feature.js';
+export { detectQrsPeaks } from './qrs/detector.js';
+export { TWIN_LIMIT, TWIN_SPAN_BLOCKS, twinIndex } from './template-quality.js';
 export { primaryLeadOf } from './leads.js';
 // The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
 export { largestDeflection } from './qrs/refine.js';
@@ -88,8 +93,9 @@ export {
 
 /** Margin (s) on each side of a window that makes its beats identical to a whole-record pass:
  * the filters forget the slice's edges within ~5 s, the noise verdicts need the detector's 20 s
- * warm-up plus their 4.5 s context, and the beats' detector another 20 s on top of those verdicts
- * (windows of 300/600/1800 s at 128 and 360 Hz, clean and with 0–6 dB NST noise, are tested in
+ * warm-up plus their 4.5 s context (the twin index reads ±35 s: see template-quality.ts), and
+ * the beats' detector another 20 s on top of those verdicts (windows of 300/600/1800 s at 128 and
+ * 360 Hz, clean, with 0–6 dB NST noise and with pure electrode motion, are tested in
  * libs/ecg/test/window-invariance.test.ts; 30 s, the margin before noise verdicts, failed there). */
 export const WINDOW_MARGIN_SECONDS = 60;
 export { evaluateQrs, qrsTotals, type QrsRecordResult, type QrsTotals } from './evaluate.js';

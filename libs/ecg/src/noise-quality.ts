@@ -16,6 +16,8 @@
  *    called noisy only where the leads also disagree.
  * A lead's block is noisy when its fSQI exceeds NOISE_FLOOR_LIMIT and, with a second readable lead,
  *  the leads' bSQI is below AGREEMENT_LIMIT; a single lead needs the stricter SINGLE_LEAD_FLOOR_LIMIT.
+ * Noise that keeps the floor low (electrode motion) is caught by the third index, whether the
+ * beats repeat (template-quality.ts).
  * Limits: chosen so that clean MIT-BIH keeps its detection figures (qrs-eval; 178 s of the 48
  * records are marked, in the natively noisy 105, 207, 104 and 108), then measured under noise
  * (bench/ecg-noise.ts, libs/ecg/RESULTS.md); 0.12 and 0.15 marked more of the noise but also

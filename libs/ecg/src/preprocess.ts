@@ -17,12 +17,14 @@ import {
   SQI_CONTEXT_BLOCKS,
 } from './noise-quality.js';
 import { qrsFeature, type QrsFeature } from './qrs/feature.js';
+import { TWIN_LIMIT, twinIndex } from './template-quality.js';
 import { detectQrsPeaks } from './qrs/detector.js';
 import {
   assessLead,
   hasMissing,
   hasMissingIn,
   NOISE_VERDICT,
+  NOT_JUDGED,
   REASONS,
   withoutMissing,
   type LeadQuality,
@@ -59,6 +61,14 @@ export interface PreprocessedLeads {
   unreadable: UnreadableStretch[];
   /** The primary lead's QRS feature over the whole input (computed for its noise verdicts). */
   primaryFeature: QrsFeature;
+  /** Per 125 Hz sample, 1 where the primary lead's raw samples carry a signal (not missing, flat
+   * or saturated; noise verdicts aside): beats there are cut from it even where another lead
+   * stood in for its detection (segment.ts). */
+  primarySignal: Uint8Array;
+  /** The detector's peaks on the primary lead (computed for its noise verdicts), set when the
+   * primary lead is readable throughout: then they are the record's peaks (detectBeats reuses
+   * them rather than detecting twice). */
+  primaryPeaks?: Int32Array;
 }
 
 export interface Span {
@@ -125,10 +135,22 @@ export function preprocessLeads(
   // alone; the suspect blocks are then settled with the other leads (below).
   const floor = noiseFloor(blockEnergyStats(primaryFeature.energy, bounds));
   const suspect = new Uint8Array(floor.length);
+  const signalBlock = primaryQuality.verdict.map((v) => (v === 0 ? 1 : 0));
   for (let b = 0; b < floor.length; b++) {
     if (primaryQuality.verdict[b] === 0 && floor[b] > NOISE_FLOOR_LIMIT) {
       suspect[b] = 1;
       primaryQuality.verdict[b] = NOISE_VERDICT;
+    }
+  }
+  // Then whether its beats repeat (template-quality.ts): noise the floor does not see. Beats of
+  // suspect blocks take part (they are signal, perhaps ECG); a block whose beats do not repeat
+  // is noise outright, whatever the other leads say — they stand in for it if they are readable.
+  const primaryPeaks = detectQrsPeaks({ ...primaryFeature, first });
+  const twin = twinIndex(primaryClean, primaryPeaks, bounds, (b) => signalBlock[b] === 1);
+  for (let b = 0; b < twin.length; b++) {
+    if (signalBlock[b] === 1 && twin[b] < TWIN_LIMIT) {
+      primaryQuality.verdict[b] = NOISE_VERDICT;
+      suspect[b] = 0; // decided: no lead's agreement makes unrepeated beats a heart's
     }
   }
   // The other leads matter only where the primary lead is unreadable or suspect: when it is
@@ -149,14 +171,45 @@ export function preprocessLeads(
   const leads = signals.map((_, lead) =>
     lead === primaryLead ? primaryClean : spans[lead].length === 0 ? null : clean(lead, spans[lead]),
   );
+  // A stand-in lead must repeat its beats too (both leads of an all-noise recording are noise).
+  let standInNoise = false;
+  leads.forEach((cleaned, lead) => {
+    if (lead === primaryLead || !cleaned) return;
+    const q = qualities[lead] as LeadQuality;
+    const peaks: number[] = [];
+    for (const { start, end } of spans[lead]) {
+      const part = qrsFeature(cleaned.subarray(start, end));
+      for (const p of detectQrsPeaks({ ...part, first: first + start })) peaks.push(p + start);
+    }
+    const before = q.verdict.filter((v) => v === NOISE_VERDICT).length;
+    // Its blocks outside the seconds it stands in for are not judged but are signal (context).
+    const signal = (b: number) => q.verdict[b] === 0 || q.verdict[b] === NOT_JUDGED;
+    const twin = twinIndex(cleaned, Int32Array.from(peaks), bounds, signal);
+    for (let b = 0; b < twin.length; b++)
+      if (q.verdict[b] === 0 && twin[b] < TWIN_LIMIT) q.verdict[b] = NOISE_VERDICT;
+    if (q.verdict.filter((v) => v === NOISE_VERDICT).length > before) standInNoise = true;
+  });
+  if (standInNoise) readable = qualities.map((q) => readableSamples(q, bounds, count));
   if (suspect.includes(1)) {
-    settleNoise(primaryLead, suspect, floor, qualities, leads, spans, primaryFeature, bounds, first);
+    settleNoise(primaryLead, suspect, floor, qualities, leads, spans, primaryPeaks, bounds, first);
     readable = qualities.map((q) => readableSamples(q, bounds, count));
   }
-  const unreadable = primaryQuality.verdict.every((v) => v === 0)
+  const readableThroughout = primaryQuality.verdict.every((v) => v === 0);
+  const unreadable = readableThroughout
     ? []
     : unreadableStretches(qualities as LeadQuality[], offset, offset + n, primaryLead);
-  return { fs, offset, first, leads, readable, spans, unreadable, primaryFeature };
+  return {
+    fs,
+    offset,
+    first,
+    leads,
+    readable,
+    spans,
+    unreadable,
+    primaryFeature,
+    primarySignal: readableSamples({ ...primaryQuality, verdict: signalBlock }, bounds, count, 1),
+    ...(readableThroughout ? { primaryPeaks } : {}),
+  };
 }
 
 /** The 125 Hz index range of each quality block: block b covers [bounds[b], bounds[b+1]). */
@@ -169,12 +222,13 @@ function blockBounds(q: LeadQuality, resampler: Resampler, first: number, count:
   return bounds;
 }
 
-/** Per 125 Hz sample, 1 where the quality block its native position falls in is readable. */
-function readableSamples(q: LeadQuality | null, bounds: Int32Array, count: number): Uint8Array {
+/** Per 125 Hz sample, 1 where the quality block its native position falls in has verdict `mark`
+ * (0: readable). */
+function readableSamples(q: LeadQuality | null, bounds: Int32Array, count: number, mark = 0): Uint8Array {
   const ok = new Uint8Array(count);
   if (!q) return ok;
   for (let b = 0; b < q.verdict.length; b++) {
-    if (q.verdict[b] === 0 && bounds[b + 1] > bounds[b]) ok.fill(1, bounds[b], bounds[b + 1]);
+    if (q.verdict[b] === mark && bounds[b + 1] > bounds[b]) ok.fill(1, bounds[b], bounds[b + 1]);
   }
   return ok;
 }
@@ -195,12 +249,11 @@ function settleNoise(
   qualities: (LeadQuality | null)[],
   leads: (Float32Array | null)[],
   spans: Span[][],
-  primaryFeature: QrsFeature,
+  primaryBeats: Int32Array,
   bounds: Int32Array,
   first: number,
 ): void {
   const primaryQuality = qualities[primaryLead] as LeadQuality;
-  const primaryBeats = detectQrsPeaks({ ...primaryFeature, first });
   const tolerance = Math.round(0.15 * BEAT_FS);
   const others = leads
     .map((cleaned, lead) => ({ cleaned, lead }))

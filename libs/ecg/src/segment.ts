@@ -20,8 +20,9 @@ export const BEAT_LENGTH = 187;
 export { SEGMENT_WINDOW_SECONDS };
 const WINDOW = SEGMENT_WINDOW_SECONDS * BEAT_FS;
 const LOCAL_RR_INTERVALS = 10;
-/** Bump whenever the cut changes: datasets and models record which cut they were made with. */
-export const SEGMENTATION_VERSION = 'kachuee2018/holterflow-1';
+/** Bump whenever the cut changes: datasets and models record which cut they were made with.
+ * holterflow-2: a beat where the primary lead carries no signal is cut from the lead that stood in. */
+export const SEGMENTATION_VERSION = 'kachuee2018/holterflow-2';
 
 export interface RPeaks {
   /** R-peaks in record samples (native rate), ascending. */
@@ -58,7 +59,13 @@ function median(values: Int32Array): number {
 
 /**
  * Cut the beats peaks[from..to) (indices into `peaks`; the others are context for the RR
- * intervals and the windows' median RR) from the cleaned lead `lead` of `pre`.
+ * intervals and the windows' median RR) from the cleaned lead `lead` of `pre` (the primary) —
+ * or, for a beat where that lead carries no signal at all (missing, flat, saturated:
+ * `pre.primarySignal`), from the lead that stood in for its detection there: a beat found on V5
+ * under a flat MLII is cut from V5, not from the flat line. Where the primary lead was only
+ * judged noisy, its own cut is kept: the models were trained on it, and MIT-BIH 222's V calls
+ * (reference: none) rose from 204 to 285 when its 302 s read on V1 were also cut from V1.
+ * Each lead's 10 s windows are normalised on their own.
  */
 export function segmentBeats(
   pre: PreprocessedLeads,
@@ -85,22 +92,30 @@ export function segmentBeats(
   const msPerSample = 1000 / pre.fs;
   const rrScratch = new Int32Array(Math.max(1, total));
   let windowId = Number.NaN;
+  let cutLead = -1;
+  let cutSignal = signal;
   let lo = 0;
   let scale = 0;
   let length = 0;
   for (let b = from; b < to; b++) {
     const r = beatIndex[b];
     const w = Math.floor(r / WINDOW);
+    const beatLead = cutLeadOf(pre, lead, r - pre.first);
     if (w !== windowId) {
       windowId = w;
-      ({ lo, scale } = windowNormalisation(signal, pre.first, w));
+      cutLead = -1;
       length = Math.min(BEAT_LENGTH, Math.round(1.2 * windowPeriod(beatIndex, b, w, rrScratch)));
+    }
+    if (beatLead !== cutLead) {
+      cutLead = beatLead;
+      cutSignal = pre.leads[beatLead] as Float32Array;
+      ({ lo, scale } = windowNormalisation(cutSignal, pre.first, w));
     }
     const base = (b - from) * BEAT_LENGTH;
     const start = r - pre.first;
-    const stop = Math.min(signal.length, start + length);
+    const stop = Math.min(cutSignal.length, start + length);
     for (let i = Math.max(0, start); i < stop; i++) {
-      const v = (signal[i] - lo) * scale;
+      const v = (cutSignal[i] - lo) * scale;
       x[base + i - start] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
     // RR features. The intervals between beats first..last+1 sum to the span between them:
@@ -115,6 +130,17 @@ export function segmentBeats(
     out.rrNextMs[i] = b < total - 1 ? (rPeaks[b + 1] - rPeaks[b]) * msPerSample : local;
   }
   return out;
+}
+
+/**
+ * The lead a beat at array index i is cut from: `lead` where its samples carry a signal, else the
+ * first cleaned lead readable there (the one that stood in), else `lead`.
+ */
+function cutLeadOf(pre: PreprocessedLeads, lead: number, i: number): number {
+  if (pre.primarySignal[i] === 1) return lead;
+  for (let other = 0; other < pre.leads.length; other++)
+    if (other !== lead && pre.leads[other] && pre.readable[other][i] === 1) return other;
+  return lead;
 }
 
 /** Min and 1/(max−min) of window w of the lead (the part of it that is in the array). */

@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseBeats, primaryLeadOf, WINDOW_MARGIN_SECONDS } from '@holterflow/ecg';
+import { analyseBeats, primaryLeadOf, synthesiseNoise, WINDOW_MARGIN_SECONDS } from '@holterflow/ecg';
 import { fixtureAt, withNoise, type TestRecording } from './recorders.js';
 
 const WINDOWS_S = [300, 600, 1800];
@@ -67,3 +67,24 @@ for (const fs of [128, 360]) {
     }
   }
 }
+
+test('windows own the whole-record beats where both leads turn to pure electrode-motion noise across window edges (128 Hz)', () => {
+  // The twin index (template-quality.ts) reads beats ±35 s around a block: its verdicts must not
+  // depend on where a window's slice starts. Noise replaces 208 from 250 to 420 s and 580 to
+  // 700 s (over the 300 and 600 s window edges), at ECG amplitude, no ECG under it.
+  const rec = fixtureAt('208', 128);
+  const signals = rec.signals.map((s, lead) => {
+    const out = s.slice();
+    const noise = synthesiseNoise('em', s.length, rec.fs, 7 + lead);
+    for (const [from, to] of [
+      [250, 420],
+      [580, 700],
+    ])
+      for (let i = from * rec.fs; i < to * rec.fs; i++) out[i] = 0.35 * noise[i];
+    return out;
+  });
+  const { unreadable } = analyseBeats(signals, rec.fs, { primaryLead: primaryLeadOf(rec.leads) });
+  const marked = unreadable.reduce((sum, u) => sum + u.end - u.start, 0) / rec.fs;
+  assert.ok(marked >= 250, `the noise is marked (${marked} s of 290 s)`); // the verdicts are exercised
+  assertWindowInvariant({ ...rec, signals }, '208 128 Hz with pure noise');
+});

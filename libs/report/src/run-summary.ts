@@ -46,13 +46,14 @@ const HEADER = [
   'mean_hr_bpm',
   'duration_s',
   'unreadable_s',
+  'analysable',
   // Holter headline figures (summary.json "holter"; definitions in libs/report/README.md).
   ...HOLTER_COLUMNS.map(([name]) => name),
   'model_version',
   'error',
 ];
 
-function cells(row: RunSummaryRow): (string | number | null)[] {
+function cells(row: RunSummaryRow): (string | number | boolean | null)[] {
   const s = row.summary;
   return [
     row.recordId,
@@ -63,6 +64,7 @@ function cells(row: RunSummaryRow): (string | number | null)[] {
     s ? s.meanHeartRateBpm : null,
     s ? s.durationSeconds : null,
     s ? s.unreadableSeconds : null,
+    s ? s.analysable : null,
     ...HOLTER_COLUMNS.map(([, value]) => (s?.holter ? value(s.holter) : null)),
     s ? s.modelVersion : null,
     row.error,
@@ -70,7 +72,7 @@ function cells(row: RunSummaryRow): (string | number | null)[] {
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-function csvField(value: string | number | null): string {
+function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -93,7 +95,7 @@ export function runSummaryParquet(rows: readonly RunSummaryRow[]): Uint8Array {
     columnData: HEADER.map((name, i) => ({
       name,
       data: column(i),
-      type: isText(name) ? 'STRING' : isCount(name) ? 'INT32' : 'DOUBLE',
+      type: isText(name) ? 'STRING' : name === 'analysable' ? 'BOOLEAN' : isCount(name) ? 'INT32' : 'DOUBLE',
       nullable: name !== 'record_id' && name !== 'status',
     })),
     codec: 'GZIP',

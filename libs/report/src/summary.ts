@@ -65,6 +65,7 @@ export function summarizeWithAnalysis(input: RecordSummaryInput): {
     meanHeartRateBpm: holter.heartRate.meanBpm,
     unreadableSeconds: holter.recording.unanalysableSeconds,
     unanalysable: unanalysableStretches(input.unreadable, input.fs),
+    analysable: holter.recording.analysableSeconds > 0,
     holter,
     ...(input.processing ? { processing: input.processing } : {}),
   });

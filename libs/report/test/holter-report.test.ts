@@ -30,19 +30,27 @@ test('no beats: a valid report with zero counts, no rates, and a note saying so'
   );
 });
 
-test('all unanalysable: analysable time 0, AF burden not a number, the note says nothing could be analysed', () => {
+test('all unanalysable: analysable time 0, AF burden not a number, the note says unanalysable and why', () => {
   const { report } = analyseHolter({
     fs: FS,
     numSamples: FS * 600,
     samples: [],
     classes: [],
-    unanalysable: [{ start: 0, end: FS * 600 }],
+    unanalysable: [
+      { start: 0, end: FS * 540, reason: 'noise' },
+      { start: FS * 540, end: FS * 600, reason: 'flat' },
+    ],
   });
   HolterReportSchema.parse(report);
   assert.equal(report.recording.analysableSeconds, 0);
   assert.equal(report.recording.unanalysableSeconds, 600);
   assert.equal(report.atrialFibrillation.burdenPercent, null);
-  assert.ok(report.notes.some((n) => n.startsWith('Nothing in the recording could be analysed')));
+  assert.ok(
+    report.notes.includes(
+      'Unanalysable: no lead is readable anywhere in the recording (noise with no recognisable QRS complexes 540 s, a flat signal (no electrical activity: a lead off or a constant value) 60 s); no beat is reported and no figure is available.',
+    ),
+    report.notes.join(' | '),
+  );
   assert.ok(!report.notes.some((n) => n.startsWith('No beats were detected')));
 });
 

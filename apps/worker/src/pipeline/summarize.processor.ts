@@ -3,8 +3,9 @@
  * window edges) → beats.parquet, report.html (the Holter report, ECG strips read from the
  * recording by range), summary.json, and evaluation.json where reference beats exist.
  * A record with windows that failed for good (their reasons arrive as the job's ignored child
- * failures, FLOW_CHILD_FAILURE_POLICY) or without any readable signal gets error.json instead,
- * and the job still completes so finalize runs for the whole run.
+ * failures, FLOW_CHILD_FAILURE_POLICY) gets error.json instead, and the job still completes so
+ * finalize runs for the whole run. A readable recording whose signal is unusable throughout is
+ * not a failure: it gets a summary and a report that say it is unanalysable and why.
  */
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -93,17 +94,10 @@ export class SummarizeProcessor {
       return this.fail(store, job, error);
     }
     const merged = mergeParts(parts as Part[], job.fs);
-    const unreadableSamples = merged.unreadable.reduce((s, u) => s + (u.end - u.start), 0);
-    if (merged.results.samples.length === 0 && unreadableSamples >= job.numSamples) {
-      const reasons = [...new Set(merged.unreadable.map((u) => u.reason))].join(', ');
-      return this.fail(store, job, {
-        runId: job.runId,
-        recordId: job.recordId,
-        error: `record ${job.recordId}: no lead is readable anywhere in the recording (${reasons}); check the electrodes and the export`,
-        failedWindows: [],
-      });
-    }
-
+    // A recording whose signal is unusable everywhere (no lead readable: NaN, flat, clipped or
+    // noise) is still an analysed record: its summary and report say so with the reasons
+    // (summary.json `analysable: false`, `unanalysable`), and it has no beats. Only a record
+    // whose windows could not be read at all (above) fails.
     const beatsBytes = writeBeatResultsParquet(merged.results, {
       runId: job.runId,
       recordId: job.recordId,

@@ -215,6 +215,10 @@ export const RecordSummarySchema = z.object({
   /** The stretches where no beat was analysed, in time order (summaries written before this
    * field existed read as none listed). */
   unanalysable: z.array(UnanalysableStretchSchema).default([]),
+  /** False when no second of the recording could be analysed (no lead readable anywhere: the
+   * reasons are in `unanalysable`, beats is 0, `holter.notes` says so). Such a record is done,
+   * not failed: its signal was read and judged. Older summaries read as true. */
+  analysable: z.boolean().default(true),
   /** Absent in summaries written before the Holter report existed. */
   holter: HolterReportSchema.optional(),
   processing: ProcessingSchema.optional(),

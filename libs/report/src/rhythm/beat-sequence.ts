@@ -11,6 +11,11 @@ export interface SampleRange {
   end: number;
 }
 
+/** An unanalysable stretch, with why (libs/contracts UNREADABLE_REASONS) where it is known. */
+export interface UnanalysableRange extends SampleRange {
+  reason?: string;
+}
+
 export interface BeatSequence {
   fs: number;
   /** Recording length in samples. */
@@ -19,7 +24,7 @@ export interface BeatSequence {
   samples: ArrayLike<number>;
   classes: readonly AamiClass[];
   /** Record-sample ranges [start, end) where nothing could be analysed (may overlap, any order). */
-  unanalysable: readonly SampleRange[];
+  unanalysable: readonly UnanalysableRange[];
 }
 
 /** What every rule reads: times and RR in seconds, NaN where there is no interval. */

@@ -111,16 +111,39 @@ function hourlyTable(
   return rows;
 }
 
-function notesFor(p: PreparedSequence, report: Omit<HolterReport, 'notes'>): string[] {
+/** The reasons of UNREADABLE_REASONS (libs/contracts) in a reader's words. */
+const REASON_WORDS: Record<string, string> = {
+  missing: 'missing samples (NaN)',
+  flat: 'a flat signal (no electrical activity: a lead off or a constant value)',
+  saturated: 'a signal clipped at the amplifier rail',
+  noise: 'noise with no recognisable QRS complexes',
+};
+
+/** "noise with ... 540 s, a flat signal ... 60 s": the unanalysable time by reason, longest first. */
+export function unanalysableReasons(seq: BeatSequence): string {
+  const byReason = new Map<string, number>();
+  for (const r of seq.unanalysable) {
+    const seconds = (Math.min(r.end, seq.numSamples) - Math.max(0, r.start)) / seq.fs;
+    if (seconds <= 0) continue;
+    const reason = r.reason ?? 'unknown';
+    byReason.set(reason, (byReason.get(reason) ?? 0) + seconds);
+  }
+  return [...byReason]
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, s]) => `${REASON_WORDS[reason] ?? reason} ${Math.round(s)} s`)
+    .join(', ');
+}
+
+function notesFor(seq: BeatSequence, p: PreparedSequence, report: Omit<HolterReport, 'notes'>): string[] {
   const notes: string[] = [];
   const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
   if (report.recording.analysableSeconds === 0)
     notes.push(
-      'Nothing in the recording could be analysed (no lead readable anywhere): no figure is available.',
+      `Unanalysable: no lead is readable anywhere in the recording (${unanalysableReasons(seq)}); no beat is reported and no figure is available.`,
     );
   else if (report.recording.unanalysableSeconds > 0)
     notes.push(
-      `${minutes(report.recording.unanalysableSeconds)} in ${report.recording.unanalysableStretches} stretch(es) could not be analysed and are excluded from every figure.`,
+      `${minutes(report.recording.unanalysableSeconds)} in ${report.recording.unanalysableStretches} stretch(es) could not be analysed (${unanalysableReasons(seq)}) and are excluded from every figure.`,
     );
   if (report.beats.total === 0 && report.recording.analysableSeconds > 0)
     notes.push('No beats were detected: heart rate, ectopy, pauses, AF and HRV are not available.');
@@ -179,6 +202,6 @@ export function analyseHolter(
     hourly: [],
   };
   body.hourly = hourlyTable(p, minutes, vRuns, svRuns, pauses, allAf);
-  const report = HolterReportSchema.parse({ ...body, notes: notesFor(p, body) });
+  const report = HolterReportSchema.parse({ ...body, notes: notesFor(seq, p, body) });
   return { report, prepared: p, minutes, vRuns, svRuns, pauses, afEpisodes: allAf };
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { readWfdbRecord } from '@holterflow/formats';
 import {
   BEAT_LENGTH,
+  RHYTHM_1_FEATURES,
   RHYTHM_CONTEXT_SECONDS,
   RHYTHM_SCALAR_COUNT,
   RHYTHM_SCALAR_FEATURES,
@@ -11,6 +12,7 @@ import {
   analyseBeats,
   primaryLeadOf,
   rhythmFeatures,
+  selectRhythmScalars,
   type BeatTable,
 } from '@holterflow/ecg';
 
@@ -132,4 +134,74 @@ test('a table of one beat, or none, gets features without failing', () => {
   const one = rhythmFeatures(table(1), 100);
   assert.equal(one.scalars.length, RHYTHM_SCALAR_COUNT);
   assert.ok(one.scalars.every(Number.isFinite));
+});
+
+/**
+ * fs 125 (record samples are cut samples): 1 beat per second, every 10th beat 30 % premature
+ * without a P wave; each cut (150 samples, 1.2 × the period) holds the next beat's P wave as a
+ * bump 15–5 samples before the next R-peak when that beat is a sinus one. Beat 700 comes after a
+ * 1.6 s pause, longer than the previous cut.
+ */
+function pTable(n: number): BeatTable {
+  const samples = new Int32Array(n);
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t += i % 10 === 5 ? 88 : i % 10 === 6 ? 162 : i === 700 ? 200 : 125;
+    samples[i] = t;
+  }
+  const x = new Float32Array(n * BEAT_LENGTH);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 150; k++) x[i * BEAT_LENGTH + k] = 0.3 + (k < 10 ? 0.5 - k / 20 : 0);
+    if (i + 1 < n && (i + 1) % 10 !== 5) {
+      const d = samples[i + 1] - samples[i];
+      for (let k = d - 15; k < d - 5 && k < 150; k++) x[i * BEAT_LENGTH + k] = 0.6;
+    }
+  }
+  const rr = Float32Array.from(samples, (s, i) => (i ? (s - samples[i - 1]) * 8 : 1000));
+  const next = Float32Array.from(samples, (s, i) => (i < n - 1 ? (samples[i + 1] - s) * 8 : 1000));
+  return { samples, x, rrPrevMs: rr, rrNextMs: next, rrLocalMs: new Float32Array(n).fill(1000) };
+}
+
+test('the P wave against the patient template: a premature beat without one differs, a sinus beat does not; a pause is "as usual"', () => {
+  const beats = pTable(800);
+  const { scalars } = rhythmFeatures(beats, 125);
+  const at = (b: number, f: Parameters<typeof feature>[0]) => scalars[b * RHYTHM_SCALAR_COUNT + feature(f)];
+  // Sinus beats 504 and 506 (the compensatory cycle) match their template; premature 505 has no bump.
+  for (const b of [504, 506]) {
+    assert.ok(
+      at(b, 'pre_template_rms_difference') < 0.01,
+      `beat ${b}: ${at(b, 'pre_template_rms_difference')}`,
+    );
+    assert.ok(Math.abs(at(b, 'pre_energy_over_template') - 1) < 0.01);
+  }
+  assert.ok(at(505, 'pre_template_rms_difference') > 0.1, `${at(505, 'pre_template_rms_difference')}`);
+  assert.equal(at(505, 'pre_energy_over_template'), 0);
+  // After the pause the stretch is not in the previous cut: neutral values.
+  assert.equal(at(700, 'pre_template_correlation'), 1);
+  assert.equal(at(700, 'pre_template_rms_difference'), 0);
+  assert.equal(at(700, 'pre_energy_over_template'), 1);
+  // Absolute intervals in seconds beside the ratios.
+  assert.ok(Math.abs(at(504, 'rr_next_s') - 0.704) < 1e-6);
+  assert.ok(Math.abs(at(504, 'rr_local_s') - 1) < 1e-6);
+  // The QRS part of the same cut as the template: no difference, the same slope.
+  assert.ok(at(504, 'qrs_rms_difference') < 1e-3);
+  assert.ok(Math.abs(at(504, 'qrs_slope_over_template') - 1) < 1e-3);
+});
+
+test('selectRhythmScalars: a model reads its own columns by name; holterflow-rhythm-1 columns come first', () => {
+  const beats = table(50);
+  const { scalars } = rhythmFeatures(beats, 100);
+  assert.deepEqual(RHYTHM_SCALAR_FEATURES.slice(0, RHYTHM_1_FEATURES.length), RHYTHM_1_FEATURES);
+  assert.equal(selectRhythmScalars(scalars, 50, RHYTHM_SCALAR_FEATURES), scalars);
+  const two = selectRhythmScalars(scalars, 50, ['rr_irregularity', 'rr_prev_s']);
+  assert.equal(two.length, 100);
+  for (let b = 0; b < 50; b++) {
+    assert.equal(two[2 * b], scalars[b * RHYTHM_SCALAR_COUNT + feature('rr_irregularity')]);
+    assert.equal(two[2 * b + 1], scalars[b * RHYTHM_SCALAR_COUNT + feature('rr_prev_s')]);
+  }
+  assert.throws(
+    () => selectRhythmScalars(scalars, 50, ['rr_prev_s', 'qt_interval']),
+    /qt_interval is not computed/,
+  );
+  assert.throws(() => selectRhythmScalars(scalars, 49, ['rr_prev_s']), /49 × 20/);
 });

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RHYTHM_1_FEATURES } from '@holterflow/ecg';
 import { initMlp, type DenseLayer, type MlpParameters, type RhythmInputSpec } from '@holterflow/model';
 import { countPerClass } from '../beats.js';
 import {
@@ -43,6 +44,8 @@ export interface RhythmRecipe {
   /** Epochs without a better validation score before stopping (best weights kept). */
   patience: number;
   input: Omit<RhythmInputSpec, 'scalarCount'>;
+  /** The scalar rhythm features the model reads, by name (libs/ecg RHYTHM_SCALAR_FEATURES). */
+  features: readonly string[];
 }
 
 const COMMON: Omit<RhythmRecipe, 'imbalance'> = {
@@ -56,6 +59,7 @@ const COMMON: Omit<RhythmRecipe, 'imbalance'> = {
   maxEpochs: 30,
   patience: 6,
   input: { morphology: 'difference', beatStride: 4 },
+  features: RHYTHM_1_FEATURES,
 };
 
 export const RHYTHM_RECIPES: Record<ImbalanceMethod, RhythmRecipe> = {

@@ -6,12 +6,7 @@
  *  - all:   train on all 48 records minus ALL_VALIDATION_RECORDS, validate on those, no test part
  *           (its DS2 figures are its DS1-only twin's).
  */
-import {
-  RHYTHM_CONTEXT_SECONDS,
-  RHYTHM_FEATURES_VERSION,
-  RHYTHM_SCALAR_COUNT,
-  RHYTHM_SCALAR_FEATURES,
-} from '@holterflow/ecg';
+import { RHYTHM_CONTEXT_SECONDS, RHYTHM_FEATURES_VERSION } from '@holterflow/ecg';
 import { DS1_RECORDS, DS2_RECORDS, type BeatDataset } from '../dataset/index.js';
 import {
   RHYTHM_ARCHITECTURE,
@@ -41,11 +36,11 @@ export interface RhythmSplit {
 }
 
 export function inputSpecOf(recipe: RhythmRecipe): RhythmInputSpec {
-  return { ...recipe.input, scalarCount: RHYTHM_SCALAR_COUNT };
+  return { ...recipe.input, scalarCount: recipe.features.length };
 }
 
-export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, spec: RhythmInputSpec): RhythmSplit {
-  const { rows, width } = datasetFeatureRows(ds, spec);
+export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, recipe: RhythmRecipe): RhythmSplit {
+  const { rows, width } = datasetFeatureRows(ds, inputSpecOf(recipe), recipe.features);
   const present = [...new Set(ds.recordIds)];
   const validation: string[] =
     protocol === 'inter'
@@ -71,15 +66,20 @@ export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, spec: Rhy
   };
 }
 
-/** Writes the version folder's model files (model.json + weights.bin) and its config.json. */
+/**
+ * Writes the version folder's model files (model.json + weights.bin) and its config.json. Several
+ * parameter sets make an ensemble (their probabilities averaged, then scaled by classScale).
+ */
 export async function saveRhythmVersion(
   store: ModelStore,
   prefix: string,
-  parameters: MlpParameters,
+  parameters: MlpParameters | MlpParameters[],
   recipe: RhythmRecipe,
   config: Record<string, unknown>,
   segmentation: string,
+  classScale?: number[],
 ): Promise<void> {
+  const members = Array.isArray(parameters) ? parameters : [parameters];
   const spec = inputSpecOf(recipe);
   const widths = [rhythmInputWidth(spec), ...recipe.hidden, 5];
   await saveRhythmModel(
@@ -90,12 +90,14 @@ export async function saveRhythmVersion(
         featuresVersion: RHYTHM_FEATURES_VERSION,
         segmentation,
         contextSeconds: RHYTHM_CONTEXT_SECONDS,
-        scalarFeatures: [...RHYTHM_SCALAR_FEATURES],
+        scalarFeatures: [...recipe.features],
         input: spec,
         widths,
+        ...(members.length > 1 ? { members: members.length } : {}),
+        ...(classScale ? { classScale } : {}),
         weightsFile: WEIGHTS_BIN,
       },
-      parameters,
+      members,
     },
     store,
     prefix,
@@ -103,9 +105,9 @@ export async function saveRhythmVersion(
   const parameterCount = widths.slice(1).reduce((n, w, l) => n + widths[l] * w + w, 0);
   const body = {
     architecture: RHYTHM_ARCHITECTURE,
-    parameters: parameterCount,
+    parameters: parameterCount * members.length,
     recipe,
-    features: RHYTHM_SCALAR_FEATURES,
+    features: recipe.features,
     ...config,
   };
   const key = prefix ? `${prefix}/config.json` : 'config.json';

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { readWfdbRecord } from '@holterflow/formats';
 import {
   BEAT_LENGTH,
   RHYTHM_1_FEATURES,
@@ -15,8 +13,8 @@ import {
   selectRhythmScalars,
   type BeatTable,
 } from '@holterflow/ecg';
+import { fixtureAt, type TestRecording } from './recorders.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/mitdb/', import.meta.url));
 const feature = (name: (typeof RHYTHM_SCALAR_FEATURES)[number]) => RHYTHM_SCALAR_FEATURES.indexOf(name);
 
 /** A hand-built beat table: 1 beat per second (fs 100), every 10th beat 30 % premature. */
@@ -70,52 +68,50 @@ test('the template is the mean cut of the regular beats in the context, the beat
   }
 });
 
-test('rhythm features of a window with margins equal a whole-record pass, bit for bit (MIT-BIH 119, 232)', () => {
-  for (const id of ['119', '232']) {
-    const rec = readWfdbRecord(`${FIXTURES}${id}.hea`);
-    const primaryLead = primaryLeadOf(rec.leads);
-    const whole = analyseBeats(rec.signals, rec.fs, { primaryLead, contextSeconds: RHYTHM_CONTEXT_SECONDS });
-    assert.ok(whole.rhythm, 'features computed');
-    const n = rec.signals[0].length;
-    const margin = (WINDOW_MARGIN_SECONDS + RHYTHM_CONTEXT_SECONDS) * rec.fs;
-    for (const seconds of [300, 600]) {
-      const size = seconds * rec.fs;
-      const parts = {
-        samples: [] as Int32Array[],
-        scalars: [] as Float32Array[],
-        template: [] as Float32Array[],
-      };
-      for (let start = 0; start < n; start += size) {
-        const end = Math.min(n, start + size);
-        const offset = Math.max(0, start - margin);
-        const slice = rec.signals.map((s) => s.subarray(offset, Math.min(n, end + margin)));
-        const w = analyseBeats(slice, rec.fs, {
-          offset,
-          ownedStart: start,
-          ownedEnd: end,
-          primaryLead,
-          contextSeconds: RHYTHM_CONTEXT_SECONDS,
-        });
-        parts.samples.push(w.beats.samples);
-        parts.scalars.push(w.rhythm!.scalars);
-        parts.template.push(w.rhythm!.template);
-      }
-      assert.deepEqual(
-        concat(parts.samples, Int32Array),
-        whole.beats.samples,
-        `${id}: beats, ${seconds} s windows`,
-      );
-      assert.deepEqual(
-        concat(parts.scalars, Float32Array),
-        whole.rhythm.scalars,
-        `${id}: scalars, ${seconds} s windows`,
-      );
-      assert.deepEqual(
-        concat(parts.template, Float32Array),
-        whole.rhythm.template,
-        `${id}: templates, ${seconds} s windows`,
-      );
+/** Windows read with the classify worker's margins own exactly the whole-record pass's features. */
+function assertRhythmWindowInvariant(rec: TestRecording, label: string, windows: number[]): void {
+  const primaryLead = primaryLeadOf(rec.leads);
+  const whole = analyseBeats(rec.signals, rec.fs, { primaryLead, contextSeconds: RHYTHM_CONTEXT_SECONDS });
+  assert.ok(whole.rhythm, 'features computed');
+  const n = rec.signals[0].length;
+  const margin = (WINDOW_MARGIN_SECONDS + RHYTHM_CONTEXT_SECONDS) * rec.fs;
+  for (const seconds of windows) {
+    const size = seconds * rec.fs;
+    const parts = {
+      samples: [] as Int32Array[],
+      scalars: [] as Float32Array[],
+      template: [] as Float32Array[],
+    };
+    for (let start = 0; start < n; start += size) {
+      const end = Math.min(n, start + size);
+      const offset = Math.max(0, start - margin);
+      const slice = rec.signals.map((s) => s.subarray(offset, Math.min(n, end + margin)));
+      const w = analyseBeats(slice, rec.fs, {
+        offset,
+        ownedStart: start,
+        ownedEnd: end,
+        primaryLead,
+        contextSeconds: RHYTHM_CONTEXT_SECONDS,
+      });
+      parts.samples.push(w.beats.samples);
+      parts.scalars.push(w.rhythm!.scalars);
+      parts.template.push(w.rhythm!.template);
     }
+    const at = `${label}, ${seconds} s windows`;
+    assert.deepEqual(concat(parts.samples, Int32Array), whole.beats.samples, `${at}: beats`);
+    assert.deepEqual(concat(parts.scalars, Float32Array), whole.rhythm.scalars, `${at}: scalars`);
+    assert.deepEqual(concat(parts.template, Float32Array), whole.rhythm.template, `${at}: templates`);
+  }
+}
+
+test('rhythm features of a window with margins equal a whole-record pass, bit for bit (MIT-BIH 119, 232)', () => {
+  for (const id of ['119', '232']) assertRhythmWindowInvariant(fixtureAt(id), id, [300, 600]);
+});
+
+test('the same at 128 and 250 Hz, with the leads renamed (MIT-BIH 232 resampled)', () => {
+  for (const fs of [128, 250]) {
+    const rec = fixtureAt('232', fs);
+    assertRhythmWindowInvariant({ ...rec, leads: ['ECG1', 'ECG2'] }, `232 at ${fs} Hz`, [600]);
   }
 });
 

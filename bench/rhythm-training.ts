@@ -28,6 +28,7 @@ import {
   readBeatDataset,
   RHYTHM_RECIPES,
   chooseClassScale,
+  crossValidatedCalibrationScore,
   ec57Statistics,
   ensembleConfusion,
   metricsFromConfusion,
@@ -163,6 +164,8 @@ interface EnsembleResult {
   validationScore: number;
   classScale: number[];
   calibratedValidationScore: number;
+  /** Scale chosen on the other validation records, scored on the left-out one, pooled. */
+  crossValidatedCalibratedScore: number;
   test?: NonNullable<RunResult['test']>;
   calibratedTest?: NonNullable<RunResult['test']>;
 }
@@ -180,13 +183,14 @@ if (ensembleSize > 0)
         validationScore: validationScore(ensembleConfusion(members, split.validation)),
         classScale: calibration.classScale,
         calibratedValidationScore: calibration.score,
+        crossValidatedCalibratedScore: crossValidatedCalibrationScore(members, split.validation),
       };
       if (split.test && !validationOnly) {
         e.test = testFigures(ensembleConfusion(members, split.test));
         e.calibratedTest = testFigures(ensembleConfusion(members, split.test, calibration.classScale));
       }
       console.log(
-        `${recipeName} ensemble ${group.join('+')}: validation ${e.validationScore.toFixed(3)}, calibrated ${e.calibratedValidationScore.toFixed(3)} (scale ${e.classScale.join(',')})` +
+        `${recipeName} ensemble ${group.join('+')}: validation ${e.validationScore.toFixed(3)}, calibrated ${e.calibratedValidationScore.toFixed(3)} (scale ${e.classScale.join(',')}; leave-one-record-out ${e.crossValidatedCalibratedScore.toFixed(3)})` +
           (e.test ? `\n  DS2 ${line(e.test)}\n  DS2 calibrated ${line(e.calibratedTest!)}` : ''),
       );
       ensembles.push(e);
@@ -243,6 +247,7 @@ const ensembleSummary = recipes
       groups: es.length,
       validation: meanSd(es.map((e) => e.validationScore)),
       calibratedValidation: meanSd(es.map((e) => e.calibratedValidationScore)),
+      crossValidatedCalibration: meanSd(es.map((e) => e.crossValidatedCalibratedScore)),
       ...Object.fromEntries(
         (['vebSe', 'vebPpv', 'svebSe', 'svebPpv', 'accuracy'] as const).flatMap((f) => [
           [f, stat('test', f)],
@@ -268,7 +273,7 @@ for (const e of ensembleSummary) {
     `${`${e.recipe} ×${ensembleSize}`.padEnd(15)} ${e.validation.mean.toFixed(3)} ± ${e.validation.sd.toFixed(3)}  ${pm(g.vebSe).padEnd(14)} ${pm(g.vebPpv).padEnd(14)} ${pm(g.svebSe).padEnd(14)} ${pm(g.svebPpv).padEnd(14)} (${e.groups} ensembles)`,
   );
   console.log(
-    `${`  calibrated`.padEnd(15)} ${e.calibratedValidation.mean.toFixed(3)} ± ${e.calibratedValidation.sd.toFixed(3)}  ${pm(g.calibratedVebSe).padEnd(14)} ${pm(g.calibratedVebPpv).padEnd(14)} ${pm(g.calibratedSvebSe).padEnd(14)} ${pm(g.calibratedSvebPpv).padEnd(14)}`,
+    `${`  calibrated`.padEnd(15)} ${e.calibratedValidation.mean.toFixed(3)} ± ${e.calibratedValidation.sd.toFixed(3)}  ${pm(g.calibratedVebSe).padEnd(14)} ${pm(g.calibratedVebPpv).padEnd(14)} ${pm(g.calibratedSvebSe).padEnd(14)} ${pm(g.calibratedSvebPpv).padEnd(14)} (leave-one-record-out ${e.crossValidatedCalibration.mean.toFixed(3)} ± ${e.crossValidatedCalibration.sd.toFixed(3)})`,
   );
 }
 if (protocol === 'inter')

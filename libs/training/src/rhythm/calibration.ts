@@ -40,9 +40,46 @@ export interface Calibration {
 
 export function chooseClassScale(members: readonly MlpParameters[], validation: FeatureSet): Calibration {
   const n = validation.labels.length;
+  return searchScale(predictEnsemble(members, validation.rows, n), validation.labels);
+}
+
+/**
+ * The calibration's own honesty check: leave one validation record out, choose the scale on the
+ * others, classify the left-out record with it; the score of the pooled confusion. The chosen
+ * scale's score on the records that chose it is optimistic; this one is not (as much).
+ */
+export function crossValidatedCalibrationScore(
+  members: readonly MlpParameters[],
+  validation: FeatureSet,
+): number {
+  const records = validation.recordIds;
+  if (!records) throw new Error('the validation set has no record ids');
+  const n = validation.labels.length;
   const probs = predictEnsemble(members, validation.rows, n);
+  const k = probs.length / Math.max(1, n);
+  const pooled = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (const heldOut of new Set(records)) {
+    const inside = (keep: boolean) => records.flatMap((r, i) => ((r === heldOut) === keep ? [i] : []));
+    const pick = (idx: number[]) => ({
+      probs: Float32Array.from(
+        { length: idx.length * k },
+        (_, j) => probs[idx[Math.floor(j / k)] * k + (j % k)],
+      ),
+      labels: Int32Array.from(idx, (i) => validation.labels[i]),
+    });
+    const rest = pick(inside(false));
+    const held = pick(inside(true));
+    const { classScale } = searchScale(rest.probs, rest.labels);
+    const c = confusionMatrix(held.labels, scaledArgmax(held.probs, held.labels.length, classScale));
+    for (let r = 0; r < k; r++) for (let p = 0; p < k; p++) pooled[r][p] += c[r][p];
+  }
+  return validationScore(pooled);
+}
+
+function searchScale(probs: Float32Array, labels: Int32Array): Calibration {
+  const n = labels.length;
   const scoreOf = (scale: number[]) =>
-    validationScore(confusionMatrix(validation.labels, scaledArgmax(probs, n, scale)));
+    validationScore(confusionMatrix(labels, scaledArgmax(probs, n, scale)));
   const unscaled = scoreOf([1, 1, 1, 1, 1]);
   let best: Calibration = { classScale: [1, 1, 1, 1, 1], unscaled, score: unscaled };
   // Distance from no scaling, to prefer the smallest change among equal scores.

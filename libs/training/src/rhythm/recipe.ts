@@ -82,6 +82,8 @@ export interface FeatureSet {
   rows: Float32Array;
   labels: Int32Array;
   width: number;
+  /** Each row's record (rhythmSplit sets it): calibration is cross-validated by record. */
+  recordIds?: string[];
 }
 
 /**

@@ -56,7 +56,12 @@ export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, recipe: R
     ds.recordIds.forEach((r, i) => wanted.has(r) && idx.push(i));
     const out = new Float32Array(idx.length * width);
     idx.forEach((i, k) => out.set(rows.subarray(i * width, (i + 1) * width), k * width));
-    return { rows: out, labels: Int32Array.from(idx, (i) => ds.labels[i]), width };
+    return {
+      rows: out,
+      labels: Int32Array.from(idx, (i) => ds.labels[i]),
+      width,
+      recordIds: idx.map((i) => ds.recordIds[i]),
+    };
   };
   return {
     train: set(train),

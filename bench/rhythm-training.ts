@@ -3,7 +3,7 @@
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
- *     [--features rhythm-1|rhythm-2] [--ensemble 3] [--validation-only]
+ *     [--features rhythm-1|rhythm-2] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
  *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
  * records, then is scored once on DS2 (inter). A run's checkpoint (--checkpoints/<recipe>-s<seed>)
@@ -15,6 +15,7 @@
  * each averages its members' probabilities and gets a class-prior calibration chosen on the
  * validation records; the summary gives them mean ± sd over the groups beside the single seeds.
  * --validation-only scores nothing on DS2 (for designing and selecting: DS2 is not looked at).
+ * --validation-records holds out other DS1 records instead (a second patient-wise fold).
  * --save writes the selected recipe's best-validation seed as a model version folder, or with
  * --ensemble its best-validation calibrated ensemble.
  * --protocol all trains on all 48 records (validation records held out, no test part).
@@ -61,6 +62,7 @@ const { values } = parseArgs({
     'weight-decay': { type: 'string' },
     features: { type: 'string' },
     ensemble: { type: 'string' },
+    'validation-records': { type: 'string' },
     'validation-only': { type: 'boolean', default: false },
   },
 });
@@ -122,11 +124,11 @@ const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
 };
 /** A checkpoint folder name that tells every variant apart (the checkpoint also checks identity). */
 const runName = (name: ImbalanceMethod, r: RhythmRecipe, seed: number) =>
-  `${protocol}-${name}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}-s${seed}`;
+  `${protocol}-${name}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}${values['validation-records'] ? `-v${values['validation-records'].replaceAll(',', '.')}` : ''}-s${seed}`;
 const splits = new Map<ImbalanceMethod, ReturnType<typeof rhythmSplit>>();
 for (const recipeName of recipes) {
   const recipe = recipeOf(recipeName);
-  const split = rhythmSplit(ds, protocol, recipe);
+  const split = rhythmSplit(ds, protocol, recipe, values['validation-records']?.split(','));
   splits.set(recipeName, split);
   for (const seed of seeds) {
     const result = await trainRhythmModel({

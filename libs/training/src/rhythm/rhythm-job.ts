@@ -6,6 +6,7 @@
  *  - all:   train on all 48 records minus ALL_VALIDATION_RECORDS, validate on those, no test part
  *           (its DS2 figures are its DS1-only twin's).
  */
+import { RecordInputError } from '@holterflow/contracts';
 import { RHYTHM_CONTEXT_SECONDS, RHYTHM_FEATURES_VERSION } from '@holterflow/ecg';
 import { DS1_RECORDS, DS2_RECORDS, type BeatDataset } from '../dataset/index.js';
 import {
@@ -39,11 +40,25 @@ export function inputSpecOf(recipe: RhythmRecipe): RhythmInputSpec {
   return { ...recipe.input, scalarCount: recipe.features.length };
 }
 
-export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, recipe: RhythmRecipe): RhythmSplit {
+/**
+ * `validationRecords` replaces the protocol's held-out records (inter: DS1 records only), for
+ * a second patient-wise fold when comparing features: another five patients' verdict.
+ */
+export function rhythmSplit(
+  ds: BeatDataset,
+  protocol: RhythmProtocol,
+  recipe: RhythmRecipe,
+  validationRecords?: readonly string[],
+): RhythmSplit {
   const { rows, width } = datasetFeatureRows(ds, inputSpecOf(recipe), recipe.features);
   const present = [...new Set(ds.recordIds)];
-  const validation: string[] =
-    protocol === 'inter'
+  if (protocol === 'inter' && validationRecords)
+    for (const r of validationRecords)
+      if (!(DS1_RECORDS as readonly string[]).includes(r))
+        throw new RecordInputError(r, 'is not a DS1 record: inter-patient validation never uses DS2');
+  const validation: string[] = validationRecords
+    ? validationRecords.filter((r) => present.includes(r))
+    : protocol === 'inter'
       ? [...INTER_VALIDATION_RECORDS]
       : ALL_VALIDATION_RECORDS.filter((r) => present.includes(r));
   // 'all' keeps the paced records: their beats are the Q class the default must know.

@@ -34,6 +34,7 @@ import {
   ensembleConfusion,
   metricsFromConfusion,
   validationScore,
+  rhythmRunName,
   rhythmSplit,
   saveRhythmVersion,
   scoreOn,
@@ -122,13 +123,13 @@ const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
     input: morphology ? { ...base.input, morphology } : base.input,
   };
 };
-/** A checkpoint folder name that tells every variant apart (the checkpoint also checks identity). */
+const validationRecords = values['validation-records']?.split(',');
 const runName = (name: ImbalanceMethod, r: RhythmRecipe, seed: number) =>
-  `${protocol}-${name}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}${values['validation-records'] ? `-v${values['validation-records'].replaceAll(',', '.')}` : ''}-s${seed}`;
+  rhythmRunName(protocol, name, r, seed, validationRecords);
 const splits = new Map<ImbalanceMethod, ReturnType<typeof rhythmSplit>>();
 for (const recipeName of recipes) {
   const recipe = recipeOf(recipeName);
-  const split = rhythmSplit(ds, protocol, recipe, values['validation-records']?.split(','));
+  const split = rhythmSplit(ds, protocol, recipe, validationRecords);
   splits.set(recipeName, split);
   for (const seed of seeds) {
     const result = await trainRhythmModel({
@@ -260,8 +261,8 @@ const ensembleSummary = recipes
   })
   .filter((e) => e !== undefined);
 const pm = (s?: { mean: number; sd: number }) => (s ? `${f1(s.mean)} ± ${f1(s.sd)}` : '–');
-const validationRecords = splits.get(recipes[0])!.records.validation;
-console.log(`\nprotocol ${protocol}, seeds ${seeds.join(',')} (validation: ${validationRecords.join(' ')})`);
+const heldOut = splits.get(recipes[0])!.records.validation;
+console.log(`\nprotocol ${protocol}, seeds ${seeds.join(',')} (validation: ${heldOut.join(' ')})`);
 console.log(
   'recipe          validation      VEB Se         VEB +P         SVEB Se        SVEB +P        train s',
 );

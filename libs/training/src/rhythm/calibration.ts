@@ -40,7 +40,7 @@ export interface Calibration {
 
 export function chooseClassScale(members: readonly MlpParameters[], validation: FeatureSet): Calibration {
   const n = validation.labels.length;
-  return searchScale(predictEnsemble(members, validation.rows, n), validation.labels);
+  return searchClassScale(predictEnsemble(members, validation.rows, n), validation.labels);
 }
 
 /**
@@ -69,14 +69,15 @@ export function crossValidatedCalibrationScore(
     });
     const rest = pick(inside(false));
     const held = pick(inside(true));
-    const { classScale } = searchScale(rest.probs, rest.labels);
+    const { classScale } = searchClassScale(rest.probs, rest.labels);
     const c = confusionMatrix(held.labels, scaledArgmax(held.probs, held.labels.length, classScale));
     for (let r = 0; r < k; r++) for (let p = 0; p < k; p++) pooled[r][p] += c[r][p];
   }
   return validationScore(pooled);
 }
 
-function searchScale(probs: Float32Array, labels: Int32Array): Calibration {
+/** The grid search on probabilities already computed (n × 5) and their labels. */
+export function searchClassScale(probs: Float32Array, labels: Int32Array): Calibration {
   const n = labels.length;
   const scoreOf = (scale: number[]) =>
     validationScore(confusionMatrix(labels, scaledArgmax(probs, n, scale)));

@@ -36,6 +36,21 @@ export interface RhythmSplit {
   records: { train: string[]; validation: string[]; test: string[] };
 }
 
+/**
+ * A run's checkpoint folder name: every variant apart (the checkpoint's identity is checked too,
+ * but a folder shared by two variants would have each overwrite the other's).
+ */
+export function rhythmRunName(
+  protocol: RhythmProtocol,
+  imbalance: string,
+  r: RhythmRecipe,
+  seed: number,
+  validationRecords?: readonly string[],
+): string {
+  const held = validationRecords ? `-v${validationRecords.join('.')}` : '';
+  return `${protocol}-${imbalance}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}${held}-s${seed}`;
+}
+
 export function inputSpecOf(recipe: RhythmRecipe): RhythmInputSpec {
   return { ...recipe.input, scalarCount: recipe.features.length };
 }

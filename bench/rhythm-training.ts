@@ -19,6 +19,8 @@
  * bench/rhythm-calibration-cv.ts, so the shipped ensemble has none).
  * --validation-only scores nothing on DS2 (for designing and selecting: DS2 is not looked at).
  * --validation-records holds out other DS1 records instead (a second patient-wise fold).
+ * --epochs-of <twin metrics.json> trains each seed for the best epoch of the twin's member of that
+ * seed and keeps the last weights (the all-records refit; no early stopping on its few records).
  * --save writes the selected recipe's best-validation seed as a model version folder, or with
  * --ensemble its best-validation ensemble (calibrated with --calibrate).
  * --protocol all trains on all 48 records (validation records held out, no test part).
@@ -67,6 +69,7 @@ const { values } = parseArgs({
     features: { type: 'string' },
     ensemble: { type: 'string' },
     'validation-records': { type: 'string' },
+    'epochs-of': { type: 'string' },
     'validation-only': { type: 'boolean', default: false },
     calibrate: { type: 'boolean', default: false },
   },
@@ -132,17 +135,30 @@ const validationRecords = values['validation-records']?.split(',');
 const runName = (name: ImbalanceMethod, r: RhythmRecipe, seed: number) =>
   rhythmRunName(protocol, name, r, seed, validationRecords);
 const splits = new Map<ImbalanceMethod, ReturnType<typeof rhythmSplit>>();
+const twinMembers: { seed: number; bestEpoch: number }[] | undefined = values['epochs-of']
+  ? JSON.parse(await readFile(values['epochs-of'], 'utf8')).members
+  : undefined;
+/** The recipe of one seed's run: with --epochs-of, that seed's fixed epoch count. */
+const seedRecipe = (recipe: RhythmRecipe, seed: number): RhythmRecipe => {
+  if (!twinMembers) return recipe;
+  const member = twinMembers.find((m) => m.seed === seed);
+  if (!member) throw new Error(`${values['epochs-of']} has no member of seed ${seed}`);
+  return { ...recipe, fixedEpochs: member.bestEpoch };
+};
 for (const recipeName of recipes) {
   const recipe = recipeOf(recipeName);
   const split = rhythmSplit(ds, protocol, recipe, validationRecords);
   splits.set(recipeName, split);
   for (const seed of seeds) {
     const result = await trainRhythmModel({
-      recipe,
+      recipe: seedRecipe(recipe, seed),
       seed,
       train: split.train,
       validation: split.validation,
-      checkpointDir: join(values.checkpoints!, runName(recipeName, recipe, seed)),
+      checkpointDir: join(
+        values.checkpoints!,
+        runName(recipeName, recipe, seed) + (twinMembers ? `-e${seedRecipe(recipe, seed).fixedEpochs}` : ''),
+      ),
       onEpoch: (e) =>
         console.log(
           `${recipeName} seed ${seed} epoch ${e.epoch} loss ${e.loss.toFixed(4)} validation ${e.validationScore.toFixed(3)} (best ${e.bestEpoch}) ${e.seconds.toFixed(1)} s`,
@@ -348,6 +364,9 @@ if (values.save) {
     {
       seed: memberSeeds[0],
       ...(bestEnsemble ? { seeds: memberSeeds } : {}),
+      ...(twinMembers
+        ? { fixedEpochs: Object.fromEntries(memberSeeds.map((s) => [s, seedRecipe(recipe, s).fixedEpochs])) }
+        : {}),
       ...(bestEnsemble && calibrate ? { classScale: bestEnsemble.classScale } : {}),
       protocol,
       validationRecords: split.records.validation,
@@ -363,6 +382,15 @@ if (values.save) {
     architecture: 'holterflow_rhythm_mlp',
     complete: true,
     recipe: { name: selected.recipe, ...recipe },
+    ...(twinMembers
+      ? {
+          fixedEpochs: {
+            from: values['epochs-of'],
+            note: "each member trained for its twin member's best epoch, last weights kept (no early stopping)",
+            perSeed: Object.fromEntries(memberSeeds.map((s) => [s, seedRecipe(recipe, s).fixedEpochs])),
+          },
+        }
+      : {}),
     seed: memberSeeds[0],
     ...(bestEnsemble
       ? {

@@ -43,6 +43,12 @@ export interface RhythmRecipe {
   maxEpochs: number;
   /** Epochs without a better validation score before stopping (best weights kept). */
   patience: number;
+  /**
+   * Train exactly this many epochs and keep the last weights (no early stopping): the refit of a
+   * recipe on all records for the epoch count its DS1-only twin's validation chose — the few
+   * records an all-records model can hold out choose epochs by chance (measured: 2 of 8).
+   */
+  fixedEpochs?: number;
   input: Omit<RhythmInputSpec, 'scalarCount'>;
   /** The scalar rhythm features the model reads, by name (libs/ecg RHYTHM_SCALAR_FEATURES). */
   features: readonly string[];
@@ -270,7 +276,11 @@ export async function trainRhythmModel(options: RhythmTrainOptions): Promise<Rhy
     learningRate: recipe.learningRate,
     weightDecay: recipe.weightDecay,
   };
-  while (epoch < recipe.maxEpochs && epoch - best.epoch < recipe.patience) {
+  const more = () =>
+    recipe.fixedEpochs !== undefined
+      ? epoch < recipe.fixedEpochs
+      : epoch < recipe.maxEpochs && epoch - best.epoch < recipe.patience;
+  while (more()) {
     options.signal?.throwIfAborted();
     const t0 = performance.now();
     const loss = trainEpoch(parameters, adam, trainRows, trainLabels, trainOptions, random);
@@ -294,10 +304,12 @@ export async function trainRhythmModel(options: RhythmTrainOptions): Promise<Rhy
         history,
       });
   }
+  const fixed = recipe.fixedEpochs !== undefined;
+  const last = history[history.length - 1];
   return {
-    parameters: { mean, invStd, layers: best.layers },
-    bestEpoch: best.epoch,
-    bestScore: best.score,
+    parameters: { mean, invStd, layers: fixed ? parameters.layers : best.layers },
+    bestEpoch: fixed ? epoch : best.epoch,
+    bestScore: fixed ? (last?.validationScore ?? best.score) : best.score,
     history,
     seconds,
     classWeights,

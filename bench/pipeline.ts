@@ -24,6 +24,15 @@
  * (its features are computed with the DSP); the per-CPU-second figures count everything.
  * The machine's load average is printed: on shared cores the figures move with it.
  *
+ * Measured 2026-12-02 07:47 (2 × 24 h, 30-min windows, load 9–14 from other jobs on the 2 cores),
+ *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v2,models/seed-cnn-intra-v1
+ * beats per worker CPU-second, rhythm-mlp-v2 (three-network ensemble, ts) / seed-cnn-intra-v1
+ * (ONNX): 0.950 with 1 worker (9,691 vs 10,199), 0.938 with 2 (10,009 vs 10,669); wall throughput
+ * 3,405 vs 3,256 beats/s with 1 worker, 6,280 vs 6,181 with 2. The rhythm model's classify jobs
+ * spend more on DSP (26.9 s against 12.8: its features and the 150 s context read on each side)
+ * and less on inference (9.9 s against 33.0). Before its networks ran as dot products (an hour
+ * earlier, same bench, load 12–15) the ratio was 0.776 / 0.757.
+ *
  * Measured 2026-11-28 16:47 (2 × 24 h, 30-min windows, models/seed-cnn-intra-v1, ONNX; a quiet
  * machine, load 1.0, s3rver and Redis on the same 2 cores), concurrency 1:
  *   1 worker  11,026 beats/s (145.1 recorded h per wall minute), 11,226 beats per worker CPU-s

@@ -75,7 +75,6 @@ export {
   rhythmFeatures,
   selectRhythmScalars,
   type RhythmFeatures,
-  type RhythmScalarFeature,
 } from './rhythm.js';
 export {
   MATCH_WINDOW_MS,

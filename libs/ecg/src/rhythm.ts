@@ -54,7 +54,6 @@ export const RHYTHM_SCALAR_FEATURES = [
   'qrs_rms_difference',
   'qrs_slope_over_template',
 ] as const;
-export type RhythmScalarFeature = (typeof RHYTHM_SCALAR_FEATURES)[number];
 export const RHYTHM_SCALAR_COUNT = RHYTHM_SCALAR_FEATURES.length;
 /**
  * Bump whenever a feature's definition changes: datasets and models record it. A version may only

@@ -13,11 +13,25 @@
  *     model on one thread): the cost of distributing the work (S3, queues, threads, writes).
  *
  *   npm run bench:pipeline -- [--records 2] [--hours 24] [--workers 1,2] [--window 1800]
- *                             [--concurrency 1] [--model-dir models/<version>]
+ *                             [--concurrency 1] [--model-dir models/<version>[,models/<other>]]
  *                             [--mitdb /work/shared/data/mitdb]
  *
  * Without --model-dir the deterministic seed CNN stands in (same architecture, same cost).
+ * With several model folders (a seed CNN or a rhythm model, any mix) each runs every setting in
+ * turn, interleaved so both see the same machine, and the last lines give each model's beats per
+ * worker CPU-second over the first one's: the rhythm model's cost against the seed CNN's (issue
+ * 9 asks ≥ 0.9), measured in the same run. A rhythm model's raw throughput is the network alone
+ * (its features are computed with the DSP); the per-CPU-second figures count everything.
  * The machine's load average is printed: on shared cores the figures move with it.
+ *
+ * Measured 2026-12-02 07:47 (2 × 24 h, 30-min windows, load 9–14 from other jobs on the 2 cores),
+ *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v2,models/seed-cnn-intra-v1
+ * beats per worker CPU-second, rhythm-mlp-v2 (three-network ensemble, ts) / seed-cnn-intra-v1
+ * (ONNX): 0.950 with 1 worker (9,691 vs 10,199), 0.938 with 2 (10,009 vs 10,669); wall throughput
+ * 3,405 vs 3,256 beats/s with 1 worker, 6,280 vs 6,181 with 2. The rhythm model's classify jobs
+ * spend more on DSP (26.9 s against 12.8: its features and the 150 s context read on each side)
+ * and less on inference (9.9 s against 33.0). Before its networks ran as dot products (an hour
+ * earlier, same bench, load 12–15) the ratio was 0.776 / 0.757.
  *
  * Measured 2026-11-28 16:47 (2 × 24 h, 30-min windows, models/seed-cnn-intra-v1, ONNX; a quiet
  * machine, load 1.0, s3rver and Redis on the same 2 cores), concurrency 1:
@@ -46,11 +60,18 @@
  * load 6-9): 1,282 beats/s with 1 worker, 2,099 with 2, ratio 0.44 per worker.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { keys, readEnvironment, type ClassifyResult, type PlannedRecord } from '@holterflow/contracts';
+import {
+  MODEL_JSON,
+  keys,
+  readEnvironment,
+  type ClassifyResult,
+  type PlannedRecord,
+} from '@holterflow/contracts';
 import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
 import {
   asyncBufferFromBytes,
@@ -58,20 +79,14 @@ import {
   readRecordingSamples,
   writeRecordingParquet,
 } from '@holterflow/formats';
-import {
-  BeatClassifier,
-  buildSeedCnn,
-  directoryStore,
-  initBackend,
-  loadModel,
-  saveModel,
-} from '@holterflow/model';
+import { WEIGHTS_BIN, buildSeedCnn, initBackend, saveModel } from '@holterflow/model';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { connectTestRedis } from '../test/support/redis.js';
 import { startS3rver } from '../test/support/s3rver.js';
 import { addRunFlow, manifestOf, pipelineQueues } from '../test/support/run-flow.js';
 import { spawnWorkerProcess } from '../test/support/worker-process.js';
 import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
+import { loadPredictor, type LoadedPredictor } from '../apps/worker/src/pipeline/beat-predictor.js';
 import { build24hRecording, mitdbDir } from './mitdb-24h.js';
 import { processCpuSeconds, redisCpuSeconds } from './process-cpu.js';
 
@@ -121,15 +136,34 @@ try {
       .map((l) => fmt(l, 2))
       .join(' ')} on this machine`,
   );
-  // The model: a trained version from the repo, or the seed CNN.
-  // The raw model runs on what the workers run on: the same two variables, read the same way.
+  // The models: trained versions from the repo (their two files uploaded as they are, whatever
+  // the kind), or the seed CNN. Each is classified with the workers' own loadPredictor, on what
+  // the workers run on: the same two variables, read the same way.
   const engines = readEnvironment(process.env, ['HOLTERFLOW_TF_BACKEND', 'HOLTERFLOW_INFERENCE_ENGINE']);
   await initBackend({ prefer: engines.HOLTERFLOW_TF_BACKEND, log: () => {} });
-  const version = args['model-dir'] ? basename(args['model-dir']) : 'seed-bench';
-  const { model } = args['model-dir']
-    ? await loadModel(directoryStore(args['model-dir']), '')
-    : { model: buildSeedCnn({ seed: 1 }) };
-  await saveModel(model, store, keys.modelPrefix(version), { version });
+  const modelDirs = args['model-dir'] ? args['model-dir'].split(',') : [undefined];
+  const versions: string[] = [];
+  for (const dir of modelDirs) {
+    const version = dir ? basename(dir) : 'seed-bench';
+    if (dir)
+      for (const file of [WEIGHTS_BIN, MODEL_JSON])
+        await store.upload(keys.modelFile(version, file), new Uint8Array(await readFile(join(dir, file))));
+    else {
+      const model = buildSeedCnn({ seed: 1 });
+      await saveModel(model, store, keys.modelPrefix(version), { version });
+      model.dispose();
+    }
+    versions.push(version);
+  }
+  const predictorOf = async (version: string): Promise<LoadedPredictor> =>
+    loadPredictor(
+      {
+        version,
+        modelJson: await store.get(keys.modelFile(version, MODEL_JSON)),
+        weights: await store.get(keys.modelFile(version, WEIGHTS_BIN)),
+      },
+      { engine: engines.HOLTERFLOW_INFERENCE_ENGINE },
+    );
 
   // Recordings: one 24 h build, uploaded under RECORDS names.
   const t = performance.now();
@@ -158,33 +192,42 @@ try {
   // thread, measured before every setting and after the last: on shared cores the rate moves
   // with the load, so each setting is compared with the mean of the measurements around it.
   const slice = rec.signals.map((s) => s.subarray(0, 1800 * rec.fs));
-  const { beats } = analyseBeats(slice, rec.fs, { primaryLead: primaryLeadOf(rec.leads) });
-  const classifier = await BeatClassifier.create(model, {
-    engine: engines.HOLTERFLOW_INFERENCE_ENGINE,
-    log: () => {},
-  });
-  const n = beats.samples.length;
-  await classifier.predict(beats.x, n); // warm-up
-  const rawThroughput = async (): Promise<number> => {
-    const reps = 5;
-    const start = performance.now();
-    for (let r = 0; r < reps; r++) await classifier.predict(beats.x, n);
-    const rate = (reps * n) / ((performance.now() - start) / 1000);
-    log(
-      `raw in-process model throughput (${classifier.info.engine}, ${classifier.info.threads} thread, ${reps * n} beats): ${fmt(rate, 0)} beats/s, load ${fmt(loadavg()[0], 2)}`,
-    );
-    return rate;
-  };
-  const raw = [await rawThroughput()];
+  const primaryLead = primaryLeadOf(rec.leads);
+  const measured = new Map<
+    string,
+    { predictor: LoadedPredictor; rawThroughput: () => Promise<number>; raw: number[]; inProcess: number }
+  >();
+  for (const version of versions) {
+    const predictor = await predictorOf(version);
+    const { beats, rhythm } = analyseBeats(slice, rec.fs, {
+      primaryLead,
+      contextSeconds: predictor.contextSeconds,
+    });
+    const n = beats.samples.length;
+    await predictor.predict(beats, n, rhythm); // warm-up
+    const rawThroughput = async (): Promise<number> => {
+      const reps = 5;
+      const start = performance.now();
+      for (let r = 0; r < reps; r++) await predictor.predict(beats, n, rhythm);
+      const rate = (reps * n) / ((performance.now() - start) / 1000);
+      log(
+        `${version}: raw in-process model throughput (${predictor.engine}, 1 thread, ${reps * n} beats): ${fmt(rate, 0)} beats/s, load ${fmt(loadavg()[0], 2)}`,
+      );
+      return rate;
+    };
+    const raw = [await rawThroughput()];
+    const inProcess = await inProcessThroughput(version, predictor);
+    measured.set(version, { predictor, rawThroughput, raw, inProcess });
+  }
 
   // In-process classification on one thread: the first eight windows read from the Parquet bytes
-  // in memory (no S3), DSP and model, exactly as a classify thread runs them; best of two passes
-  // (the first also warms the JIT).
-  const inProcessThroughput = async (): Promise<number> => {
+  // in memory (no S3), DSP (and rhythm features) and model, exactly as a classify thread runs
+  // them; best of two passes (the first also warms the JIT).
+  async function inProcessThroughput(version: string, predictor: LoadedPredictor): Promise<number> {
     const file = asyncBufferFromBytes(bytes);
     const meta = await readRecordingMeta(file, 'in-process');
     const windowSamples = WINDOW_SECONDS * meta.fs;
-    const margin = 30 * meta.fs;
+    const margin = Math.round((30 + predictor.contextSeconds) * meta.fs);
     let best = 0;
     let beatsDone = 0;
     for (let pass = 0; pass < 2; pass++) {
@@ -211,147 +254,162 @@ try {
             primaryLead: primaryLeadOf(meta.leads),
             window: w,
           },
-          { contextSeconds: 0, predict: (b, count) => classifier.predict(b.x, count) },
+          predictor,
         );
         beatsDone += out.results.samples.length;
       }
       const cpu = process.cpuUsage(cpu0);
       best = Math.max(best, beatsDone / ((cpu.user + cpu.system) / 1e6));
     }
-    const rate = best;
     log(
-      `in-process classification (read from memory + DSP + model, 1 thread, ${beatsDone} beats): ${fmt(rate, 0)} beats per CPU-second`,
+      `${version}: in-process classification (read from memory + DSP + model, 1 thread, ${beatsDone} beats): ${fmt(best, 0)} beats per CPU-second`,
     );
-    return rate;
-  };
-  const inProcess = await inProcessThroughput();
+    return best;
+  }
 
   const queues = pipelineQueues(redis.newConnection(), redis.prefix);
   const redisInfo = redis.newConnection();
   const rows: string[] = [];
-  for (const workerCount of WORKER_COUNTS) {
-    const runId = `bench-${workerCount}w`;
-    const started = Array.from({ length: workerCount }, () =>
-      spawnWorkerProcess({
-        ...storageEnvOf(s3.config),
-        ...redis.env,
-        HOLTERFLOW_CLASSIFY_CONCURRENCY: String(CONCURRENCY),
-      }),
-    );
-    children.push(...started.map((w) => w.child));
-    const logs = () => started.map((w) => w.log);
-    while (!logs().every((l) => /running roles: classify/.test(l)))
-      await new Promise((r) => setTimeout(r, 100));
+  const perWorkerCpuOf = new Map<string, number>();
+  for (const workerCount of WORKER_COUNTS)
+    for (const version of versions) {
+      const { rawThroughput, raw, inProcess } = measured.get(version)!;
+      const runId = `bench-${version}-${workerCount}w`;
+      const started = Array.from({ length: workerCount }, () =>
+        spawnWorkerProcess({
+          ...storageEnvOf(s3.config),
+          ...redis.env,
+          HOLTERFLOW_CLASSIFY_CONCURRENCY: String(CONCURRENCY),
+        }),
+      );
+      children.push(...started.map((w) => w.child));
+      const logs = () => started.map((w) => w.log);
+      while (!logs().every((l) => /running roles: classify/.test(l)))
+        await new Promise((r) => setTimeout(r, 100));
 
-    await untilIdle(started.map((w) => w.child.pid!));
-    const manifest = manifestOf(runId, s3.bucket, version, planned, WINDOW_SECONDS);
-    const cpuBefore = {
-      workers: started.map((w) => processCpuSeconds(w.child.pid!)),
-      s3: processCpuSeconds(s3.pid),
-      redis: await redisCpuSeconds(redisInfo),
-      bench: process.cpuUsage(),
-    };
-    const t0 = Date.now();
-    await addRunFlow(store, queues, manifest);
-    let finalize;
-    for (;;) {
-      finalize = await queues.finalize.getJob(`${runId}:run:finalize`);
-      const state = await finalize?.getState();
-      if (state === 'completed') break;
-      if (state === 'failed')
-        throw new Error(`finalize failed: ${finalize!.failedReason}\n${logs().join('\n')}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const wall = (finalize!.finishedOn! - t0) / 1000;
-    const benchCpu = process.cpuUsage(cpuBefore.bench);
-    const cpu = {
-      workers: started.reduce((sum, w, i) => sum + processCpuSeconds(w.child.pid!) - cpuBefore.workers[i], 0),
-      s3: processCpuSeconds(s3.pid) - cpuBefore.s3,
-      redis: (await redisCpuSeconds(redisInfo)) - cpuBefore.redis,
-      bench: (benchCpu.user + benchCpu.system) / 1e6,
-    };
-    raw.push(await rawThroughput());
-    const rawBeatsPerSecond = (raw[raw.length - 2] + raw[raw.length - 1]) / 2;
-    const jobs = (await queues.classify.getCompleted(0, -1)).filter((j) => j.id!.startsWith(`${runId}:`));
-    const stage = { read: 0, dsp: 0, inference: 0, write: 0, job: 0, queue: 0 };
-    for (const j of jobs) {
-      const r = j.returnvalue as ClassifyResult;
-      stage.read += r.seconds.read;
-      stage.dsp += r.seconds.dsp;
-      stage.inference += r.seconds.inference;
-      stage.write += r.seconds.write;
-      stage.job += (j.finishedOn! - j.processedOn!) / 1000;
-    }
-    // Queue time: on each worker, the time from submission to its last classify job's end that
-    // no classify job of it was running (BullMQ round trips and waiting for work); with several
-    // jobs at once per worker, time covered by any of them counts as busy.
-    const byWorker = new Map<string, typeof jobs>();
-    for (const j of jobs) byWorker.set(j.processedBy!, [...(byWorker.get(j.processedBy!) ?? []), j]);
-    for (const list of byWorker.values()) {
-      list.sort((a, b) => a.processedOn! - b.processedOn!);
-      let covered = t0;
-      for (const j of list) {
-        if (j.processedOn! > covered) stage.queue += (j.processedOn! - covered) / 1000;
-        covered = Math.max(covered, j.finishedOn!);
+      await untilIdle(started.map((w) => w.child.pid!));
+      const manifest = manifestOf(runId, s3.bucket, version, planned, WINDOW_SECONDS);
+      const cpuBefore = {
+        workers: started.map((w) => processCpuSeconds(w.child.pid!)),
+        s3: processCpuSeconds(s3.pid),
+        redis: await redisCpuSeconds(redisInfo),
+        bench: process.cpuUsage(),
+      };
+      const t0 = Date.now();
+      await addRunFlow(store, queues, manifest);
+      let finalize;
+      for (;;) {
+        finalize = await queues.finalize.getJob(`${runId}:run:finalize`);
+        const state = await finalize?.getState();
+        if (state === 'completed') break;
+        if (state === 'failed')
+          throw new Error(`finalize failed: ${finalize!.failedReason}\n${logs().join('\n')}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const wall = (finalize!.finishedOn! - t0) / 1000;
+      const benchCpu = process.cpuUsage(cpuBefore.bench);
+      const cpu = {
+        workers: started.reduce(
+          (sum, w, i) => sum + processCpuSeconds(w.child.pid!) - cpuBefore.workers[i],
+          0,
+        ),
+        s3: processCpuSeconds(s3.pid) - cpuBefore.s3,
+        redis: (await redisCpuSeconds(redisInfo)) - cpuBefore.redis,
+        bench: (benchCpu.user + benchCpu.system) / 1e6,
+      };
+      raw.push(await rawThroughput());
+      const rawBeatsPerSecond = (raw[raw.length - 2] + raw[raw.length - 1]) / 2;
+      const jobs = (await queues.classify.getCompleted(0, -1)).filter((j) => j.id!.startsWith(`${runId}:`));
+      const stage = { read: 0, dsp: 0, inference: 0, write: 0, job: 0, queue: 0 };
+      for (const j of jobs) {
+        const r = j.returnvalue as ClassifyResult;
+        stage.read += r.seconds.read;
+        stage.dsp += r.seconds.dsp;
+        stage.inference += r.seconds.inference;
+        stage.write += r.seconds.write;
+        stage.job += (j.finishedOn! - j.processedOn!) / 1000;
+      }
+      // Queue time: on each worker, the time from submission to its last classify job's end that
+      // no classify job of it was running (BullMQ round trips and waiting for work); with several
+      // jobs at once per worker, time covered by any of them counts as busy.
+      const byWorker = new Map<string, typeof jobs>();
+      for (const j of jobs) byWorker.set(j.processedBy!, [...(byWorker.get(j.processedBy!) ?? []), j]);
+      for (const list of byWorker.values()) {
+        list.sort((a, b) => a.processedOn! - b.processedOn!);
+        let covered = t0;
+        for (const j of list) {
+          if (j.processedOn! > covered) stage.queue += (j.processedOn! - covered) / 1000;
+          covered = Math.max(covered, j.finishedOn!);
+        }
+      }
+      const summarizeJobs = (await queues.summarize.getCompleted(0, -1)).filter((j) =>
+        j.id!.startsWith(`${runId}:`),
+      );
+      const summarizeSeconds = summarizeJobs.reduce((s, j) => s + (j.finishedOn! - j.processedOn!) / 1000, 0);
+      const beatsTotal = (finalize!.returnvalue as { beats: number }).beats;
+      const stalls = logs().flatMap((l) =>
+        [...l.matchAll(/event loop max delay (\d+) ms/g)].map((m) => Number(m[1])),
+      );
+      const beatsPerSecond = beatsTotal / wall;
+      const hoursPerMinute = (RECORDS * HOURS) / (wall / 60);
+      const inJobs = stage.read + stage.dsp + stage.inference + stage.write;
+      log(
+        `\n${version}, ${workerCount} worker process(es): ${jobs.length} classify jobs, ${beatsTotal} beats in ${fmt(wall)} s wall`,
+      );
+      log(
+        `  throughput      ${fmt(beatsPerSecond, 0)} beats/s, ${fmt(hoursPerMinute)} recorded hours per wall minute`,
+      );
+      log(
+        `  classify stages (sum over jobs, s): S3 read+decode ${fmt(stage.read)}, DSP ${fmt(stage.dsp)}, inference ${fmt(stage.inference)}, ` +
+          `encode+write ${fmt(stage.write)}, rest of the job ${fmt(stage.job - inJobs)}; ` +
+          `queue (gaps between jobs on a worker) ${fmt(stage.queue)}`,
+      );
+      log(`  summarize: ${summarizeJobs.length} jobs, ${fmt(summarizeSeconds)} s in total`);
+      log(
+        `  longest main-thread stall in a classify job: ${Math.max(0, ...stalls)} ms (lock renewal every 15 s)`,
+      );
+      const perWorkerCpu = beatsTotal / cpu.workers;
+      log(
+        `  CPU seconds: workers ${fmt(cpu.workers)} (${fmt((cpu.workers / beatsTotal) * 1000, 3)} per 1,000 beats), ` +
+          `S3 server ${fmt(cpu.s3)}, Redis ${fmt(cpu.redis)}, this process ${fmt(cpu.bench)}; ` +
+          `machine busy ${fmt(((cpu.workers + cpu.s3 + cpu.redis + cpu.bench) / (wall * availableParallelism())) * 100, 0)} % ` +
+          `of ${availableParallelism()} cores with these (other jobs on the machine not counted)`,
+      );
+      log(
+        `  pipeline / raw model throughput: ${fmt(beatsPerSecond / rawBeatsPerSecond, 3)} ` +
+          `(per worker process: ${fmt(beatsPerSecond / workerCount / rawBeatsPerSecond, 3)}; ` +
+          `per worker CPU-second: ${fmt(perWorkerCpu / rawBeatsPerSecond, 3)})`,
+      );
+      log(
+        `  pipeline per worker CPU-second / in-process classification: ${fmt(perWorkerCpu / inProcess, 3)} ` +
+          `(${fmt(perWorkerCpu, 0)} vs ${fmt(inProcess, 0)} beats per CPU-second)`,
+      );
+      rows.push(
+        `${version}\t${workerCount}\t${fmt(beatsPerSecond, 0)}\t${fmt(hoursPerMinute)}\t${fmt(wall)}\t${fmt(perWorkerCpu, 0)}`,
+      );
+      perWorkerCpuOf.set(`${version}/${workerCount}`, perWorkerCpu);
+      for (const { child } of started) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
       }
     }
-    const summarizeJobs = (await queues.summarize.getCompleted(0, -1)).filter((j) =>
-      j.id!.startsWith(`${runId}:`),
-    );
-    const summarizeSeconds = summarizeJobs.reduce((s, j) => s + (j.finishedOn! - j.processedOn!) / 1000, 0);
-    const beatsTotal = (finalize!.returnvalue as { beats: number }).beats;
-    const stalls = logs().flatMap((l) =>
-      [...l.matchAll(/event loop max delay (\d+) ms/g)].map((m) => Number(m[1])),
-    );
-    const beatsPerSecond = beatsTotal / wall;
-    const hoursPerMinute = (RECORDS * HOURS) / (wall / 60);
-    const inJobs = stage.read + stage.dsp + stage.inference + stage.write;
-    log(
-      `\n${workerCount} worker process(es): ${jobs.length} classify jobs, ${beatsTotal} beats in ${fmt(wall)} s wall`,
-    );
-    log(
-      `  throughput      ${fmt(beatsPerSecond, 0)} beats/s, ${fmt(hoursPerMinute)} recorded hours per wall minute`,
-    );
-    log(
-      `  classify stages (sum over jobs, s): S3 read+decode ${fmt(stage.read)}, DSP ${fmt(stage.dsp)}, inference ${fmt(stage.inference)}, ` +
-        `encode+write ${fmt(stage.write)}, rest of the job ${fmt(stage.job - inJobs)}; ` +
-        `queue (gaps between jobs on a worker) ${fmt(stage.queue)}`,
-    );
-    log(`  summarize: ${summarizeJobs.length} jobs, ${fmt(summarizeSeconds)} s in total`);
-    log(
-      `  longest main-thread stall in a classify job: ${Math.max(0, ...stalls)} ms (lock renewal every 15 s)`,
-    );
-    const perWorkerCpu = beatsTotal / cpu.workers;
-    log(
-      `  CPU seconds: workers ${fmt(cpu.workers)} (${fmt((cpu.workers / beatsTotal) * 1000, 3)} per 1,000 beats), ` +
-        `S3 server ${fmt(cpu.s3)}, Redis ${fmt(cpu.redis)}, this process ${fmt(cpu.bench)}; ` +
-        `machine busy ${fmt(((cpu.workers + cpu.s3 + cpu.redis + cpu.bench) / (wall * availableParallelism())) * 100, 0)} % ` +
-        `of ${availableParallelism()} cores with these (other jobs on the machine not counted)`,
-    );
-    log(
-      `  pipeline / raw model throughput: ${fmt(beatsPerSecond / rawBeatsPerSecond, 3)} ` +
-        `(per worker process: ${fmt(beatsPerSecond / workerCount / rawBeatsPerSecond, 3)}; ` +
-        `per worker CPU-second: ${fmt(perWorkerCpu / rawBeatsPerSecond, 3)})`,
-    );
-    log(
-      `  pipeline per worker CPU-second / in-process classification: ${fmt(perWorkerCpu / inProcess, 3)} ` +
-        `(${fmt(perWorkerCpu, 0)} vs ${fmt(inProcess, 0)} beats per CPU-second)`,
-    );
-    rows.push(
-      `${workerCount}\t${fmt(beatsPerSecond, 0)}\t${fmt(hoursPerMinute)}\t${fmt(wall)}\t${fmt(perWorkerCpu, 0)}`,
-    );
-    for (const { child } of started) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+  log(`\nmodel\tworkers\tbeats/s\th/min\twall s\tbeats per worker CPU-s\n${rows.join('\n')}`);
+  if (WORKER_COUNTS.length >= 2)
+    for (const version of versions) {
+      const rate = (w: number) =>
+        Number(rows.find((r) => r.startsWith(`${version}\t${w}\t`))!.split('\t')[2]);
+      log(
+        `${version}: scaling 1 → ${WORKER_COUNTS[1]} workers: ×${fmt(rate(WORKER_COUNTS[1]) / rate(WORKER_COUNTS[0]), 2)}`,
+      );
     }
-  }
-  log(`\nworkers\tbeats/s\th/min\twall s\tbeats per worker CPU-s\n${rows.join('\n')}`);
-  if (rows.length >= 2) {
-    const [one, two] = rows.map((r) => Number(r.split('\t')[1]));
-    log(`scaling 1 → ${WORKER_COUNTS[1]} workers: ×${fmt(two / one, 2)}`);
-  }
-  await classifier.dispose();
+  for (const version of versions.slice(1))
+    for (const w of WORKER_COUNTS)
+      log(
+        `beats per worker CPU-second, ${versions[0]} / ${version}, ${w} worker(s): ` +
+          `${fmt(perWorkerCpuOf.get(`${versions[0]}/${w}`)! / perWorkerCpuOf.get(`${version}/${w}`)!, 3)}`,
+      );
+  for (const { predictor } of measured.values()) await predictor.dispose();
   log(
     `load average at end: ${loadavg()
       .map((l) => fmt(l, 2))

@@ -3,12 +3,26 @@
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
- *     [--results f.json] [--save models --version v]
+ *     [--features rhythm-1|rhythm-2] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
+ *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
  * records, then is scored once on DS2 (inter). A run's checkpoint (--checkpoints/<recipe>-s<seed>)
  * makes an ended process continue where it stopped. The summary prints DS2 mean ± sd per recipe
  * and which recipe the *validation* score selects (DS2 never selects).
- * --save writes the selected recipe's best-validation seed as a model version folder.
+ * --features: the scalar rhythm features (libs/ecg): rhythm-1 (13, rhythm-mlp-v1's) or rhythm-2
+ * (20: absolute RR, the P wave and the QRS against the patient's templates).
+ * --ensemble k groups the seeds in order into ensembles of k (seeds 1..9, k 3: three ensembles);
+ * each averages its members' probabilities; the summary gives them mean ± sd over the groups
+ * beside the single seeds. A class-prior calibration is chosen on the validation records and
+ * reported there (with its leave-one-record-out score); --calibrate ships it and scores it on DS2
+ * (measured: a scale chosen on one fold of DS1 patients did not hold on another,
+ * bench/rhythm-calibration-cv.ts, so the shipped ensemble has none).
+ * --validation-only scores nothing on DS2 (for designing and selecting: DS2 is not looked at).
+ * --validation-records holds out other DS1 records instead (a second patient-wise fold).
+ * --epochs-of <twin metrics.json> trains each seed for the best epoch of the twin's member of that
+ * seed and keeps the last weights (the all-records refit; no early stopping on its few records).
+ * --save writes the selected recipe's best-validation seed as a model version folder, or with
+ * --ensemble its best-validation ensemble (calibrated with --calibrate).
  * --protocol all trains on all 48 records (validation records held out, no test part).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -19,8 +33,13 @@ import {
   PUBLISHED_INTER_PATIENT,
   readBeatDataset,
   RHYTHM_RECIPES,
+  chooseClassScale,
+  crossValidatedCalibrationScore,
   ec57Statistics,
-  inputSpecOf,
+  ensembleConfusion,
+  metricsFromConfusion,
+  validationScore,
+  rhythmRunName,
   rhythmSplit,
   saveRhythmVersion,
   scoreOn,
@@ -30,6 +49,7 @@ import {
   type RhythmRecipe,
 } from '../libs/training/src/index.js';
 import { createHash } from 'node:crypto';
+import { RHYTHM_1_FEATURES, RHYTHM_SCALAR_FEATURES } from '../libs/ecg/src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,8 +66,23 @@ const { values } = parseArgs({
     hidden: { type: 'string' },
     dropout: { type: 'string' },
     'weight-decay': { type: 'string' },
+    features: { type: 'string' },
+    ensemble: { type: 'string' },
+    'validation-records': { type: 'string' },
+    'epochs-of': { type: 'string' },
+    'validation-only': { type: 'boolean', default: false },
+    calibrate: { type: 'boolean', default: false },
   },
 });
+const FEATURE_SETS: Record<string, readonly string[]> = {
+  'rhythm-1': RHYTHM_1_FEATURES,
+  'rhythm-2': RHYTHM_SCALAR_FEATURES,
+};
+if (values.features && !FEATURE_SETS[values.features])
+  throw new Error(`--features ${Object.keys(FEATURE_SETS).join('|')}, got ${values.features}`);
+const ensembleSize = values.ensemble ? Number(values.ensemble) : 0;
+const validationOnly = values['validation-only']!;
+const calibrate = values.calibrate!;
 const protocol = values.protocol as RhythmProtocol;
 if (protocol !== 'inter' && protocol !== 'all')
   throw new Error(`--protocol inter|all, got ${values.protocol}`);
@@ -92,22 +127,38 @@ const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
     ...(values.hidden ? { hidden: values.hidden.split(',').map(Number) } : {}),
     ...(values.dropout ? { dropout: Number(values.dropout) } : {}),
     ...(values['weight-decay'] ? { weightDecay: Number(values['weight-decay']) } : {}),
+    ...(values.features ? { features: FEATURE_SETS[values.features] } : {}),
     input: morphology ? { ...base.input, morphology } : base.input,
   };
 };
-/** A checkpoint folder name that tells every variant apart (the checkpoint also checks identity). */
+const validationRecords = values['validation-records']?.split(',');
 const runName = (name: ImbalanceMethod, r: RhythmRecipe, seed: number) =>
-  `${protocol}-${name}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-s${seed}`;
+  rhythmRunName(protocol, name, r, seed, validationRecords);
+const splits = new Map<ImbalanceMethod, ReturnType<typeof rhythmSplit>>();
+const twinMembers: { seed: number; bestEpoch: number }[] | undefined = values['epochs-of']
+  ? JSON.parse(await readFile(values['epochs-of'], 'utf8')).members
+  : undefined;
+/** The recipe of one seed's run: with --epochs-of, that seed's fixed epoch count. */
+const seedRecipe = (recipe: RhythmRecipe, seed: number): RhythmRecipe => {
+  if (!twinMembers) return recipe;
+  const member = twinMembers.find((m) => m.seed === seed);
+  if (!member) throw new Error(`${values['epochs-of']} has no member of seed ${seed}`);
+  return { ...recipe, fixedEpochs: member.bestEpoch };
+};
 for (const recipeName of recipes) {
   const recipe = recipeOf(recipeName);
-  const split = rhythmSplit(ds, protocol, inputSpecOf(recipe));
+  const split = rhythmSplit(ds, protocol, recipe, validationRecords);
+  splits.set(recipeName, split);
   for (const seed of seeds) {
     const result = await trainRhythmModel({
-      recipe,
+      recipe: seedRecipe(recipe, seed),
       seed,
       train: split.train,
       validation: split.validation,
-      checkpointDir: join(values.checkpoints!, runName(recipeName, recipe, seed)),
+      checkpointDir: join(
+        values.checkpoints!,
+        runName(recipeName, recipe, seed) + (twinMembers ? `-e${seedRecipe(recipe, seed).fixedEpochs}` : ''),
+      ),
       onEpoch: (e) =>
         console.log(
           `${recipeName} seed ${seed} epoch ${e.epoch} loss ${e.loss.toFixed(4)} validation ${e.validationScore.toFixed(3)} (best ${e.bestEpoch}) ${e.seconds.toFixed(1)} s`,
@@ -122,26 +173,73 @@ for (const recipeName of recipes) {
       validationScore: result.bestScore,
       seconds: result.seconds,
     };
-    if (split.test) {
-      const { metrics } = scoreOn(result.parameters, split.test);
-      const { veb, sveb } = ec57Statistics(metrics.confusion);
-      run.test = {
-        accuracy: 100 * metrics.accuracy,
-        macroF1: metrics.macroF1,
-        vebSe: veb.se,
-        vebPpv: veb.ppv,
-        vebFpr: veb.fpr,
-        svebSe: sveb.se,
-        svebPpv: sveb.ppv,
-        svebFpr: sveb.fpr,
-        confusion: metrics.confusion,
-      };
-      console.log(
-        `${recipeName} seed ${seed}: DS2 VEB Se ${f1(veb.se)} +P ${f1(veb.ppv)} | SVEB Se ${f1(sveb.se)} +P ${f1(sveb.ppv)} | acc ${f1(100 * metrics.accuracy)}`,
-      );
-    }
+    if (split.test && !validationOnly) {
+      run.test = testFigures(scoreOn(result.parameters, split.test).metrics.confusion);
+      console.log(`${recipeName} seed ${seed}: DS2 ${line(run.test)}`);
+    } else console.log(`${recipeName} seed ${seed}: validation ${result.bestScore.toFixed(3)}`);
     runs.push(run);
   }
+}
+
+/** An ensemble of consecutive seeds, its calibration (validation) and, unless validation-only, DS2. */
+interface EnsembleResult {
+  recipe: ImbalanceMethod;
+  seeds: number[];
+  validationScore: number;
+  classScale: number[];
+  calibratedValidationScore: number;
+  /** Scale chosen on the other validation records, scored on the left-out one, pooled. */
+  crossValidatedCalibratedScore: number;
+  test?: NonNullable<RunResult['test']>;
+  calibratedTest?: NonNullable<RunResult['test']>;
+}
+const ensembles: EnsembleResult[] = [];
+if (ensembleSize > 0)
+  for (const recipeName of recipes) {
+    const split = splits.get(recipeName)!;
+    for (let g = 0; g + ensembleSize <= seeds.length; g += ensembleSize) {
+      const group = seeds.slice(g, g + ensembleSize);
+      const members = group.map((seed) => models.get(`${recipeName}/${seed}`)!.parameters);
+      const calibration = chooseClassScale(members, split.validation);
+      const e: EnsembleResult = {
+        recipe: recipeName,
+        seeds: group,
+        validationScore: validationScore(ensembleConfusion(members, split.validation)),
+        classScale: calibration.classScale,
+        calibratedValidationScore: calibration.score,
+        crossValidatedCalibratedScore: crossValidatedCalibrationScore(members, split.validation),
+      };
+      if (split.test && !validationOnly) {
+        e.test = testFigures(ensembleConfusion(members, split.test));
+        if (calibrate)
+          e.calibratedTest = testFigures(ensembleConfusion(members, split.test, calibration.classScale));
+      }
+      console.log(
+        `${recipeName} ensemble ${group.join('+')}: validation ${e.validationScore.toFixed(3)}, calibrated ${e.calibratedValidationScore.toFixed(3)} (scale ${e.classScale.join(',')}; leave-one-record-out ${e.crossValidatedCalibratedScore.toFixed(3)})` +
+          (e.test ? `\n  DS2 ${line(e.test)}` : '') +
+          (e.calibratedTest ? `\n  DS2 calibrated ${line(e.calibratedTest)}` : ''),
+      );
+      ensembles.push(e);
+    }
+  }
+
+function testFigures(confusion: number[][]): NonNullable<RunResult['test']> {
+  const metrics = metricsFromConfusion(confusion);
+  const { veb, sveb } = ec57Statistics(confusion);
+  return {
+    accuracy: 100 * metrics.accuracy,
+    macroF1: metrics.macroF1,
+    vebSe: veb.se,
+    vebPpv: veb.ppv,
+    vebFpr: veb.fpr,
+    svebSe: sveb.se,
+    svebPpv: sveb.ppv,
+    svebFpr: sveb.fpr,
+    confusion,
+  };
+}
+function line(t: NonNullable<RunResult['test']>): string {
+  return `VEB Se ${f1(t.vebSe)} +P ${f1(t.vebPpv)} | SVEB Se ${f1(t.svebSe)} +P ${f1(t.svebPpv)} | acc ${f1(t.accuracy)}`;
 }
 
 const meanSd = (xs: number[]) => {
@@ -164,10 +262,30 @@ const summary = recipes.map((recipe) => {
     seconds: meanSd(rs.map((r) => r.seconds)),
   };
 });
+const ensembleSummary = recipes
+  .map((recipe) => {
+    const es = ensembles.filter((e) => e.recipe === recipe);
+    if (es.length === 0) return undefined;
+    const stat = (k: 'test' | 'calibratedTest', f: 'vebSe' | 'vebPpv' | 'svebSe' | 'svebPpv' | 'accuracy') =>
+      es[0][k] ? meanSd(es.map((e) => e[k]![f])) : undefined;
+    return {
+      recipe,
+      groups: es.length,
+      validation: meanSd(es.map((e) => e.validationScore)),
+      calibratedValidation: meanSd(es.map((e) => e.calibratedValidationScore)),
+      crossValidatedCalibration: meanSd(es.map((e) => e.crossValidatedCalibratedScore)),
+      ...Object.fromEntries(
+        (['vebSe', 'vebPpv', 'svebSe', 'svebPpv', 'accuracy'] as const).flatMap((f) => [
+          [f, stat('test', f)],
+          [`calibrated${f[0].toUpperCase()}${f.slice(1)}`, stat('calibratedTest', f)],
+        ]),
+      ),
+    };
+  })
+  .filter((e) => e !== undefined);
 const pm = (s?: { mean: number; sd: number }) => (s ? `${f1(s.mean)} ± ${f1(s.sd)}` : '–');
-console.log(
-  `\nprotocol ${protocol}, seeds ${seeds.join(',')} (validation: ${rhythmSplit(ds, protocol, inputSpecOf(recipeOf(recipes[0]))).records.validation.join(' ')})`,
-);
+const heldOut = splits.get(recipes[0])!.records.validation;
+console.log(`\nprotocol ${protocol}, seeds ${seeds.join(',')} (validation: ${heldOut.join(' ')})`);
 console.log(
   'recipe          validation      VEB Se         VEB +P         SVEB Se        SVEB +P        train s',
 );
@@ -175,6 +293,15 @@ for (const s of summary)
   console.log(
     `${s.recipe.padEnd(15)} ${s.validation.mean.toFixed(3)} ± ${s.validation.sd.toFixed(3)}  ${pm(s.vebSe).padEnd(14)} ${pm(s.vebPpv).padEnd(14)} ${pm(s.svebSe).padEnd(14)} ${pm(s.svebPpv).padEnd(14)} ${s.seconds.mean.toFixed(0)}`,
   );
+for (const e of ensembleSummary) {
+  const g = e as unknown as Record<string, { mean: number; sd: number } | undefined>;
+  console.log(
+    `${`${e.recipe} ×${ensembleSize}`.padEnd(15)} ${e.validation.mean.toFixed(3)} ± ${e.validation.sd.toFixed(3)}  ${pm(g.vebSe).padEnd(14)} ${pm(g.vebPpv).padEnd(14)} ${pm(g.svebSe).padEnd(14)} ${pm(g.svebPpv).padEnd(14)} (${e.groups} ensembles)`,
+  );
+  console.log(
+    `${`  calibrated`.padEnd(15)} ${e.calibratedValidation.mean.toFixed(3)} ± ${e.calibratedValidation.sd.toFixed(3)}  ${pm(g.calibratedVebSe).padEnd(14)} ${pm(g.calibratedVebPpv).padEnd(14)} ${pm(g.calibratedSvebSe).padEnd(14)} ${pm(g.calibratedSvebPpv).padEnd(14)} (leave-one-record-out ${e.crossValidatedCalibration.mean.toFixed(3)} ± ${e.crossValidatedCalibration.sd.toFixed(3)})`,
+  );
+}
 if (protocol === 'inter')
   for (const p of PUBLISHED_INTER_PATIENT)
     console.log(`${p.method.padEnd(30)} VEB ${p.vebSe}/${p.vebPpv}  SVEB ${p.svebSe}/${p.svebPpv}`);
@@ -182,7 +309,20 @@ const selected = summary.reduce((a, b) => (b.validation.mean > a.validation.mean
 const bestRun = runs
   .filter((r) => r.recipe === selected.recipe)
   .reduce((a, b) => (b.validationScore > a.validationScore ? b : a));
-console.log(`selected by validation: ${selected.recipe}, seed ${bestRun.seed}`);
+/** The validation score of what would be shipped: the ensemble as it is, or calibrated. */
+const shippedScore = (e: EnsembleResult) => (calibrate ? e.calibratedValidationScore : e.validationScore);
+const bestEnsemble = ensembles.length
+  ? ensembles
+      .filter((e) => e.recipe === selected.recipe)
+      .reduce((a, b) => (shippedScore(b) > shippedScore(a) ? b : a))
+  : undefined;
+console.log(
+  `selected by validation: ${selected.recipe}, seed ${bestRun.seed}` +
+    (bestEnsemble
+      ? `; ensemble ${bestEnsemble.seeds.join('+')} (scale ${bestEnsemble.classScale.join(',')})`
+      : ''),
+);
+const features = recipeOf(recipes[0]).features;
 if (values.results) {
   await writeFile(
     values.results,
@@ -190,10 +330,19 @@ if (values.results) {
       {
         protocol,
         dataset: { file: basename(values.data!), sha256: datasetSha },
+        features,
         seeds,
+        validationOnly,
         runs,
         summary,
-        selected: { recipe: selected.recipe, seed: bestRun.seed },
+        ...(ensembles.length ? { ensembleSize, ensembles, ensembleSummary } : {}),
+        selected: {
+          recipe: selected.recipe,
+          seed: bestRun.seed,
+          ...(bestEnsemble
+            ? { ensemble: bestEnsemble.seeds, ...(calibrate ? { classScale: bestEnsemble.classScale } : {}) }
+            : {}),
+        },
       },
       null,
       2,
@@ -202,43 +351,84 @@ if (values.results) {
 }
 if (values.save) {
   const version = values.version ?? `rhythm-mlp-${protocol}-v1`;
-  const model = models.get(`${selected.recipe}/${bestRun.seed}`)!;
   const store = directoryStore(values.save);
   const recipe = recipeOf(selected.recipe);
-  const split = rhythmSplit(ds, protocol, inputSpecOf(recipe));
+  const split = splits.get(selected.recipe)!;
+  const memberSeeds = bestEnsemble ? bestEnsemble.seeds : [bestRun.seed];
+  const trained = memberSeeds.map((seed) => models.get(`${selected.recipe}/${seed}`)!);
   await saveRhythmVersion(
     store,
     version,
-    model.parameters,
+    trained.map((m) => m.parameters),
     recipe,
-    { seed: bestRun.seed, protocol, validationRecords: split.records.validation },
+    {
+      seed: memberSeeds[0],
+      ...(bestEnsemble ? { seeds: memberSeeds } : {}),
+      ...(twinMembers
+        ? { fixedEpochs: Object.fromEntries(memberSeeds.map((s) => [s, seedRecipe(recipe, s).fixedEpochs])) }
+        : {}),
+      ...(bestEnsemble && calibrate ? { classScale: bestEnsemble.classScale } : {}),
+      protocol,
+      validationRecords: split.records.validation,
+    },
     ds.segmentation,
+    calibrate ? bestEnsemble?.classScale : undefined,
   );
   const twin = values.twin ? JSON.parse(await readFile(values.twin, 'utf8')) : undefined;
+  const test = bestEnsemble ? (calibrate ? bestEnsemble.calibratedTest : bestEnsemble.test) : bestRun.test;
   const metrics = {
     version,
     protocol,
     architecture: 'holterflow_rhythm_mlp',
     complete: true,
     recipe: { name: selected.recipe, ...recipe },
-    seed: bestRun.seed,
+    ...(twinMembers
+      ? {
+          fixedEpochs: {
+            from: values['epochs-of'],
+            note: "each member trained for its twin member's best epoch, last weights kept (no early stopping)",
+            perSeed: Object.fromEntries(memberSeeds.map((s) => [s, seedRecipe(recipe, s).fixedEpochs])),
+          },
+        }
+      : {}),
+    seed: memberSeeds[0],
+    ...(bestEnsemble
+      ? {
+          ensemble: {
+            seeds: memberSeeds,
+            ...(calibrate ? { classScale: bestEnsemble.classScale } : {}),
+            validationScore: bestEnsemble.validationScore,
+            calibratedValidationScore: bestEnsemble.calibratedValidationScore,
+            calibrated: calibrate,
+          },
+        }
+      : {}),
     records: split.records,
     dataset: { file: basename(values.data!), sha256: datasetSha },
-    bestEpoch: model.bestEpoch,
-    epochs: model.history.length,
-    validationScore: model.bestScore,
-    trainingSeconds: model.seconds,
-    history: model.history,
+    bestEpoch: trained[0].bestEpoch,
+    epochs: trained[0].history.length,
+    validationScore: bestEnsemble ? shippedScore(bestEnsemble) : trained[0].bestScore,
+    // Every member's training time: the version cost their sum.
+    trainingSeconds: trained.reduce((a, m) => a + m.seconds, 0),
+    members: trained.map((m, i) => ({
+      seed: memberSeeds[i],
+      bestEpoch: m.bestEpoch,
+      epochs: m.history.length,
+      validationScore: m.bestScore,
+      trainingSeconds: m.seconds,
+    })),
+    history: trained[0].history,
     // test.accuracy as a fraction, as every metrics.json has it (the registry lists it); the run
     // results above give percent. A version trained on all records has no test part: its
     // figures are its DS1-only twin's on DS2, and the note says so.
-    test: bestRun.test ? { ...bestRun.test, accuracy: bestRun.test.accuracy / 100 } : twin?.test,
-    ...(bestRun.test || !twin
+    test: test ? { ...test, accuracy: test.accuracy / 100 } : twin?.test,
+    ...(test || !twin
       ? {}
       : {
           note: `test figures are its DS1-only twin ${twin.version}'s on DS2 (this version, trained on all 48 records, has no test part)`,
         }),
     recipeComparison: summary,
+    ...(ensembleSummary.length ? { ensembleComparison: ensembleSummary } : {}),
     ...(twin
       ? {
           twin: {
@@ -246,6 +436,7 @@ if (values.save) {
             protocol: twin.protocol,
             test: twin.test,
             recipeComparison: twin.recipeComparison,
+            ensembleComparison: twin.ensembleComparison,
           },
         }
       : {}),

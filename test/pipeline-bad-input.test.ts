@@ -33,7 +33,7 @@ import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process
 import { startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { FIXTURES, ingestFixtures, saveSeedModel } from './support/run-fixtures.js';
 import { jsonClient } from './support/http.js';
-import { startTestCoordinator } from './support/coordinator.js';
+import { startTestCoordinator, TEST_ADMIN_KEY } from './support/coordinator.js';
 import { shippedModel } from './support/shipped-model.js';
 
 const RUN_TIMEOUT_MS = 300_000;
@@ -104,7 +104,9 @@ async function summaryOf(runId: string, recordId: string): Promise<RecordSummary
 }
 
 async function reportOf(runId: string, recordId: string): Promise<string> {
-  const res = await fetch(`${base}/runs/${runId}/records/${recordId}/report`);
+  const res = await fetch(`${base}/runs/${runId}/records/${recordId}/report`, {
+    headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+  });
   assert.equal(res.status, 200, recordId);
   return res.text();
 }

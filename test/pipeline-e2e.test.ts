@@ -75,6 +75,14 @@ const SHIPPED_MODEL_CLASS_FLOORS: Record<string, Partial<Record<AamiClass, { se:
     V: { se: 0.95, ppv: 0.97 },
     F: { se: 0.9, ppv: 0.8 },
   },
+  // Measured with rhythm-mlp-v2 (2026-12-02, the ensemble of three, same run options): N 0.990 /
+  // 0.997, S 0.943 / 0.733, V 0.973 / 0.994, F 0.968 / 0.843. Floors at or above v1's.
+  'rhythm-mlp-v2': {
+    N: { se: 0.98, ppv: 0.99 },
+    S: { se: 0.9, ppv: 0.7 },
+    V: { se: 0.96, ppv: 0.98 },
+    F: { se: 0.93, ppv: 0.8 },
+  },
 };
 
 const shipped = shippedModel();

@@ -15,8 +15,8 @@ interface ExpressLayer {
 }
 
 /**
- * Nest mounts app-wide middleware (nestjs-pino's request logger) as a catch-all route for every
- * method; it answers nothing itself, so it is not a route to walk.
+ * App-wide middleware mounted through Nest's MiddlewareConsumer shows up as a catch-all route for
+ * every method; it answers nothing itself, so it is not a route to walk.
  */
 const MIDDLEWARE_CATCH_ALL = new Set(['{/*splat}', '/*splat', '*']);
 

@@ -72,11 +72,13 @@ export { primaryLeadOf } from './leads.js';
 // The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
 export { largestDeflection } from './qrs/refine.js';
 export {
+  RHYTHM_1_FEATURES,
   RHYTHM_CONTEXT_SECONDS,
   RHYTHM_FEATURES_VERSION,
   RHYTHM_SCALAR_COUNT,
   RHYTHM_SCALAR_FEATURES,
   rhythmFeatures,
+  selectRhythmScalars,
   type RhythmFeatures,
 } from './rhythm.js';
 export {

@@ -9,17 +9,18 @@
  *    the regular beats around it, whatever this patient's normal QRS looks like.
  *
  * Both come from a context of ±RHYTHM_CONTEXT_SECONDS around each beat (centred, so a beat early
- * in a window sees the same context as in a whole-record pass). The baseline RR is the median RR
+ * in a window sees the same context as in a whole-record pass). The baseline RR is the mean RR
  * of the beats in the context; the dominant beat (template) is the mean cut of the context's
  * *regular* beats (RR before >= REGULAR_PREMATURITY × the local mean RR: premature beats, ectopic
- * ones among them, stay out), the beat itself excluded.
+ * ones among them, stay out), the beat itself excluded; likewise the pre-R template (the P wave).
  *
  * Window invariance: a classify window computes these from the beats of its slice. With margins of
  * at least RHYTHM_CONTEXT_SECONDS beyond the owned range (plus the detector's own margin) it sees
  * exactly the beats a whole-record pass sees, and the results are bit-identical because nothing
- * depends on where a running computation started: the median is of a set, and the template sums
- * cuts quantised to integers (exact in any order) before one division.
+ * depends on where a running computation started: the baseline is a span over a count, and the
+ * templates sum cuts quantised to integers (exact in any order) before one division.
  */
+import { BEAT_FS } from './beat-rate.js';
 import { BEAT_LENGTH, type BeatTable } from './segment.js';
 
 /** Half-width (s) of the context around each beat for the patient baseline and template. */
@@ -44,10 +45,60 @@ export const RHYTHM_SCALAR_FEATURES = [
   'template_max_difference',
   'rr_prev_over_previous',
   'rr_irregularity',
+  // holterflow-rhythm-2 adds the columns below; the ones above keep their definitions.
+  'rr_next_s',
+  'rr_local_s',
+  'pre_template_correlation',
+  'pre_template_rms_difference',
+  'pre_energy_over_template',
+  'qrs_rms_difference',
+  'qrs_slope_over_template',
 ] as const;
 export const RHYTHM_SCALAR_COUNT = RHYTHM_SCALAR_FEATURES.length;
-/** Bump whenever a feature's definition changes: datasets and models record it. */
-export const RHYTHM_FEATURES_VERSION = 'holterflow-rhythm-1';
+/**
+ * Bump whenever a feature's definition changes: datasets and models record it. A version may only
+ * add columns: a model lists the features it reads by name (model.json `scalarFeatures`) and
+ * selectRhythmScalars picks them, so a model trained on an earlier version reads the same values.
+ */
+export const RHYTHM_FEATURES_VERSION = 'holterflow-rhythm-2';
+/** The 13 features of holterflow-rhythm-1 (rhythm-mlp-v1 and its twin read these). */
+export const RHYTHM_1_FEATURES = RHYTHM_SCALAR_FEATURES.slice(0, 13);
+
+/**
+ * The columns `names` of n beats' scalars (n × RHYTHM_SCALAR_COUNT), in that order: what a model
+ * that lists those features reads. The dataset side of training and the classify workers both call
+ * it. An unknown name is an error that names it (a model newer than this code).
+ */
+export function selectRhythmScalars(
+  scalars: Float32Array,
+  n: number,
+  names: readonly string[],
+): Float32Array {
+  if (scalars.length !== n * RHYTHM_SCALAR_COUNT)
+    throw new RangeError(`expected ${n} × ${RHYTHM_SCALAR_COUNT} rhythm scalars, got ${scalars.length}`);
+  const columns = names.map((name) => {
+    const at = (RHYTHM_SCALAR_FEATURES as readonly string[]).indexOf(name);
+    if (at < 0) throw new Error(`rhythm feature ${name} is not computed by ${RHYTHM_FEATURES_VERSION}`);
+    return at;
+  });
+  if (columns.length === RHYTHM_SCALAR_COUNT && columns.every((c, i) => c === i)) return scalars;
+  const out = new Float32Array(n * columns.length);
+  for (let b = 0; b < n; b++)
+    for (let c = 0; c < columns.length; c++)
+      out[b * columns.length + c] = scalars[b * RHYTHM_SCALAR_COUNT + columns[c]];
+  return out;
+}
+
+/**
+ * The stretch before each R-peak (the P wave and the QRS onset; the cut starts at the R-peak, so
+ * it lies at the end of the previous beat's cut): PRE_SAMPLES samples at BEAT_FS (0.2 s). A
+ * supraventricular beat's P wave is early, abnormal or hidden in the preceding T wave; a sinus
+ * beat's is the patient's usual one (de Chazal et al. 2004 measure P-wave presence for the same
+ * reason).
+ */
+const PRE_SAMPLES = 25;
+/** Samples of the cut after the R-peak taken as the QRS's second half (0.1 s). */
+const QRS_SAMPLES = 13;
 
 export interface RhythmFeatures {
   /** n × RHYTHM_SCALAR_COUNT, beat-major. */
@@ -79,6 +130,7 @@ export function rhythmFeatures(
   const regular = new Uint8Array(total);
   for (let j = 0; j < total; j++)
     regular[j] = rrPrevMs[j] > 0 && rrPrevMs[j] >= REGULAR_PREMATURITY * rrLocalMs[j] ? 1 : 0;
+  const preStart = preSegmentStarts(beats, fs);
 
   // Sliding context [lo, hi) over beat indices; both ends only move forward.
   let lo = 0;
@@ -87,7 +139,16 @@ export function rhythmFeatures(
   const allSums = new Int32Array(BEAT_LENGTH);
   let regularCount = 0;
   let count = 0;
-  const sortedRr = new SortedValues(total);
+  // The pre-R template: the regular beats' pre-R stretches (those known). The context's first
+  // beat is left out at use: its stretch lies in a beat before the context, which a window's
+  // table may not hold, so whole-record and window passes average the same stretches.
+  const preSums = new Int32Array(PRE_SAMPLES);
+  let preCount = 0;
+  const addPre = (j: number, sign: 1 | -1, into: Int32Array) => {
+    const at = preStart[j];
+    for (let k = 0; k < PRE_SAMPLES; k++) into[k] += sign * Math.round(x[at + k] * QUANTUM);
+  };
+  const preRegular = (j: number) => regular[j] === 1 && preStart[j] >= 0;
   const add = (j: number, sign: 1 | -1) => {
     const base = j * BEAT_LENGTH;
     const reg = regular[j] === 1;
@@ -98,11 +159,14 @@ export function rhythmFeatures(
     }
     count += sign;
     if (reg) regularCount += sign;
-    if (rrPrevMs[j] > 0) {
-      if (sign > 0) sortedRr.insert(rrPrevMs[j]);
-      else sortedRr.remove(rrPrevMs[j]);
+    if (preRegular(j)) {
+      addPre(j, sign, preSums);
+      preCount += sign;
     }
   };
+  const preBeat = new Float32Array(PRE_SAMPLES);
+  const preTemplate = new Float32Array(PRE_SAMPLES);
+  const preScratch = new Int32Array(PRE_SAMPLES);
 
   for (let b = from; b < to; b++) {
     const t = samples[b];
@@ -128,6 +192,24 @@ export function rhythmFeatures(
     // theirs, and they would look "on time"; the mean still counts the long cycles they break.
     const span = hi - lo > 1 ? (samples[hi - 1] - samples[lo]) / (hi - lo - 1) : 0;
     const baseMs = span > 0 ? (span * 1000) / fs : rrLocalMs[b];
+    // Pre-R template without the context's first beat and without this beat.
+    preScratch.set(preSums);
+    let preUse = preCount;
+    if (preRegular(lo)) {
+      addPre(lo, -1, preScratch);
+      preUse--;
+    }
+    if (b !== lo && preRegular(b)) {
+      addPre(b, -1, preScratch);
+      preUse--;
+    }
+    const preKnown = preStart[b] >= 0 && preUse > 0;
+    if (preKnown) {
+      for (let k = 0; k < PRE_SAMPLES; k++) {
+        preBeat[k] = x[preStart[b] + k];
+        preTemplate[k] = preScratch[k] / preUse / QUANTUM;
+      }
+    }
     writeScalars(scalars, i * RHYTHM_SCALAR_COUNT, {
       previous: b > 0 ? rrPrevMs[b - 1] : 0,
       irregularity: irregularity(rrPrevMs, b),
@@ -137,9 +219,77 @@ export function rhythmFeatures(
       base: baseMs,
       beat: x.subarray(selfBase, selfBase + BEAT_LENGTH),
       tpl: template.subarray(tplBase, tplBase + BEAT_LENGTH),
+      pre: preKnown ? { beat: preBeat, tpl: preTemplate } : undefined,
     });
   }
   return { scalars, template };
+}
+
+/**
+ * Where each beat's pre-R stretch starts in x (an index into the previous beat's cut), or −1 where
+ * it is not known: the first beat, an interval shorter than the stretch, or one longer than the
+ * previous cut (a pause: the cut is 1.2 × its window's period, zero-padded; its last non-zero
+ * sample tells its length).
+ */
+function preSegmentStarts(beats: BeatTable, fs: number): Int32Array {
+  const { samples, x } = beats;
+  const out = new Int32Array(samples.length).fill(-1);
+  for (let j = 1; j < samples.length; j++) {
+    const d = Math.round(((samples[j] - samples[j - 1]) * BEAT_FS) / fs);
+    if (d < PRE_SAMPLES || d > BEAT_LENGTH) continue;
+    const base = (j - 1) * BEAT_LENGTH;
+    let length = BEAT_LENGTH;
+    while (length > 0 && x[base + length - 1] === 0) length--;
+    if (d > length) continue;
+    out[j] = base + d - PRE_SAMPLES;
+  }
+  return out;
+}
+
+/** Correlation, RMS difference and energy ratio (variance over the template's) of a stretch. */
+function compare(
+  beat: Float32Array,
+  tpl: Float32Array,
+  from: number,
+  to: number,
+): { correlation: number; rms: number; energy: number; max: number } {
+  const n = to - from;
+  let mb = 0;
+  let mt = 0;
+  for (let k = from; k < to; k++) {
+    mb += beat[k];
+    mt += tpl[k];
+  }
+  mb /= n;
+  mt /= n;
+  let cov = 0;
+  let vb = 0;
+  let vt = 0;
+  let sq = 0;
+  let max = 0;
+  for (let k = from; k < to; k++) {
+    const db = beat[k] - mb;
+    const dt = tpl[k] - mt;
+    cov += db * dt;
+    vb += db * db;
+    vt += dt * dt;
+    const d = Math.abs(beat[k] - tpl[k]);
+    sq += d * d;
+    if (d > max) max = d;
+  }
+  return {
+    correlation: vb > 0 && vt > 0 ? cov / Math.sqrt(vb * vt) : 1,
+    rms: Math.sqrt(sq / n),
+    energy: vt > 0 ? vb / vt : vb > 0 ? 4 : 1,
+    max,
+  };
+}
+
+/** Sum of absolute successive differences over [from, to): how steep the stretch is. */
+function slope(v: Float32Array, from: number, to: number): number {
+  let s = 0;
+  for (let k = from + 1; k < to; k++) s += Math.abs(v[k] - v[k - 1]);
+  return s;
 }
 
 /** a / b, or 1 where either is unknown (0): "as usual" is the honest guess for a missing RR. */
@@ -159,6 +309,7 @@ function writeScalars(
     irregularity: number;
     beat: Float32Array;
     tpl: Float32Array;
+    pre?: { beat: Float32Array; tpl: Float32Array };
   },
 ): void {
   // Ratios are clipped: beyond 4× (or a 4 s interval) nothing more is learnt, and a gap in the
@@ -172,34 +323,25 @@ function writeScalars(
   out[at + 5] = clip(ratio(f.prev, f.next), 4);
   out[at + 6] = clip(f.prev / 1000, 4);
   out[at + 7] = clip(f.base / 1000, 4);
-  let mb = 0;
-  let mt = 0;
-  for (let k = 0; k < BEAT_LENGTH; k++) {
-    mb += f.beat[k];
-    mt += f.tpl[k];
-  }
-  mb /= BEAT_LENGTH;
-  mt /= BEAT_LENGTH;
-  let cov = 0;
-  let vb = 0;
-  let vt = 0;
-  let sq = 0;
-  let max = 0;
-  for (let k = 0; k < BEAT_LENGTH; k++) {
-    const db = f.beat[k] - mb;
-    const dt = f.tpl[k] - mt;
-    cov += db * dt;
-    vb += db * db;
-    vt += dt * dt;
-    const d = Math.abs(f.beat[k] - f.tpl[k]);
-    sq += d * d;
-    if (d > max) max = d;
-  }
-  out[at + 8] = vb > 0 && vt > 0 ? cov / Math.sqrt(vb * vt) : 1;
-  out[at + 9] = Math.sqrt(sq / BEAT_LENGTH);
-  out[at + 10] = max;
+  const whole = compare(f.beat, f.tpl, 0, BEAT_LENGTH);
+  out[at + 8] = whole.correlation;
+  out[at + 9] = whole.rms;
+  out[at + 10] = whole.max;
   out[at + 11] = clip(ratio(f.prev, f.previous), 4);
   out[at + 12] = clip(f.irregularity, 4);
+  // holterflow-rhythm-2. Absolute intervals beside the normalised ones (de Chazal et al. 2004):
+  // where ectopic beats are a patient's usual rhythm, the baseline itself is short.
+  out[at + 13] = clip(f.next / 1000, 4);
+  out[at + 14] = clip(f.local / 1000, 4);
+  // The P wave against the patient's usual one; unknown (a pause, the first beat): "as usual".
+  const pre = f.pre ? compare(f.pre.beat, f.pre.tpl, 0, PRE_SAMPLES) : undefined;
+  out[at + 15] = pre ? pre.correlation : 1;
+  out[at + 16] = pre ? pre.rms : 0;
+  out[at + 17] = pre ? clip(pre.energy, 4) : 1;
+  // The QRS after the R-peak against the template's: a ventricular beat's is wide and slow.
+  out[at + 18] = compare(f.beat, f.tpl, 0, QRS_SAMPLES).rms;
+  const tplSlope = slope(f.tpl, 0, QRS_SAMPLES);
+  out[at + 19] = clip(tplSlope > 0 ? slope(f.beat, 0, QRS_SAMPLES) / tplSlope : 1, 4);
 }
 
 /** Successive RR differences around beat b taken for its irregularity (8 before, 8 after). */
@@ -230,39 +372,4 @@ function irregularity(rr: Float32Array, b: number): number {
   const m = diffs.length >> 1;
   const median = diffs.length % 2 ? diffs[m] : (diffs[m - 1] + diffs[m]) / 2;
   return median / (sum / count);
-}
-
-/** A multiset of numbers kept sorted (insert/remove by binary search), for a sliding median. */
-class SortedValues {
-  private readonly values: Float64Array;
-  size = 0;
-  constructor(capacity: number) {
-    this.values = new Float64Array(Math.max(1, capacity));
-  }
-  private lowerBound(v: number): number {
-    let a = 0;
-    let z = this.size;
-    while (a < z) {
-      const m = (a + z) >> 1;
-      if (this.values[m] < v) a = m + 1;
-      else z = m;
-    }
-    return a;
-  }
-  insert(v: number): void {
-    const at = this.lowerBound(v);
-    this.values.copyWithin(at + 1, at, this.size);
-    this.values[at] = v;
-    this.size++;
-  }
-  remove(v: number): void {
-    const at = this.lowerBound(v);
-    if (at >= this.size || this.values[at] !== v) throw new Error(`value ${v} is not in the set`);
-    this.values.copyWithin(at, at + 1, this.size);
-    this.size--;
-  }
-  median(): number {
-    const m = this.size >> 1;
-    return this.size % 2 ? this.values[m] : (this.values[m - 1] + this.values[m]) / 2;
-  }
 }

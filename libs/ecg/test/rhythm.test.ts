@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { readWfdbRecord } from '@holterflow/formats';
 import {
   BEAT_LENGTH,
+  RHYTHM_1_FEATURES,
   RHYTHM_CONTEXT_SECONDS,
   RHYTHM_SCALAR_COUNT,
   RHYTHM_SCALAR_FEATURES,
@@ -11,10 +10,11 @@ import {
   analyseBeats,
   primaryLeadOf,
   rhythmFeatures,
+  selectRhythmScalars,
   type BeatTable,
 } from '@holterflow/ecg';
+import { fixtureAt, type TestRecording } from './recorders.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/mitdb/', import.meta.url));
 const feature = (name: (typeof RHYTHM_SCALAR_FEATURES)[number]) => RHYTHM_SCALAR_FEATURES.indexOf(name);
 
 /** A hand-built beat table: 1 beat per second (fs 100), every 10th beat 30 % premature. */
@@ -68,52 +68,50 @@ test('the template is the mean cut of the regular beats in the context, the beat
   }
 });
 
-test('rhythm features of a window with margins equal a whole-record pass, bit for bit (MIT-BIH 119, 232)', () => {
-  for (const id of ['119', '232']) {
-    const rec = readWfdbRecord(`${FIXTURES}${id}.hea`);
-    const primaryLead = primaryLeadOf(rec.leads);
-    const whole = analyseBeats(rec.signals, rec.fs, { primaryLead, contextSeconds: RHYTHM_CONTEXT_SECONDS });
-    assert.ok(whole.rhythm, 'features computed');
-    const n = rec.signals[0].length;
-    const margin = (WINDOW_MARGIN_SECONDS + RHYTHM_CONTEXT_SECONDS) * rec.fs;
-    for (const seconds of [300, 600]) {
-      const size = seconds * rec.fs;
-      const parts = {
-        samples: [] as Int32Array[],
-        scalars: [] as Float32Array[],
-        template: [] as Float32Array[],
-      };
-      for (let start = 0; start < n; start += size) {
-        const end = Math.min(n, start + size);
-        const offset = Math.max(0, start - margin);
-        const slice = rec.signals.map((s) => s.subarray(offset, Math.min(n, end + margin)));
-        const w = analyseBeats(slice, rec.fs, {
-          offset,
-          ownedStart: start,
-          ownedEnd: end,
-          primaryLead,
-          contextSeconds: RHYTHM_CONTEXT_SECONDS,
-        });
-        parts.samples.push(w.beats.samples);
-        parts.scalars.push(w.rhythm!.scalars);
-        parts.template.push(w.rhythm!.template);
-      }
-      assert.deepEqual(
-        concat(parts.samples, Int32Array),
-        whole.beats.samples,
-        `${id}: beats, ${seconds} s windows`,
-      );
-      assert.deepEqual(
-        concat(parts.scalars, Float32Array),
-        whole.rhythm.scalars,
-        `${id}: scalars, ${seconds} s windows`,
-      );
-      assert.deepEqual(
-        concat(parts.template, Float32Array),
-        whole.rhythm.template,
-        `${id}: templates, ${seconds} s windows`,
-      );
+/** Windows read with the classify worker's margins own exactly the whole-record pass's features. */
+function assertRhythmWindowInvariant(rec: TestRecording, label: string, windows: number[]): void {
+  const primaryLead = primaryLeadOf(rec.leads);
+  const whole = analyseBeats(rec.signals, rec.fs, { primaryLead, contextSeconds: RHYTHM_CONTEXT_SECONDS });
+  assert.ok(whole.rhythm, 'features computed');
+  const n = rec.signals[0].length;
+  const margin = (WINDOW_MARGIN_SECONDS + RHYTHM_CONTEXT_SECONDS) * rec.fs;
+  for (const seconds of windows) {
+    const size = seconds * rec.fs;
+    const parts = {
+      samples: [] as Int32Array[],
+      scalars: [] as Float32Array[],
+      template: [] as Float32Array[],
+    };
+    for (let start = 0; start < n; start += size) {
+      const end = Math.min(n, start + size);
+      const offset = Math.max(0, start - margin);
+      const slice = rec.signals.map((s) => s.subarray(offset, Math.min(n, end + margin)));
+      const w = analyseBeats(slice, rec.fs, {
+        offset,
+        ownedStart: start,
+        ownedEnd: end,
+        primaryLead,
+        contextSeconds: RHYTHM_CONTEXT_SECONDS,
+      });
+      parts.samples.push(w.beats.samples);
+      parts.scalars.push(w.rhythm!.scalars);
+      parts.template.push(w.rhythm!.template);
     }
+    const at = `${label}, ${seconds} s windows`;
+    assert.deepEqual(concat(parts.samples, Int32Array), whole.beats.samples, `${at}: beats`);
+    assert.deepEqual(concat(parts.scalars, Float32Array), whole.rhythm.scalars, `${at}: scalars`);
+    assert.deepEqual(concat(parts.template, Float32Array), whole.rhythm.template, `${at}: templates`);
+  }
+}
+
+test('rhythm features of a window with margins equal a whole-record pass, bit for bit (MIT-BIH 119, 232)', () => {
+  for (const id of ['119', '232']) assertRhythmWindowInvariant(fixtureAt(id), id, [300, 600]);
+});
+
+test('the same at 128 and 250 Hz, with the leads renamed (MIT-BIH 232 resampled)', () => {
+  for (const fs of [128, 250]) {
+    const rec = fixtureAt('232', fs);
+    assertRhythmWindowInvariant({ ...rec, leads: ['ECG1', 'ECG2'] }, `232 at ${fs} Hz`, [600]);
   }
 });
 
@@ -132,4 +130,74 @@ test('a table of one beat, or none, gets features without failing', () => {
   const one = rhythmFeatures(table(1), 100);
   assert.equal(one.scalars.length, RHYTHM_SCALAR_COUNT);
   assert.ok(one.scalars.every(Number.isFinite));
+});
+
+/**
+ * fs 125 (record samples are cut samples): 1 beat per second, every 10th beat 30 % premature
+ * without a P wave; each cut (150 samples, 1.2 × the period) holds the next beat's P wave as a
+ * bump 15–5 samples before the next R-peak when that beat is a sinus one. Beat 700 comes after a
+ * 1.6 s pause, longer than the previous cut.
+ */
+function pTable(n: number): BeatTable {
+  const samples = new Int32Array(n);
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t += i % 10 === 5 ? 88 : i % 10 === 6 ? 162 : i === 700 ? 200 : 125;
+    samples[i] = t;
+  }
+  const x = new Float32Array(n * BEAT_LENGTH);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 150; k++) x[i * BEAT_LENGTH + k] = 0.3 + (k < 10 ? 0.5 - k / 20 : 0);
+    if (i + 1 < n && (i + 1) % 10 !== 5) {
+      const d = samples[i + 1] - samples[i];
+      for (let k = d - 15; k < d - 5 && k < 150; k++) x[i * BEAT_LENGTH + k] = 0.6;
+    }
+  }
+  const rr = Float32Array.from(samples, (s, i) => (i ? (s - samples[i - 1]) * 8 : 1000));
+  const next = Float32Array.from(samples, (s, i) => (i < n - 1 ? (samples[i + 1] - s) * 8 : 1000));
+  return { samples, x, rrPrevMs: rr, rrNextMs: next, rrLocalMs: new Float32Array(n).fill(1000) };
+}
+
+test('the P wave against the patient template: a premature beat without one differs, a sinus beat does not; a pause is "as usual"', () => {
+  const beats = pTable(800);
+  const { scalars } = rhythmFeatures(beats, 125);
+  const at = (b: number, f: Parameters<typeof feature>[0]) => scalars[b * RHYTHM_SCALAR_COUNT + feature(f)];
+  // Sinus beats 504 and 506 (the compensatory cycle) match their template; premature 505 has no bump.
+  for (const b of [504, 506]) {
+    assert.ok(
+      at(b, 'pre_template_rms_difference') < 0.01,
+      `beat ${b}: ${at(b, 'pre_template_rms_difference')}`,
+    );
+    assert.ok(Math.abs(at(b, 'pre_energy_over_template') - 1) < 0.01);
+  }
+  assert.ok(at(505, 'pre_template_rms_difference') > 0.1, `${at(505, 'pre_template_rms_difference')}`);
+  assert.equal(at(505, 'pre_energy_over_template'), 0);
+  // After the pause the stretch is not in the previous cut: neutral values.
+  assert.equal(at(700, 'pre_template_correlation'), 1);
+  assert.equal(at(700, 'pre_template_rms_difference'), 0);
+  assert.equal(at(700, 'pre_energy_over_template'), 1);
+  // Absolute intervals in seconds beside the ratios.
+  assert.ok(Math.abs(at(504, 'rr_next_s') - 0.704) < 1e-6);
+  assert.ok(Math.abs(at(504, 'rr_local_s') - 1) < 1e-6);
+  // The QRS part of the same cut as the template: no difference, the same slope.
+  assert.ok(at(504, 'qrs_rms_difference') < 1e-3);
+  assert.ok(Math.abs(at(504, 'qrs_slope_over_template') - 1) < 1e-3);
+});
+
+test('selectRhythmScalars: a model reads its own columns by name; holterflow-rhythm-1 columns come first', () => {
+  const beats = table(50);
+  const { scalars } = rhythmFeatures(beats, 100);
+  assert.deepEqual(RHYTHM_SCALAR_FEATURES.slice(0, RHYTHM_1_FEATURES.length), RHYTHM_1_FEATURES);
+  assert.equal(selectRhythmScalars(scalars, 50, RHYTHM_SCALAR_FEATURES), scalars);
+  const two = selectRhythmScalars(scalars, 50, ['rr_irregularity', 'rr_prev_s']);
+  assert.equal(two.length, 100);
+  for (let b = 0; b < 50; b++) {
+    assert.equal(two[2 * b], scalars[b * RHYTHM_SCALAR_COUNT + feature('rr_irregularity')]);
+    assert.equal(two[2 * b + 1], scalars[b * RHYTHM_SCALAR_COUNT + feature('rr_prev_s')]);
+  }
+  assert.throws(
+    () => selectRhythmScalars(scalars, 50, ['rr_prev_s', 'qt_interval']),
+    /qt_interval is not computed/,
+  );
+  assert.throws(() => selectRhythmScalars(scalars, 49, ['rr_prev_s']), /49 × 20/);
 });

@@ -27,5 +27,6 @@ export * from './inference/onnx-engine.js';
 export * from './inference/tfjs-engine.js';
 export * from './rhythm/mlp.js';
 export * from './rhythm/input.js';
+export * from './rhythm/ensemble.js';
 export * from './rhythm/model-file.js';
 export * from './rhythm/rhythm-classifier.js';

@@ -7,6 +7,7 @@ import {
   assembleRhythmInput,
   initMlp,
   parseRhythmModel,
+  predictEnsemble,
   predictMlp,
   rhythmInputWidth,
   rhythmModelFiles,
@@ -30,11 +31,13 @@ function model(): RhythmModel {
       widths: [d, 8, 5],
       weightsFile: 'weights.bin',
     },
-    parameters: {
-      mean: Float32Array.from({ length: d }, (_, i) => i / d),
-      invStd: Float32Array.from({ length: d }, (_, i) => 1 + i / d),
-      layers: initMlp([d, 8, 5], random),
-    },
+    members: [
+      {
+        mean: Float32Array.from({ length: d }, (_, i) => i / d),
+        invStd: Float32Array.from({ length: d }, (_, i) => 1 + i / d),
+        layers: initMlp([d, 8, 5], random),
+      },
+    ],
   };
 }
 
@@ -63,16 +66,16 @@ test('predictMlp: probabilities per beat that sum to 1, equal to a hand computat
   const m = model();
   const d = m.description.widths[0];
   const raw = Float32Array.from({ length: 3 * d }, (_, i) => Math.sin(i));
-  const probs = predictMlp(m.parameters, raw, 3);
+  const probs = predictMlp(m.members[0], raw, 3);
   assert.equal(probs.length, 15);
   for (let b = 0; b < 3; b++) {
     const row = Array.from(probs.subarray(b * 5, b * 5 + 5));
     assert.ok(Math.abs(row.reduce((a, v) => a + v, 0) - 1) < 1e-6);
     // By hand, in double precision.
-    const [l1, l2] = m.parameters.layers;
+    const [l1, l2] = m.members[0].layers;
     const x = Array.from(
       { length: d },
-      (_, i) => (raw[b * d + i] - m.parameters.mean[i]) * m.parameters.invStd[i],
+      (_, i) => (raw[b * d + i] - m.members[0].mean[i]) * m.members[0].invStd[i],
     );
     const h = Array.from({ length: 8 }, (_, o) =>
       Math.max(0, l1.bias[o] + x.reduce((a, v, i) => a + v * l1.weights[i * 8 + o], 0)),
@@ -94,7 +97,7 @@ test('a rhythm model survives its files: same description, same predictions; bad
   assert.deepEqual(back.description, m.description);
   const d = m.description.widths[0];
   const raw = Float32Array.from({ length: 4 * d }, (_, i) => Math.cos(i));
-  assert.deepEqual(predictMlp(back.parameters, raw, 4), predictMlp(m.parameters, raw, 4));
+  assert.deepEqual(predictMlp(back.members[0], raw, 4), predictMlp(m.members[0], raw, 4));
   assert.equal(new RhythmClassifier(back).contextSeconds, 150);
   assert.throws(
     () => parseRhythmModel(files.modelJson, files.weights.subarray(4), 'v/model.json'),
@@ -108,5 +111,42 @@ test('a rhythm model survives its files: same description, same predictions; bad
         'v/model.json',
       ),
     /v\/model\.json is not a rhythm model description: architecture/,
+  );
+});
+
+test('an ensemble averages its members, then scales per class and renormalises; its files hold every member', () => {
+  const a = model();
+  const b = model();
+  let s = 7;
+  b.members[0].layers = initMlp(a.description.widths, () => (s = (s * 48271) % 2147483647) / 2147483647);
+  const d = a.description.widths[0];
+  const raw = Float32Array.from({ length: 3 * d }, (_, i) => Math.sin(i / 3));
+  const pa = predictMlp(a.members[0], raw, 3);
+  const pb = predictMlp(b.members[0], raw, 3);
+  const scale = [1, 3, 0.5, 1, 1];
+  const ensemble: RhythmModel = {
+    description: { ...a.description, members: 2, classScale: scale },
+    members: [a.members[0], b.members[0]],
+  };
+  const probs = new RhythmClassifier(ensemble).predictRows(raw, 3);
+  for (let r = 0; r < 3; r++) {
+    const mixed = Array.from({ length: 5 }, (_, c) => ((pa[r * 5 + c] + pb[r * 5 + c]) / 2) * scale[c]);
+    const sum = mixed.reduce((x, y) => x + y, 0);
+    mixed.forEach((v, c) => assert.ok(Math.abs(probs[r * 5 + c] - v / sum) < 1e-6, `row ${r} class ${c}`));
+  }
+  // One member, no scale: exactly the network's probabilities.
+  assert.deepEqual(predictEnsemble(a.members, raw, 3), pa);
+  const files = rhythmModelFiles(ensemble);
+  const back = parseRhythmModel(files.modelJson, files.weights, 'e/model.json');
+  assert.equal(back.members.length, 2);
+  assert.deepEqual(new RhythmClassifier(back).predictRows(raw, 3), probs);
+  assert.throws(
+    () =>
+      parseRhythmModel(files.modelJson, files.weights.subarray(0, files.weights.length / 2), 'e/model.json'),
+    /weights\.bin has \d+ bytes; e\/model\.json describes/,
+  );
+  assert.throws(
+    () => rhythmModelFiles({ ...ensemble, members: [a.members[0]] }),
+    /says 2 members; 1 are given/,
   );
 });

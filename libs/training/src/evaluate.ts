@@ -64,7 +64,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     // they are computed on the whole dataset, then the test part is taken.
     const rhythm = new RhythmClassifier(await loadRhythmModel(store, prefix));
     const spec = rhythm.model.description.input;
-    const { rows, width } = datasetFeatureRows(ds, spec);
+    const { rows, width } = datasetFeatureRows(ds, spec, rhythm.scalarFeatures);
     const n = split.test.length;
     const testRows = new Float32Array(n * width);
     split.test.forEach((i, k) => testRows.set(rows.subarray(i * width, (i + 1) * width), k * width));

@@ -20,3 +20,4 @@ export * from './rhythm/mlp-train.js';
 export * from './rhythm/recipe.js';
 export * from './rhythm/dataset-features.js';
 export * from './rhythm/rhythm-job.js';
+export * from './rhythm/calibration.js';

@@ -158,3 +158,30 @@ test('EC57 statistics: F beats labelled V are not VEB false positives; Q beats a
   assert.equal(sveb.fp, 10 + 1 + 2);
   assert.ok(Math.abs(sveb.se - 80) < 1e-9);
 });
+
+test('fixedEpochs trains exactly that many epochs, whatever the patience, and keeps the last weights', async () => {
+  const train = blobs(1000, 4);
+  const validation = blobs(300, 5);
+  const recipe = { ...RHYTHM_RECIPES.focal, hidden: [8], maxEpochs: 2, patience: 1, fixedEpochs: 4 };
+  const fixed = await trainRhythmModel({ recipe, seed: 7, train, validation });
+  assert.equal(fixed.history.length, 4);
+  assert.equal(fixed.bestEpoch, 4);
+  assert.equal(fixed.bestScore, fixed.history[3].validationScore);
+  // The same four epochs with early stopping out of the way: identical training, and the last
+  // weights are what a run of exactly 4 epochs ends with.
+  const four = await trainRhythmModel({
+    recipe: { ...recipe, fixedEpochs: undefined, maxEpochs: 4, patience: 99 },
+    seed: 7,
+    train,
+    validation,
+  });
+  assert.deepEqual(
+    four.history.map((h) => h.loss),
+    fixed.history.map((h) => h.loss),
+  );
+  // Early stopping returns its best epoch's weights; fixedEpochs the fourth's, whichever is best.
+  const same = four.parameters.layers.every((l, i) =>
+    l.weights.every((w, k) => w === fixed.parameters.layers[i].weights[k]),
+  );
+  assert.equal(same, four.bestEpoch === 4, `best epoch ${four.bestEpoch}`);
+});

@@ -12,6 +12,7 @@ import {
   type EnginePreference,
   type ModelStore,
 } from '@holterflow/model';
+import { selectRhythmScalars } from '@holterflow/ecg';
 import type { BeatPredictor } from './classify-window.js';
 
 export interface PredictorFiles {
@@ -46,7 +47,8 @@ export async function loadPredictor(
       contextSeconds: classifier.contextSeconds,
       predict: async (beats, n, rhythm) => {
         if (!rhythm) throw new Error(`model ${files.version} needs rhythm features and got none`);
-        return classifier.predict({ x: beats.x, template: rhythm.template, scalars: rhythm.scalars }, n);
+        const scalars = selectRhythmScalars(rhythm.scalars, n, classifier.scalarFeatures);
+        return classifier.predict({ x: beats.x, template: rhythm.template, scalars }, n);
       },
       dispose: async () => {},
     };

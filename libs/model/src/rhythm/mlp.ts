@@ -87,6 +87,66 @@ export function standardise(p: MlpParameters, raw: Float32Array, batch: number, 
 }
 
 /**
+ * out[b, o] = bias[o] + Σ_i input[b, i] · W[i, o], as dot products over the transposed weights
+ * (wT[o * inputs + i]), four outputs at a time, each accumulated in a double: the input is read
+ * once per four outputs and no partial sum goes through memory. Inference only (3× denseForward's
+ * speed on a classify thread, where an ensemble's networks were a third of a beat's CPU); training
+ * keeps denseForward, whose float32 sums its gradients were computed with.
+ */
+function denseForwardDot(
+  inputs: number,
+  outputs: number,
+  wT: Float32Array,
+  bias: Float32Array,
+  input: Float32Array,
+  batch: number,
+  out: Float32Array,
+  relu: boolean,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const ib = b * inputs;
+    const ob = b * outputs;
+    let o = 0;
+    for (; o + 3 < outputs; o += 4) {
+      const w0 = o * inputs;
+      const w1 = w0 + inputs;
+      const w2 = w1 + inputs;
+      const w3 = w2 + inputs;
+      let s0 = bias[o];
+      let s1 = bias[o + 1];
+      let s2 = bias[o + 2];
+      let s3 = bias[o + 3];
+      for (let i = 0; i < inputs; i++) {
+        const a = input[ib + i];
+        s0 += a * wT[w0 + i];
+        s1 += a * wT[w1 + i];
+        s2 += a * wT[w2 + i];
+        s3 += a * wT[w3 + i];
+      }
+      out[ob + o] = relu && s0 < 0 ? 0 : s0;
+      out[ob + o + 1] = relu && s1 < 0 ? 0 : s1;
+      out[ob + o + 2] = relu && s2 < 0 ? 0 : s2;
+      out[ob + o + 3] = relu && s3 < 0 ? 0 : s3;
+    }
+    for (; o < outputs; o++) {
+      const w = o * inputs;
+      let s = bias[o];
+      for (let i = 0; i < inputs; i++) s += input[ib + i] * wT[w + i];
+      out[ob + o] = relu && s < 0 ? 0 : s;
+    }
+  }
+}
+
+/** W (inputs × outputs, row-major) transposed to outputs × inputs. */
+function transposed(layer: DenseLayer): Float32Array {
+  const { inputs, outputs, weights } = layer;
+  const t = new Float32Array(inputs * outputs);
+  for (let i = 0; i < inputs; i++)
+    for (let o = 0; o < outputs; o++) t[o * inputs + i] = weights[i * outputs + o];
+  return t;
+}
+
+/**
  * Class probabilities of n raw feature rows (n × inputWidth) → n × classes. Works in blocks so a
  * day of beats needs no activations buffer of its own size.
  */
@@ -99,12 +159,13 @@ export function predictMlp(p: MlpParameters, raw: Float32Array, n: number): Floa
   const widest = Math.max(d, ...p.layers.map((l) => l.outputs));
   let a = new Float32Array(block * widest);
   let z = new Float32Array(block * widest);
+  const wT = p.layers.map(transposed);
+  const last = p.layers.length - 1;
   for (let start = 0; start < n; start += block) {
     const rows = Math.min(block, n - start);
     standardise(p, raw.subarray(start * d, (start + rows) * d), rows, a);
     p.layers.forEach((layer, l) => {
-      denseForward(layer, a, rows, z);
-      if (l < p.layers.length - 1) reluInPlace(z, rows * layer.outputs);
+      denseForwardDot(layer.inputs, layer.outputs, wT[l], layer.bias, a, rows, z, l < last);
       [a, z] = [z, a];
     });
     softmaxInPlace(a, rows, classes);

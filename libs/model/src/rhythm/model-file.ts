@@ -28,15 +28,20 @@ const rhythmModelJson = z.object({
     beatStride: z.number().int().positive(),
     scalarCount: z.number().int().nonnegative(),
   }),
-  /** Layer widths from input to output. */
+  /** Layer widths from input to output (every member has the same). */
   widths: z.array(z.number().int().positive()).min(2),
+  /** Networks whose probabilities are averaged (weights.bin holds them one after another). */
+  members: z.number().int().positive().optional(),
+  /** Per-class factors on the averaged probabilities (N, S, V, F, Q), chosen on held-out records. */
+  classScale: z.array(z.number().positive()).length(5).optional(),
   weightsFile: z.string(),
 });
 export type RhythmModelJson = z.infer<typeof rhythmModelJson>;
 
 export interface RhythmModel {
   description: RhythmModelJson;
-  parameters: MlpParameters;
+  /** One network per member (description.members, default 1). */
+  members: MlpParameters[];
 }
 
 /** Is this model.json (parsed) a rhythm model's? (else it is a tfjs layers model). */
@@ -46,8 +51,8 @@ export function isRhythmModelJson(json: unknown): boolean {
   );
 }
 
-function flatten(p: MlpParameters): Float32Array {
-  const parts = [p.mean, p.invStd, ...p.layers.flatMap((l) => [l.weights, l.bias])];
+function flatten(members: readonly MlpParameters[]): Float32Array {
+  const parts = members.flatMap((p) => [p.mean, p.invStd, ...p.layers.flatMap((l) => [l.weights, l.bias])]);
   const out = new Float32Array(parts.reduce((n, a) => n + a.length, 0));
   let at = 0;
   for (const a of parts) {
@@ -59,12 +64,14 @@ function flatten(p: MlpParameters): Float32Array {
 
 export function rhythmModelFiles(model: RhythmModel): { modelJson: Uint8Array; weights: Uint8Array } {
   const d = model.description;
+  if ((d.members ?? 1) !== model.members.length)
+    throw new RangeError(`model.json says ${d.members ?? 1} members; ${model.members.length} are given`);
   if (
     d.widths[0] !== rhythmInputWidth(d.input as RhythmInputSpec) ||
-    d.widths[0] !== inputWidth(model.parameters)
+    model.members.some((p) => d.widths[0] !== inputWidth(p))
   )
     throw new RangeError(`model input width ${d.widths[0]} does not match its input spec or parameters`);
-  const flat = flatten(model.parameters);
+  const flat = flatten(model.members);
   return {
     modelJson: new TextEncoder().encode(JSON.stringify(d, null, 2)),
     weights: new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength),
@@ -94,20 +101,25 @@ export function parseRhythmModel(modelJson: Uint8Array, weights: Uint8Array, nam
     );
   const d = parsed.data;
   const widths = d.widths;
-  const expected = 2 * widths[0] + widths.slice(1).reduce((n, w, l) => n + widths[l] * w + w, 0);
+  const count = d.members ?? 1;
+  const perMember = 2 * widths[0] + widths.slice(1).reduce((n, w, l) => n + widths[l] * w + w, 0);
+  const expected = count * perMember;
   if (weights.byteLength !== expected * 4)
     throw new Error(`${d.weightsFile} has ${weights.byteLength} bytes; ${name} describes ${expected * 4}`);
   // A copy, aligned: the bytes may be a view into a pooled buffer.
   const flat = new Float32Array(weights.slice().buffer);
   let at = 0;
   const take = (n: number) => flat.subarray(at, (at += n));
-  const mean = take(widths[0]);
-  const invStd = take(widths[0]);
-  const layers = widths.slice(1).map((outputs, l) => {
-    const inputs = widths[l];
-    return { inputs, outputs, weights: take(inputs * outputs), bias: take(outputs) };
+  const members = Array.from({ length: count }, () => {
+    const mean = take(widths[0]);
+    const invStd = take(widths[0]);
+    const layers = widths.slice(1).map((outputs, l) => {
+      const inputs = widths[l];
+      return { inputs, outputs, weights: take(inputs * outputs), bias: take(outputs) };
+    });
+    return { mean, invStd, layers };
   });
-  return { description: d, parameters: { mean, invStd, layers } };
+  return { description: d, members };
 }
 
 export async function loadRhythmModel(store: ModelStore, prefix: string): Promise<RhythmModel> {

@@ -4,7 +4,7 @@
  * their windows — then libs/model assembleRhythmInput.
  */
 import { RecordInputError } from '@holterflow/contracts';
-import { rhythmFeatures, RHYTHM_SCALAR_COUNT } from '@holterflow/ecg';
+import { rhythmFeatures, selectRhythmScalars } from '@holterflow/ecg';
 import type { BeatDataset } from '../dataset/index.js';
 import { assembleRhythmInput, rhythmInputWidth, type RhythmInputSpec } from '@holterflow/model';
 import { BEAT_WIDTH } from '../beats.js';
@@ -15,11 +15,14 @@ export interface FeatureRows {
   width: number;
 }
 
-export function datasetFeatureRows(ds: BeatDataset, spec: RhythmInputSpec): FeatureRows {
-  if (spec.scalarCount !== RHYTHM_SCALAR_COUNT)
-    throw new RangeError(
-      `the spec has ${spec.scalarCount} scalars; libs/ecg computes ${RHYTHM_SCALAR_COUNT}`,
-    );
+/** `features`: the scalar features the model reads, by name (its model.json `scalarFeatures`). */
+export function datasetFeatureRows(
+  ds: BeatDataset,
+  spec: RhythmInputSpec,
+  features: readonly string[],
+): FeatureRows {
+  if (spec.scalarCount !== features.length)
+    throw new RangeError(`the spec has ${spec.scalarCount} scalars; ${features.length} features are named`);
   const fsOf = ds.recordFs;
   if (!fsOf)
     throw new RecordInputError(
@@ -47,8 +50,9 @@ export function datasetFeatureRows(ds: BeatDataset, spec: RhythmInputSpec): Feat
       rrLocalMs: ds.rrLocalMs.subarray(start, end),
     };
     const f = rhythmFeatures(table, fs);
+    const scalars = selectRhythmScalars(f.scalars, end - start, features);
     rows.set(
-      assembleRhythmInput(spec, { x: table.x, template: f.template, scalars: f.scalars }, end - start),
+      assembleRhythmInput(spec, { x: table.x, template: f.template, scalars }, end - start),
       start * width,
     );
     start = end;

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RHYTHM_1_FEATURES } from '@holterflow/ecg';
 import { initMlp, type DenseLayer, type MlpParameters, type RhythmInputSpec } from '@holterflow/model';
 import { countPerClass } from '../beats.js';
 import {
@@ -42,7 +43,15 @@ export interface RhythmRecipe {
   maxEpochs: number;
   /** Epochs without a better validation score before stopping (best weights kept). */
   patience: number;
+  /**
+   * Train exactly this many epochs and keep the last weights (no early stopping): the refit of a
+   * recipe on all records for the epoch count its DS1-only twin's validation chose — the few
+   * records an all-records model can hold out choose epochs by chance (measured: 2 of 8).
+   */
+  fixedEpochs?: number;
   input: Omit<RhythmInputSpec, 'scalarCount'>;
+  /** The scalar rhythm features the model reads, by name (libs/ecg RHYTHM_SCALAR_FEATURES). */
+  features: readonly string[];
 }
 
 const COMMON: Omit<RhythmRecipe, 'imbalance'> = {
@@ -56,6 +65,7 @@ const COMMON: Omit<RhythmRecipe, 'imbalance'> = {
   maxEpochs: 30,
   patience: 6,
   input: { morphology: 'difference', beatStride: 4 },
+  features: RHYTHM_1_FEATURES,
 };
 
 export const RHYTHM_RECIPES: Record<ImbalanceMethod, RhythmRecipe> = {
@@ -78,6 +88,8 @@ export interface FeatureSet {
   rows: Float32Array;
   labels: Int32Array;
   width: number;
+  /** Each row's record (rhythmSplit sets it): calibration is cross-validated by record. */
+  recordIds?: string[];
 }
 
 /**
@@ -264,7 +276,11 @@ export async function trainRhythmModel(options: RhythmTrainOptions): Promise<Rhy
     learningRate: recipe.learningRate,
     weightDecay: recipe.weightDecay,
   };
-  while (epoch < recipe.maxEpochs && epoch - best.epoch < recipe.patience) {
+  const more = () =>
+    recipe.fixedEpochs !== undefined
+      ? epoch < recipe.fixedEpochs
+      : epoch < recipe.maxEpochs && epoch - best.epoch < recipe.patience;
+  while (more()) {
     options.signal?.throwIfAborted();
     const t0 = performance.now();
     const loss = trainEpoch(parameters, adam, trainRows, trainLabels, trainOptions, random);
@@ -288,10 +304,12 @@ export async function trainRhythmModel(options: RhythmTrainOptions): Promise<Rhy
         history,
       });
   }
+  const fixed = recipe.fixedEpochs !== undefined;
+  const last = history[history.length - 1];
   return {
-    parameters: { mean, invStd, layers: best.layers },
-    bestEpoch: best.epoch,
-    bestScore: best.score,
+    parameters: { mean, invStd, layers: fixed ? parameters.layers : best.layers },
+    bestEpoch: fixed ? epoch : best.epoch,
+    bestScore: fixed ? (last?.validationScore ?? best.score) : best.score,
     history,
     seconds,
     classWeights,

@@ -6,12 +6,8 @@
  *  - all:   train on all 48 records minus ALL_VALIDATION_RECORDS, validate on those, no test part
  *           (its DS2 figures are its DS1-only twin's).
  */
-import {
-  RHYTHM_CONTEXT_SECONDS,
-  RHYTHM_FEATURES_VERSION,
-  RHYTHM_SCALAR_COUNT,
-  RHYTHM_SCALAR_FEATURES,
-} from '@holterflow/ecg';
+import { RecordInputError } from '@holterflow/contracts';
+import { RHYTHM_CONTEXT_SECONDS, RHYTHM_FEATURES_VERSION } from '@holterflow/ecg';
 import { DS1_RECORDS, DS2_RECORDS, type BeatDataset } from '../dataset/index.js';
 import {
   RHYTHM_ARCHITECTURE,
@@ -40,15 +36,44 @@ export interface RhythmSplit {
   records: { train: string[]; validation: string[]; test: string[] };
 }
 
-export function inputSpecOf(recipe: RhythmRecipe): RhythmInputSpec {
-  return { ...recipe.input, scalarCount: RHYTHM_SCALAR_COUNT };
+/**
+ * A run's checkpoint folder name: every variant apart (the checkpoint's identity is checked too,
+ * but a folder shared by two variants would have each overwrite the other's).
+ */
+export function rhythmRunName(
+  protocol: RhythmProtocol,
+  imbalance: string,
+  r: RhythmRecipe,
+  seed: number,
+  validationRecords?: readonly string[],
+): string {
+  const held = validationRecords ? `-v${validationRecords.join('.')}` : '';
+  return `${protocol}-${imbalance}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}${held}-s${seed}`;
 }
 
-export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, spec: RhythmInputSpec): RhythmSplit {
-  const { rows, width } = datasetFeatureRows(ds, spec);
+export function inputSpecOf(recipe: RhythmRecipe): RhythmInputSpec {
+  return { ...recipe.input, scalarCount: recipe.features.length };
+}
+
+/**
+ * `validationRecords` replaces the protocol's held-out records (inter: DS1 records only), for
+ * a second patient-wise fold when comparing features: another five patients' verdict.
+ */
+export function rhythmSplit(
+  ds: BeatDataset,
+  protocol: RhythmProtocol,
+  recipe: RhythmRecipe,
+  validationRecords?: readonly string[],
+): RhythmSplit {
+  const { rows, width } = datasetFeatureRows(ds, inputSpecOf(recipe), recipe.features);
   const present = [...new Set(ds.recordIds)];
-  const validation: string[] =
-    protocol === 'inter'
+  if (protocol === 'inter' && validationRecords)
+    for (const r of validationRecords)
+      if (!(DS1_RECORDS as readonly string[]).includes(r))
+        throw new RecordInputError(r, 'is not a DS1 record: inter-patient validation never uses DS2');
+  const validation: string[] = validationRecords
+    ? validationRecords.filter((r) => present.includes(r))
+    : protocol === 'inter'
       ? [...INTER_VALIDATION_RECORDS]
       : ALL_VALIDATION_RECORDS.filter((r) => present.includes(r));
   // 'all' keeps the paced records: their beats are the Q class the default must know.
@@ -61,7 +86,12 @@ export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, spec: Rhy
     ds.recordIds.forEach((r, i) => wanted.has(r) && idx.push(i));
     const out = new Float32Array(idx.length * width);
     idx.forEach((i, k) => out.set(rows.subarray(i * width, (i + 1) * width), k * width));
-    return { rows: out, labels: Int32Array.from(idx, (i) => ds.labels[i]), width };
+    return {
+      rows: out,
+      labels: Int32Array.from(idx, (i) => ds.labels[i]),
+      width,
+      recordIds: idx.map((i) => ds.recordIds[i]),
+    };
   };
   return {
     train: set(train),
@@ -71,15 +101,20 @@ export function rhythmSplit(ds: BeatDataset, protocol: RhythmProtocol, spec: Rhy
   };
 }
 
-/** Writes the version folder's model files (model.json + weights.bin) and its config.json. */
+/**
+ * Writes the version folder's model files (model.json + weights.bin) and its config.json. Several
+ * parameter sets make an ensemble (their probabilities averaged, then scaled by classScale).
+ */
 export async function saveRhythmVersion(
   store: ModelStore,
   prefix: string,
-  parameters: MlpParameters,
+  parameters: MlpParameters | MlpParameters[],
   recipe: RhythmRecipe,
   config: Record<string, unknown>,
   segmentation: string,
+  classScale?: number[],
 ): Promise<void> {
+  const members = Array.isArray(parameters) ? parameters : [parameters];
   const spec = inputSpecOf(recipe);
   const widths = [rhythmInputWidth(spec), ...recipe.hidden, 5];
   await saveRhythmModel(
@@ -90,12 +125,14 @@ export async function saveRhythmVersion(
         featuresVersion: RHYTHM_FEATURES_VERSION,
         segmentation,
         contextSeconds: RHYTHM_CONTEXT_SECONDS,
-        scalarFeatures: [...RHYTHM_SCALAR_FEATURES],
+        scalarFeatures: [...recipe.features],
         input: spec,
         widths,
+        ...(members.length > 1 ? { members: members.length } : {}),
+        ...(classScale ? { classScale } : {}),
         weightsFile: WEIGHTS_BIN,
       },
-      parameters,
+      members,
     },
     store,
     prefix,
@@ -103,9 +140,9 @@ export async function saveRhythmVersion(
   const parameterCount = widths.slice(1).reduce((n, w, l) => n + widths[l] * w + w, 0);
   const body = {
     architecture: RHYTHM_ARCHITECTURE,
-    parameters: parameterCount,
+    parameters: parameterCount * members.length,
     recipe,
-    features: RHYTHM_SCALAR_FEATURES,
+    features: recipe.features,
     ...config,
   };
   const key = prefix ? `${prefix}/config.json` : 'config.json';

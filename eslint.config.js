@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser (bundled by vite).
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // report.html's drawing script runs in the browser (inlined, no build step).
     files: ['libs/report/src/html/client.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, uPlot: 'readonly' } },

@@ -57,6 +57,12 @@ for (const [app, name, value, problem] of [
   ],
   [
     'coordinator',
+    'HOLTERFLOW_SESSION_TTL_SECONDS',
+    '8h',
+    'HOLTERFLOW_SESSION_TTL_SECONDS="8h" is not a positive integer',
+  ],
+  [
+    'coordinator',
     'HOLTERFLOW_LOG_LEVEL',
     'loud',
     'HOLTERFLOW_LOG_LEVEL="loud": use one of fatal, error, warn',

@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { consoleStatic, loadConsoleFiles } from './console/console-static.js';
 import { requestLogging, type LoggingOptions } from './logging/request-logging.js';
 import type { CoordinatorConfig } from './config.js';
 
@@ -40,6 +41,8 @@ export async function createCoordinator(
   // are a 413 before anything reads them.
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.enableShutdownHooks();
+  // The web console at / (static files, before the API routes; API paths are not files).
+  app.use(consoleStatic(loadConsoleFiles()));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

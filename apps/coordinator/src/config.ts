@@ -16,6 +16,8 @@ export interface AuthConfig {
   bootstrapAdminKey?: string;
   /** HOLTERFLOW_METRICS_KEY: when set, GET /metrics wants `Authorization: Bearer <it>`; open otherwise. */
   metricsKey?: string;
+  /** HOLTERFLOW_SESSION_TTL_SECONDS: a console session's life from sign-in (default 8 h). */
+  sessionTtlSeconds?: number;
 }
 
 export interface CoordinatorConfig extends QueueEnv {
@@ -29,6 +31,8 @@ export interface CoordinatorConfig extends QueueEnv {
    */
   allowedBuckets?: readonly string[];
   auth: AuthConfig;
+  /** HOLTERFLOW_CHROMIUM: the headless Chromium that prints a report to PDF (GET …/report.pdf). */
+  chromiumPath?: string;
 }
 
 export const COORDINATOR_CONFIG = Symbol('COORDINATOR_CONFIG');
@@ -42,6 +46,8 @@ export function coordinatorConfigFromEnv(env: Env): CoordinatorConfig {
     'HOLTERFLOW_ALLOWED_BUCKETS',
     'HOLTERFLOW_BOOTSTRAP_ADMIN_KEY',
     'HOLTERFLOW_METRICS_KEY',
+    'HOLTERFLOW_SESSION_TTL_SECONDS',
+    'HOLTERFLOW_CHROMIUM',
   ]);
   const storage = storageConfigFromEnv(env);
   return {
@@ -52,7 +58,9 @@ export function coordinatorConfigFromEnv(env: Env): CoordinatorConfig {
     auth: {
       bootstrapAdminKey: v.HOLTERFLOW_BOOTSTRAP_ADMIN_KEY,
       metricsKey: v.HOLTERFLOW_METRICS_KEY,
+      sessionTtlSeconds: v.HOLTERFLOW_SESSION_TTL_SECONDS,
     },
+    chromiumPath: v.HOLTERFLOW_CHROMIUM,
   };
 }
 

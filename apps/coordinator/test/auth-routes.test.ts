@@ -18,6 +18,7 @@ import { jsonClient, type Json } from '../../../test/support/http.js';
 import { startTestCoordinator, TEST_ADMIN_KEY } from '../../../test/support/coordinator.js';
 import { appRoutes, type AppRoute } from '../../../test/support/routes.js';
 import { putReportedRun } from '../../../test/support/report-run.js';
+import { chromiumMissing } from '../../../test/support/chromium.js';
 
 type Caller = 'none' | 'revoked' | 'admin' | 'operator' | 'analyst';
 const CALLERS: readonly Caller[] = ['none', 'revoked', 'admin', 'operator', 'analyst'];
@@ -39,6 +40,13 @@ const EXPECTED: Record<string, typeof PUBLIC | readonly Caller[]> = {
   'GET /runs/:runId/records/:recordId/summary': ['admin', 'analyst'],
   'GET /runs/:runId/records/:recordId/report': ['admin', 'analyst'],
   'GET /runs/:runId/records/:recordId/beats': ['admin', 'analyst'],
+  'GET /runs/:runId/summary.parquet': ['admin', 'analyst'],
+  'GET /runs/:runId/records/:recordId/report.pdf': ['admin', 'analyst'],
+  'GET /runs/:runId/records/:recordId/signal': ['admin', 'analyst'],
+  // Sign-in takes the key in its body; "who am I" answers { signedIn: false } without one.
+  'POST /session': PUBLIC,
+  'GET /session': PUBLIC,
+  'DELETE /session': ['admin', 'operator', 'analyst'],
   'GET /models': ['admin', 'operator', 'analyst'],
   'PUT /models/default': ['admin'],
   'GET /admin/workers': ['admin'],
@@ -57,6 +65,11 @@ const EXPECTED: Record<string, typeof PUBLIC | readonly Caller[]> = {
   'GET /training/:version': ['admin', 'operator'],
   'POST /training/:version/cancel': ['admin', 'operator'],
 };
+/** On a host without Chromium the report PDF route answers 503 to the callers it admits. */
+const NO_CHROMIUM = chromiumMissing();
+const orPdf503 = (route: string, expected: string) =>
+  expected === '2xx' && route.endsWith('/report.pdf') && NO_CHROMIUM ? '503' : expected;
+
 /** The OpenAPI UI and document (served by @nestjs/swagger, no data): open to everyone. */
 const isDocs = (r: AppRoute) =>
   r.path === '/docs' || r.path.startsWith('/docs/') || r.path.startsWith('/docs-');
@@ -85,6 +98,7 @@ before(async () => {
   await store.put('raw/night1.edf', new Uint8Array(256)); // POST /ingest checks only that it exists
   await putReportedRun(store, s3.config.bucket, REPORTED_RUN);
   await store.put(keys.runSummaryCsv(REPORTED_RUN), 'record_id,status\n208,complete\n');
+  await store.put(keys.runSummaryParquet(REPORTED_RUN), new Uint8Array([80, 65, 82, 49]));
   await store.put(DATASET_KEY, new Uint8Array(64));
   ({ app, base } = await startTestCoordinator(redis, s3));
   // Keys made the way an admin makes them: over the API with the bootstrap key.
@@ -169,6 +183,13 @@ async function exampleOf(route: string): Promise<{ path: string; body?: unknown 
       });
       return { path: route.split(' ')[1].replace(':runId', own.json.runId) };
     }
+    case 'POST /session':
+      return { path: '/session', body: { key: keyOf.analyst } };
+    case 'GET /runs/:runId/records/:recordId/signal':
+      // The planned run over mitdb/100: the signal needs only the recording, not results.
+      return { path: `/runs/${runId}/records/100/signal?start=0&end=10` };
+    case 'GET /runs/:runId/summary.parquet':
+    case 'GET /runs/:runId/records/:recordId/report.pdf':
     case 'GET /runs/:runId/summary.csv':
     case 'GET /runs/:runId/records/:recordId/summary':
     case 'GET /runs/:runId/records/:recordId/report':
@@ -202,14 +223,16 @@ test('every route answers 401 without a valid key, 403 to a role it does not adm
       const { path, body } = await exampleOf(route);
       const http = jsonClient(() => base, caller === 'none' ? null : keyOf[caller]!);
       const res = await http(method, path, body);
-      const expected =
+      const expected = orPdf503(
+        route,
         admits === PUBLIC
           ? '2xx'
           : caller === 'none' || caller === 'revoked'
             ? '401'
             : admits.includes(caller)
               ? '2xx'
-              : '403';
+              : '403',
+      );
       const got = res.status >= 200 && res.status < 300 ? '2xx' : String(res.status);
       table.push(`${route.padEnd(34)} ${caller.padEnd(8)} ${res.status}`);
       assert.equal(got, expected, `${route} as ${caller}: ${res.status} ${JSON.stringify(res.json as Json)}`);
@@ -224,6 +247,79 @@ test('every route answers 401 without a valid key, 403 to a role it does not adm
     const res = await fetch(base + route.path);
     assert.ok(![401, 403].includes(res.status) && res.status < 500, `${route.path} (OpenAPI): ${res.status}`);
   }
+});
+
+/** A signed-in console session of `role`: the cookie POST /session sets for its key. */
+async function sessionCookie(role: 'admin' | 'operator' | 'analyst'): Promise<string> {
+  const res = await fetch(`${base}/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: keyOf[role] }),
+  });
+  assert.equal(res.status, 200);
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  return setCookie.split(';')[0];
+}
+
+async function withCookie(method: AppRoute['method'], path: string, body: unknown, cookie: string) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: Json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json };
+}
+
+test("a console session cookie meets every route's rule as the key it stands for; an ended one is a 401", async () => {
+  const named = appRoutes(app)
+    .filter((r) => !isDocs(r))
+    .map((r) => `${r.method} ${r.path}`);
+  const cookies = {
+    admin: await sessionCookie('admin'),
+    operator: await sessionCookie('operator'),
+    analyst: await sessionCookie('analyst'),
+    ended: await sessionCookie('analyst'),
+  };
+  assert.equal((await withCookie('DELETE', '/session', undefined, cookies.ended)).status, 204);
+  let calls = 0;
+  for (const route of named) {
+    const [method] = route.split(' ') as [AppRoute['method']];
+    const admits = EXPECTED[route];
+    for (const caller of ['admin', 'operator', 'analyst', 'ended'] as const) {
+      const { path, body } = await exampleOf(route);
+      // Signing out ends the session it is called with: use a throwaway one of the same role.
+      const cookie =
+        route === 'DELETE /session' && caller !== 'ended' ? await sessionCookie(caller) : cookies[caller];
+      const res = await withCookie(method, path, body, cookie);
+      const expected = orPdf503(
+        route,
+        admits === PUBLIC ? '2xx' : caller === 'ended' ? '401' : admits.includes(caller) ? '2xx' : '403',
+      );
+      const got = res.status >= 200 && res.status < 300 ? '2xx' : String(res.status);
+      assert.equal(
+        got,
+        expected,
+        `${route} with a ${caller} session: ${res.status} ${JSON.stringify(res.json)}`,
+      );
+      if (expected === '401') assert.match(String(res.json.message), /session has ended/);
+      if (expected === '403') assert.match(String(res.json.message), new RegExp(`has the role ${caller}`));
+      calls++;
+    }
+  }
+  assert.equal(calls, named.length * 4);
+  // GET /session names the session's role and when it ends.
+  const who = await withCookie('GET', '/session', undefined, cookies.operator);
+  assert.equal(who.json.role, 'operator');
+  assert.ok(Date.parse(who.json.expiresAt) > Date.now());
 });
 
 test('a key revoked through the API stops working at once; the bootstrap key and a created admin key both work', async () => {

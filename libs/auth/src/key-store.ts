@@ -98,6 +98,22 @@ export class ApiKeyStore {
     return { keyId: record.id, name: record.name, role: record.role };
   }
 
+  /**
+   * The principal of a key by its id, or null when it is unknown or revoked: how a console
+   * session (which keeps the key's id, never the key) is checked on each request, so revoking
+   * the key ends its sessions too (at once here, within CACHE_TTL_MS elsewhere).
+   */
+  async principalOf(keyId: string): Promise<Principal | null> {
+    if (keyId === BOOTSTRAP_KEY_ID)
+      return this.bootstrapHash
+        ? { keyId: BOOTSTRAP_KEY_ID, name: 'bootstrap admin key (configuration)', role: 'admin' }
+        : null;
+    if (!/^[0-9a-f]{12}$/.test(keyId)) return null;
+    const record = await this.cached(keyId);
+    if (!record || record.revokedAt) return null;
+    return { keyId: record.id, name: record.name, role: record.role };
+  }
+
   private async cached(id: string): Promise<ApiKeyRecord | null> {
     const now = (this.options.now ?? Date.now)();
     const hit = this.cache.get(id);

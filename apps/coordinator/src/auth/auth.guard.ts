@@ -1,6 +1,8 @@
 /**
- * The global guard: reads the route's AccessRule (access.decorator.ts) and the request's key,
- * answers 401 without a valid key and 403 with a key whose role the rule does not admit.
+ * The global guard: reads the route's AccessRule (access.decorator.ts) and the request's
+ * credential — an API key (`Authorization`) or, from the web console, a session cookie that
+ * stands for one (sessions.ts) — and answers 401 without a valid one and 403 when the key's role
+ * is not admitted. Both credentials meet the same rule here: one guard, one answer.
  * The principal is put on the request for the logs (its key id, never the key).
  */
 import {
@@ -17,9 +19,16 @@ import { roleAdmits, sameSecret, hashSecret, type ApiKeyStore, type Principal } 
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { ACCESS_RULE, type AccessRule } from './access.decorator.js';
 import { API_KEYS } from './api-keys.provider.js';
+import { CredentialResolver } from './credential-resolver.js';
 import { keyFromAuthorization } from './credentials.js';
 
-export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
+export type AuthenticatedRequest = IncomingMessage & {
+  principal?: Principal;
+  /** Set when the credential was a console session cookie. */
+  session?: { id: string; expiresAt: string };
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -29,6 +38,7 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(API_KEYS) private readonly keys: ApiKeyStore,
     @Inject(COORDINATOR_CONFIG) config: CoordinatorConfig,
+    @Inject(CredentialResolver) private readonly credentials: CredentialResolver,
   ) {
     this.metricsKeyHash = config.auth.metricsKey ? hashSecret(config.auth.metricsKey) : undefined;
   }
@@ -51,14 +61,15 @@ export class AuthGuard implements CanActivate {
       challenge();
       throw unauthorized('GET /metrics needs Authorization: Bearer <HOLTERFLOW_METRICS_KEY>');
     }
-    const principal = key ? await this.keys.verify(key) : null;
-    if (!principal) {
+    const resolved = await this.credentials.resolve(request);
+    if (!resolved.principal) {
       challenge();
-      throw unauthorized(
-        key
-          ? 'the API key is unknown or revoked'
-          : 'this route needs an API key: send Authorization: Bearer <key>',
-      );
+      throw unauthorized(resolved.problem);
+    }
+    const { principal, session } = resolved;
+    if (session) {
+      refuseCrossSite(request);
+      request.session = session;
     }
     request.principal = principal;
     if (!roleAdmits(principal.role, rule.roles)) {
@@ -68,6 +79,30 @@ export class AuthGuard implements CanActivate {
       );
     }
     return true;
+  }
+}
+
+/**
+ * A cookie is sent by the browser whoever made the page, so a change made with one must come
+ * from the console's own origin (SameSite=Strict already keeps other sites' requests from
+ * carrying it; this holds where a browser does not). A key in a header needs no such check.
+ */
+function refuseCrossSite(request: IncomingMessage): void {
+  if (SAFE_METHODS.has(request.method ?? 'GET')) return;
+  const site = request.headers['sec-fetch-site'];
+  const origin = request.headers.origin;
+  const crossSite =
+    (typeof site === 'string' && site !== 'same-origin' && site !== 'none') ||
+    (typeof origin === 'string' && hostOf(origin) !== request.headers.host);
+  if (crossSite)
+    throw new ForbiddenException('a change made with a session cookie must come from the console itself');
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
   }
 }
 

@@ -18,3 +18,13 @@ export function keyFromAuthorization(header: string | undefined): string | undef
   }
   return undefined;
 }
+
+/** The value of one cookie of a `Cookie:` header, or undefined. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}

@@ -7,6 +7,8 @@ import { SafeIdPipe } from '../common/safe-id.pipe.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { BeatsQuerySchema, type BeatsQuery } from './results.dto.js';
 import { ResultsService, type Download } from './results.service.js';
+import { MAX_SIGNAL_SECONDS, SignalQuerySchema, type SignalQuery } from './signal.dto.js';
+import { SignalService, type SignalAnswer } from './signal.service.js';
 
 function file(d: Download, disposition: 'inline' | 'attachment'): StreamableFile {
   const options = { type: d.type, disposition: `${disposition}; filename="${d.filename}"` };
@@ -25,7 +27,10 @@ const recordParam = { name: 'recordId', description: 'a record of the run' };
 @Controller('runs')
 @Roles('analyst')
 export class ResultsController {
-  constructor(@Inject(ResultsService) private readonly results: ResultsService) {}
+  constructor(
+    @Inject(ResultsService) private readonly results: ResultsService,
+    @Inject(SignalService) private readonly signals: SignalService,
+  ) {}
 
   @Get(':runId/summary.csv')
   @ApiOperation({ summary: "The run's summary table, one row per record (failed ones with their error)" })
@@ -33,6 +38,14 @@ export class ResultsController {
   @ApiResponse({ status: 404, description: 'no such run, or not complete yet' })
   async summaryCsv(@Param('runId', new SafeIdPipe('runId')) runId: string): Promise<StreamableFile> {
     return file(await this.results.summaryCsv(runId), 'attachment');
+  }
+
+  @Get(':runId/summary.parquet')
+  @ApiOperation({ summary: "The run's summary table as Parquet (the same rows and columns as summary.csv)" })
+  @ApiParam(runIdParam)
+  @ApiResponse({ status: 404, description: 'no such run, or not complete yet' })
+  async summaryParquet(@Param('runId', new SafeIdPipe('runId')) runId: string): Promise<StreamableFile> {
+    return file(await this.results.summaryParquet(runId), 'attachment');
   }
 
   @Get(':runId/records/:recordId/summary')
@@ -59,6 +72,20 @@ export class ResultsController {
     return file(await this.results.report(runId, recordId), 'inline');
   }
 
+  @Get(':runId/records/:recordId/report.pdf')
+  @ApiOperation({
+    summary: "A record's report printed to PDF (A4, one page per section) by headless Chromium",
+  })
+  @ApiParam(runIdParam)
+  @ApiParam(recordParam)
+  @ApiResponse({ status: 503, description: 'this host has no Chromium (HOLTERFLOW_CHROMIUM)' })
+  async reportPdf(
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
+  ): Promise<StreamableFile> {
+    return file(await this.results.reportPdf(runId, recordId), 'attachment');
+  }
+
   @Get(':runId/records/:recordId/beats')
   @ApiOperation({ summary: "A record's per-beat results, filtered by class and time, as CSV or Parquet" })
   @ApiParam(runIdParam)
@@ -66,6 +93,7 @@ export class ResultsController {
   @ApiQuery({ name: 'class', required: false, description: 'comma list of N,S,V,F,Q' })
   @ApiQuery({ name: 'from', required: false, type: Number, description: 'seconds from the start, inclusive' })
   @ApiQuery({ name: 'to', required: false, type: Number, description: 'seconds from the start, exclusive' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'at most this many (the first)' })
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'parquet'] })
   @ApiResponse({ status: 400, description: 'an unknown class, or from >= to' })
   async beats(
@@ -74,5 +102,31 @@ export class ResultsController {
     @Query(new ZodBodyPipe(BeatsQuerySchema)) query: BeatsQuery,
   ): Promise<StreamableFile> {
     return file(await this.results.beats(runId, recordId, query), 'attachment');
+  }
+
+  @Get(':runId/records/:recordId/signal')
+  @ApiOperation({
+    summary: "A record's ECG from start to end (seconds), with its beats and unanalysable stretches",
+    description:
+      "Reads only the canonical recording's row groups that overlap the range, by HTTP range. " +
+      'Longer ranges than maxPoints samples come as min/max pairs per bucket of `step` samples.',
+  })
+  @ApiParam(runIdParam)
+  @ApiParam(recordParam)
+  @ApiQuery({ name: 'start', type: Number, description: 'seconds from the start, inclusive' })
+  @ApiQuery({
+    name: 'end',
+    type: Number,
+    description: `seconds, exclusive; at most ${MAX_SIGNAL_SECONDS} s after start`,
+  })
+  @ApiQuery({ name: 'maxPoints', required: false, type: Number, description: 'points per lead, 100-50000' })
+  @ApiResponse({ status: 400, description: 'a bad start, end or maxPoints (the field is named)' })
+  @ApiResponse({ status: 404, description: 'no such run or record' })
+  async signal(
+    @Param('runId', new SafeIdPipe('runId')) runId: string,
+    @Param('recordId', new SafeIdPipe('recordId')) recordId: string,
+    @Query(new ZodBodyPipe(SignalQuerySchema)) query: SignalQuery,
+  ): Promise<SignalAnswer> {
+    return this.signals.signal(runId, recordId, query);
   }
 }

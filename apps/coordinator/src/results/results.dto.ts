@@ -24,6 +24,8 @@ export const BeatsQuerySchema = z
     /** Seconds from the start of the recording, [from, to). */
     from: z.coerce.number().min(0).optional(),
     to: z.coerce.number().positive().optional(),
+    /** At most this many beats (the first ones in time): the console's "next V beat" asks for one. */
+    limit: z.coerce.number().int().positive().optional(),
     format: z.enum(['csv', 'parquet']).default('csv'),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {

@@ -6,14 +6,11 @@
 import type { Readable } from 'node:stream';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { keys, RecordErrorSchema, RecordSummarySchema, type RecordSummary } from '@holterflow/contracts';
-import {
-  beatResultsCsv,
-  readBeatResultsParquet,
-  selectBeats,
-  writeBeatResultsParquet,
-} from '@holterflow/formats';
+import { beatResultsCsv, selectBeats, writeBeatResultsParquet } from '@holterflow/formats';
 import type { ObjectStore } from '@holterflow/storage';
 import { RunsService } from '../runs/runs.service.js';
+import { BeatsCache } from './beats-cache.js';
+import { ReportPdf } from './report-pdf.js';
 import type { BeatsQuery } from './results.dto.js';
 
 export type Download =
@@ -23,7 +20,11 @@ export type Download =
 
 @Injectable()
 export class ResultsService {
-  constructor(@Inject(RunsService) private readonly runs: RunsService) {}
+  constructor(
+    @Inject(RunsService) private readonly runs: RunsService,
+    @Inject(BeatsCache) private readonly beatsCache: BeatsCache,
+    @Inject(ReportPdf) private readonly pdf: ReportPdf,
+  ) {}
 
   /** The run's store once the record is known to be in it and complete; else 404 / 409 with why. */
   private async completeRecord(runId: string, recordId: string): Promise<ObjectStore> {
@@ -59,21 +60,39 @@ export class ResultsService {
     };
   }
 
+  async reportPdf(runId: string, recordId: string): Promise<Download> {
+    const store = await this.completeRecord(runId, recordId);
+    const key = keys.runRecordReport(runId, recordId);
+    if (!(await store.exists(key)))
+      throw new NotFoundException(
+        `record ${recordId} has no report.html (summarized before reports existed: resubmit the run)`,
+      );
+    return {
+      kind: 'bytes',
+      body: await this.pdf.print(await store.get(key)),
+      type: 'application/pdf',
+      filename: `${recordId}-report.pdf`,
+    };
+  }
+
   async beats(runId: string, recordId: string, query: BeatsQuery): Promise<Download> {
     const store = await this.completeRecord(runId, recordId);
     const key = keys.runRecordBeats(runId, recordId);
-    if (!query.class && query.from === undefined && query.to === undefined && query.format === 'parquet')
+    const whole =
+      !query.class && query.from === undefined && query.to === undefined && query.limit === undefined;
+    if (whole && query.format === 'parquet')
       return {
         kind: 'stream',
         body: await store.getStream(key),
         type: 'application/vnd.apache.parquet',
         filename: `${recordId}-beats.parquet`,
       };
-    const { results, meta } = await readBeatResultsParquet(await store.asyncBuffer(key), key);
+    const { results, meta } = await this.beatsCache.read(store, runId, recordId);
     const from = query.from ?? 0;
     const to = query.to ?? Infinity;
+    const limit = query.limit ?? Infinity;
     const indices: number[] = [];
-    for (let i = 0; i < results.samples.length; i++) {
+    for (let i = 0; i < results.samples.length && indices.length < limit; i++) {
       const t = results.timeS[i];
       if (t >= from && t < to && (!query.class || query.class.has(results.classes[i]))) indices.push(i);
     }
@@ -94,17 +113,25 @@ export class ResultsService {
   }
 
   async summaryCsv(runId: string): Promise<Download> {
+    return this.summaryTable(runId, 'csv');
+  }
+
+  async summaryParquet(runId: string): Promise<Download> {
+    return this.summaryTable(runId, 'parquet');
+  }
+
+  private async summaryTable(runId: string, format: 'csv' | 'parquet'): Promise<Download> {
     const { manifest, store } = await this.runs.manifest(runId);
-    const key = keys.runSummaryCsv(runId);
+    const key = format === 'csv' ? keys.runSummaryCsv(runId) : keys.runSummaryParquet(runId);
     if (!(await store.exists(key)))
       throw new NotFoundException(
-        `run ${runId} has no summary.csv yet: it is written when the run completes${manifest.cancelledAt ? ' (the run is cancelled)' : ''}`,
+        `run ${runId} has no summary.${format} yet: it is written when the run completes${manifest.cancelledAt ? ' (the run is cancelled)' : ''}`,
       );
     return {
       kind: 'stream',
       body: await store.getStream(key),
-      type: 'text/csv; charset=utf-8',
-      filename: `${runId}-summary.csv`,
+      type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
+      filename: `${runId}-summary.${format}`,
     };
   }
 }

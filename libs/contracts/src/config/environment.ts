@@ -261,6 +261,13 @@ export const ENVIRONMENT = {
     readers: ['coordinator'],
     meaning: `when set, \`GET /metrics\` wants \`Authorization: Bearer <it>\` (at least ${MIN_CONFIGURED_KEY_LENGTH} characters)`,
   },
+  HOLTERFLOW_SESSION_TTL_SECONDS: {
+    parse: positiveInt(8 * 3600),
+    default: '`28800` (8 h)',
+    readers: ['coordinator'],
+    meaning:
+      'how long a web console session lasts after sign-in (its httpOnly cookie and its Redis entry expire then)',
+  },
   HOLTERFLOW_ALLOWED_BUCKETS: {
     parse: parseBucketList,
     default: 'only `HOLTERFLOW_S3_BUCKET`',
@@ -288,8 +295,9 @@ export const ENVIRONMENT = {
   HOLTERFLOW_CHROMIUM: {
     parse: (raw: string | undefined) => trimmed(raw) ?? DEFAULT_CHROMIUM_PATH,
     default: `\`${DEFAULT_CHROMIUM_PATH}\``,
-    readers: ['cli', 'tests'],
-    meaning: 'headless Chromium for `holterflow report --pdf` and the page tests (driven by playwright-core)',
+    readers: ['cli', 'coordinator', 'tests'],
+    meaning:
+      'headless Chromium for `holterflow report --pdf`, the report PDF route and the page tests (driven by playwright-core)',
   },
   HOLTERFLOW_API_KEY: {
     parse: trimmed,

@@ -51,6 +51,8 @@ export class RunsService implements OnApplicationShutdown {
   private readonly sweeps = new Map<string, NodeJS.Timeout>();
   /** A sweep between its timer and its end: a resubmit waits for it before queueing afresh. */
   private readonly sweeping = new Map<string, Promise<void>>();
+  /** The submission of each run id in progress: submissions of one id take turns (see submit). */
+  private readonly submitting = new Map<string, Promise<unknown>>();
 
   constructor(
     @InjectQueue(QUEUES.classify) classify: Queue,
@@ -110,6 +112,33 @@ export class RunsService implements OnApplicationShutdown {
       throw new UnprocessableEntityException(err.message);
     }
     const runId = request.runId ?? deriveRunId(request, model);
+    return this.oneAtATime(runId, () => this.submitAs(store, request, runId, model));
+  }
+
+  /**
+   * Two submissions of one request at the same moment (a double click, a retrying client) would
+   * both find no manifest and plan; the later one would then take the earlier one's fresh jobs
+   * for leftovers of a lost run and remove them, or refuse with a 409. Taking turns per run id, the
+   * later one finds the manifest and resumes. One coordinator serves a deployment (infra/k8s), so
+   * an in-process queue is enough.
+   */
+  private async oneAtATime<T>(runId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.submitting.get(runId) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(work);
+    this.submitting.set(runId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.submitting.get(runId) === mine) this.submitting.delete(runId);
+    }
+  }
+
+  private async submitAs(
+    store: ObjectStore,
+    request: RunRequest,
+    runId: string,
+    model: string,
+  ): Promise<SubmitAnswer> {
     const manifests = new RunManifests(store);
     const manifestKey = manifests.key(runId);
     let manifest: RunManifest;

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { AAMI_CLASSES, AAMI_INDEX, keys, type RecordSummary } from '@holterflow/contracts';
 import { writeBeatResultsParquet, writeRecordingParquet, type BeatResults } from '@holterflow/formats';
-import { buildRecordReport, runSummaryCsv, type RunSummaryRow } from '@holterflow/report';
+import { buildRecordReport, runSummaryCsv, runSummaryParquet, type RunSummaryRow } from '@holterflow/report';
 import { ObjectStore } from '@holterflow/storage';
 import { build24hRecording, build24hReferenceBeats, mitdbDir } from './mitdb-24h.js';
 import { launchChromium } from '../test/support/chromium.js';
@@ -119,7 +119,8 @@ try {
   );
 
   // 3. A completed run of 1,000 records: summary.json each (without the holter section, for the
-  // status counts) and the run's summary.csv with the holter columns, figures varied per record.
+  // status counts) and the run's summary.csv and summary.parquet with the holter columns, figures
+  // varied per record (as finalize writes them).
   const ids = Array.from({ length: 1000 }, (_, i) => `r${String(i).padStart(4, '0')}`);
   const rows: RunSummaryRow[] = [];
   const h = summary.holter!;
@@ -147,6 +148,7 @@ try {
     }),
   );
   await store.put(keys.runSummaryCsv(RUN_1000), runSummaryCsv(rows));
+  await store.put(keys.runSummaryParquet(RUN_1000), runSummaryParquet(rows));
   await store.put(
     keys.runManifest(RUN_1000),
     JSON.stringify({

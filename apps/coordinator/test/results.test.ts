@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
-import { keys } from '@holterflow/contracts';
+import { keys, type RunStatus } from '@holterflow/contracts';
 import { asyncBufferFromBytes, readBeatResultsParquet, type BeatResults } from '@holterflow/formats';
 import { ObjectStore } from '@holterflow/storage';
 import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js';
@@ -16,6 +16,8 @@ import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js'
 import { startTestCoordinator } from '../../../test/support/coordinator.js';
 import { jsonClient } from '../../../test/support/http.js';
 import { putReportedRun } from '../../../test/support/report-run.js';
+import { manifestOf } from '../../../test/support/run-flow.js';
+import { runSummaryParquet, summarizeRecord } from '@holterflow/report';
 
 let redis: TestRedis;
 let s3: S3rverHandle;
@@ -131,4 +133,51 @@ test("the run's summary.csv, once written, is streamed as it is", async () => {
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-disposition') ?? '', /attachment/);
   assert.equal(await res.text(), text);
+});
+
+test("a finished run's status takes its records' counts from summary.parquet in one read", async () => {
+  // A completed run of three records whose summary.json were never written: only the run's
+  // summary.parquet (as finalize writes it) can give their counts, so a status that shows them
+  // read that one object instead of one summary.json per record.
+  const run = 'parquet-status-run';
+  const recordIds = ['p1', 'p2', 'p3'];
+  const manifest = manifestOf(
+    run,
+    s3.config.bucket,
+    'v1',
+    recordIds.map((recordId) => ({
+      recordId,
+      recordingKey: `mitdb/${recordId}.parquet`,
+      fs: 360,
+      numSamples: 360 * 60,
+      leads: ['MLII'],
+      windows: 1,
+    })),
+    1800,
+  );
+  await store.put(
+    keys.runManifest(run),
+    JSON.stringify({ ...manifest, completedAt: new Date().toISOString() }),
+  );
+  const rows = recordIds.map((recordId, i) => ({
+    recordId,
+    status: 'complete' as const,
+    error: null,
+    summary: summarizeRecord({
+      runId: run,
+      recordId,
+      modelVersion: 'v1',
+      fs: 360,
+      numSamples: 360 * 60,
+      samples: [360, 720, 1080, 1440].slice(0, 2 + i),
+      classes: ['N', 'V', 'N', 'S'].slice(0, 2 + i),
+      unreadable: [],
+    }),
+  }));
+  await store.put(keys.runSummaryParquet(run), runSummaryParquet(rows));
+  const res = await get(`/runs/${run}`);
+  assert.equal(res.status, 200);
+  const status = (await res.json()) as RunStatus;
+  assert.equal(status.records.done, 3, JSON.stringify(status.records));
+  assert.equal(status.beats, 2 + 3 + 4);
 });

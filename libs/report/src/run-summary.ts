@@ -2,9 +2,10 @@
  * The run's summary table (one row per planned or rejected record) as CSV and Parquet. Rows in
  * manifest order, numbers as written by JSON, so the same run gives the same bytes.
  */
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parquetReadObjects } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import { AAMI_CLASSES, type HolterReport, type RecordSummary } from '@holterflow/contracts';
+import { AAMI_CLASSES, type AamiClass, type HolterReport, type RecordSummary } from '@holterflow/contracts';
 
 export type RecordStatus = 'complete' | 'failed' | 'rejected';
 
@@ -104,4 +105,42 @@ export function runSummaryParquet(rows: readonly RunSummaryRow[]): Uint8Array {
     createdBy: 'holterflow',
   });
   return new Uint8Array(writer.getBuffer());
+}
+
+/** What a row of summary.parquet says of a record's beats (the figures run status shows). */
+export interface RunSummaryCounts {
+  recordId: string;
+  status: RecordStatus;
+  /** Null unless the record is complete. */
+  beats: number | null;
+  classCounts: Record<AamiClass, number> | null;
+}
+
+/**
+ * The beats and class counts of every row of a run's summary.parquet (runSummaryParquet's
+ * columns): one read in place of a summary.json per record, for a finished run's status.
+ */
+export async function readRunSummaryCounts(parquet: Uint8Array): Promise<RunSummaryCounts[]> {
+  const countColumns = AAMI_CLASSES.map((c) => `count_${c}`);
+  const file = parquet.buffer.slice(parquet.byteOffset, parquet.byteOffset + parquet.byteLength);
+  const rows = (await parquetReadObjects({
+    file: file as ArrayBuffer,
+    columns: ['record_id', 'status', 'beats', ...countColumns],
+    compressors: { GZIP: (input: Uint8Array) => gunzipSync(input) },
+  })) as Record<string, unknown>[];
+  return rows.map((row) => {
+    const beats = row.beats === null || row.beats === undefined ? null : Number(row.beats);
+    return {
+      recordId: String(row.record_id),
+      status: row.status as RecordStatus,
+      beats,
+      classCounts:
+        beats === null
+          ? null
+          : (Object.fromEntries(AAMI_CLASSES.map((c) => [c, Number(row[`count_${c}`] ?? 0)])) as Record<
+              AamiClass,
+              number
+            >),
+    };
+  });
 }

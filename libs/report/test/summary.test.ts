@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordSummarySchema } from '@holterflow/contracts';
-import { meanRateBpm, prepareSequence, summarizeRecord } from '@holterflow/report';
+import {
+  meanRateBpm,
+  prepareSequence,
+  readRunSummaryCounts,
+  runSummaryParquet,
+  summarizeRecord,
+} from '@holterflow/report';
 
 test('class counts, burden, mean heart rate and unreadable seconds of a record', () => {
   // Beats 0.75 s apart on average (80 bpm); one interval crosses the unreadable stretch 3600-5400.
@@ -102,4 +108,25 @@ test("a 'noise' stretch is unanalysable in the Holter report: no analysable time
   const clean = summarizeRecord({ ...base, unreadable: [] });
   assert.equal(clean.holter?.recording.analysableSeconds, 61);
   assert.equal(clean.holter?.pauses.count, 1);
+});
+
+test("summary.parquet reads back each record's beats and class counts; failed rows have none", async () => {
+  const summary = summarizeRecord({
+    runId: 'r1',
+    recordId: '100',
+    modelVersion: 'v1',
+    fs: 360,
+    numSamples: 360 * 60,
+    samples: [360, 648, 864, 1170],
+    classes: ['N', 'V', 'N', 'S'],
+    unreadable: [],
+  });
+  const parquet = runSummaryParquet([
+    { recordId: '100', status: 'complete', error: null, summary },
+    { recordId: '101', status: 'failed', error: 'no usable lead', summary: null },
+  ]);
+  assert.deepEqual(await readRunSummaryCounts(parquet), [
+    { recordId: '100', status: 'complete', beats: 4, classCounts: { N: 2, S: 1, V: 1, F: 0, Q: 0 } },
+    { recordId: '101', status: 'failed', beats: null, classCounts: null },
+  ]);
 });

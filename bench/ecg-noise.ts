@@ -13,6 +13,7 @@
  *     [--records 100,105] [--model v | --no-model] [--seed 1]
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWfdbRecord } from '@holterflow/formats';
@@ -27,7 +28,10 @@ import {
   type NoiseKind,
   type SampleRange,
 } from '@holterflow/ecg';
-import { BeatClassifier, directoryStore, initBackend, loadModel } from '@holterflow/model';
+import type { AamiClass } from '@holterflow/contracts';
+import { initBackend } from '@holterflow/model';
+import { loadPredictor, type LoadedPredictor } from '../apps/worker/src/pipeline/beat-predictor.js';
+import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
 import { FULL_MITDB_DIR } from '../test/support/mitdb.js';
 
 const { values } = parseArgs({
@@ -54,13 +58,37 @@ const ids =
 const snrs = values.snr.split(',').map(Number);
 const seed = Number(values.seed);
 
-let classifier: BeatClassifier | undefined;
+// The model runs as a classify worker runs it (classifyWindow over the whole record: detection,
+// the rhythm features a rhythm model needs, the model), so the VEB figures are the pipeline's.
+let predictor: LoadedPredictor | undefined;
 let modelVersion = '(none)';
 if (!values['no-model']) {
   modelVersion = values.model ?? readFileSync('models/DEFAULT', 'utf8').trim();
   await initBackend({ log: () => {} });
-  const { model } = await loadModel(directoryStore('.'), `models/${modelVersion}/`);
-  classifier = await BeatClassifier.create(model, { log: () => {} });
+  predictor = await loadPredictor({
+    version: modelVersion,
+    modelJson: new Uint8Array(await readFile(join('models', modelVersion, 'model.json'))),
+    weights: new Uint8Array(await readFile(join('models', modelVersion, 'weights.bin'))),
+  });
+}
+
+/** Beats found (record samples), their classes when a model runs, and the unanalysable stretches. */
+async function analyse(
+  signals: Float32Array[],
+  fs: number,
+  primaryLead: number,
+  recordId: string,
+): Promise<{ samples: Int32Array; classes?: AamiClass[]; unreadable: (SampleRange & { reason: string })[] }> {
+  if (!predictor) {
+    const { beats, unreadable } = analyseBeats(signals, fs, { primaryLead, recordId });
+    return { samples: beats.samples, unreadable };
+  }
+  const n = signals[0].length;
+  const out = await classifyWindow(
+    { signals, fs, offset: 0, ownedStart: 0, ownedEnd: n, primaryLead, window: 0 },
+    predictor,
+  );
+  return { samples: out.results.samples, classes: out.results.classes, unreadable: out.unreadable };
 }
 
 interface Tally {
@@ -130,7 +158,8 @@ for (const id of ids) {
   const primaryLead = primaryLeadOf(rec.leads);
   for (const snr of snrs) {
     const signals = addNoiseStress(rec.signals, rec.fs, sizeBeats, { snrDb: snr, kind, seed });
-    const { beats: found, unreadable } = analyseBeats(signals, rec.fs, { primaryLead, recordId: id });
+    const found = await analyse(signals, rec.fs, primaryLead, id);
+    const unreadable = found.unreadable;
     const t = totals.get(snr) as Tally;
     const excluded = [...vf, ...unreadable];
     const reference = beats.map((b) => b.sample);
@@ -149,14 +178,10 @@ for (const id of ids) {
     t.noisySamples += noisy.reduce((s, r) => s + (r.end - r.start), 0);
     t.noisyUnanalysable += overlap(unreadable, noisy);
     for (const u of unreadable) t.reasons.set(u.reason, (t.reasons.get(u.reason) ?? 0) + (u.end - u.start));
-    if (classifier) {
+    if (found.classes) {
       const k = found.samples.length;
-      const p = await classifier.predict(found.x, k);
-      const isV = (j: number): boolean => {
-        let best = 0;
-        for (let c = 1; c < 5; c++) if (p[j * 5 + c] > p[j * 5 + best]) best = c;
-        return best === 2;
-      };
+      const classes = found.classes;
+      const isV = (j: number): boolean => classes[j] === 'V';
       for (let j = 0; j < k; j++) {
         const i = m.detectedToReference[j];
         if (i === undefined || m.detectedExcluded[j]) continue;
@@ -210,4 +235,4 @@ for (const snr of snrs) {
 }
 if (process.env.NOISE_BENCH_ROWS) console.log(rows.join('\n'));
 console.log(JSON.stringify({ kind, seed, model: modelVersion, records: ids.length, bySnr: summary }));
-await classifier?.dispose();
+await predictor?.dispose();

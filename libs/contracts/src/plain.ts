@@ -6,5 +6,6 @@
 export * from './aami.js';
 export * from './keys.js';
 export * from './api/runs.js';
+export * from './api/models.js';
 export * from './api/signal.js';
 export * from './config/coordinator-url.js';

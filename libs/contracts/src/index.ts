@@ -4,6 +4,7 @@ export * from './keys.js';
 export * from './queues.js';
 export * from './jobs/index.js';
 export * from './api/runs.js';
+export * from './api/admin.js';
 export * from './api/models.js';
 export * from './api/signal.js';
 export * from './config/environment.js';

@@ -1,8 +1,8 @@
 /**
  * The part of the contracts without zod: AAMI classes, S3 keys, the API answers (api/: runs,
- * admin, models, signal; their zod-typed fields are type-only imports), the coordinator URL
- * variable. The CLI imports this in commands that must start quickly (`status`,
- * `runs`); loading zod's schemas costs as much CPU as the rest of such a call.
+ * admin, models, signal, session; their zod-typed fields are type-only imports), the coordinator
+ * URL variable. The CLI imports this in commands that must start quickly (`status`, `runs`);
+ * loading zod's schemas costs as much CPU as the rest of such a call.
  */
 export * from './aami.js';
 export * from './keys.js';
@@ -10,4 +10,5 @@ export * from './api/runs.js';
 export * from './api/admin.js';
 export * from './api/models.js';
 export * from './api/signal.js';
+export * from './api/session.js';
 export * from './config/coordinator-url.js';

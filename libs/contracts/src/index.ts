@@ -8,5 +8,6 @@ export * from './api/admin.js';
 export * from './api/models.js';
 export * from './api/signal.js';
 export * from './api/session.js';
+export * from './api/api-keys.js';
 export * from './config/environment.js';
 export * from './report.js';

@@ -1,17 +1,15 @@
 /** Admin: queues (counts, pause / resume, retry failed), live workers, API keys (create, revoke). */
 import { useState } from 'preact/hooks';
-import type { QueueCountedState, QueueList, WorkerList } from '@holterflow/contracts';
+import type {
+  ApiKeyList,
+  CreatedApiKey,
+  QueueCountedState,
+  QueueList,
+  WorkerList,
+} from '@holterflow/contracts';
 import { api, enc, get } from '../api.js';
 import { num, when } from '../format.js';
 import { useLoad } from '../hooks.js';
-
-interface KeyInfo {
-  id: string;
-  name: string;
-  role: string;
-  createdAt: string;
-  revokedAt?: string;
-}
 
 const STATES: readonly QueueCountedState[] = [
   'waiting',
@@ -152,15 +150,15 @@ function Workers() {
 }
 
 function Keys() {
-  const keys = useLoad(() => get<{ keys: KeyInfo[] }>('/admin/keys'), []);
+  const keys = useLoad(() => get<ApiKeyList>('/admin/keys'), []);
   const [role, setRole] = useState('analyst');
   const [name, setName] = useState('');
-  const [created, setCreated] = useState<{ key: string; info: KeyInfo } | undefined>();
+  const [created, setCreated] = useState<CreatedApiKey | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const create = async (e: Event) => {
     e.preventDefault();
     try {
-      setCreated(await api<{ key: string; info: KeyInfo }>('POST', '/admin/keys', { role, name }));
+      setCreated(await api<CreatedApiKey>('POST', '/admin/keys', { role, name }));
       setName('');
     } catch (err) {
       setMessage(`Refused: ${(err as Error).message}`);

@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { keys } from '@holterflow/contracts';
+import { seededUniform } from '@holterflow/ecg';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { connectTestRedis, type TestRedis } from '../test/support/redis.js';
 import { startS3rver, type S3rverHandle } from '../test/support/s3rver.js';
@@ -46,18 +47,6 @@ const RUN_ID = 'faults';
 const RECORDS = ['100', '208'];
 const REQUEST = { prefix: 'mitdb', model: 'seed-1', runId: RUN_ID, options: { windowSeconds: 120 } };
 const RUN_TIMEOUT_MS = 240_000;
-
-/** A small deterministic PRNG so a --seed reproduces the fault moments. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -277,7 +266,7 @@ export async function runFaultHarness(options: {
   log?: (line: string) => void;
 }): Promise<{ baselineObjects: number; results: TrialResult[] }> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededUniform(options.seed ?? 1);
   const d = await Deployment.start();
   try {
     await d.submit();

@@ -15,9 +15,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { keys, RecordSummarySchema, type RecordSummary } from '@holterflow/contracts';
 import { matchBeats, synthesiseNoise } from '@holterflow/ecg';
 import {
@@ -26,14 +24,10 @@ import {
   readWfdbRecord,
   writeRecordingParquet,
 } from '@holterflow/formats';
-import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
-import { ObjectStore, storageEnvOf } from '@holterflow/storage';
-import { connectTestRedis, type TestRedis } from './support/redis.js';
-import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
-import { startS3rver, type S3rverHandle } from './support/s3rver.js';
-import { FIXTURES, ingestFixtures, saveSeedModel } from './support/run-fixtures.js';
-import { jsonClient } from './support/http.js';
-import { startTestCoordinator, TEST_ADMIN_KEY } from './support/coordinator.js';
+import type { ObjectStore } from '@holterflow/storage';
+import { FIXTURES, ingestFixtures, putDefaultModel } from './support/run-fixtures.js';
+import { TEST_ADMIN_KEY } from './support/coordinator.js';
+import { pipelineStack } from './support/pipeline-stack.js';
 import { shippedModel } from './support/shipped-model.js';
 
 const RUN_TIMEOUT_MS = 300_000;
@@ -42,14 +36,14 @@ const TEN_MINUTES = 600 * FS;
 const GOOD = ['100', '119'];
 
 const shipped = shippedModel();
-let redis: TestRedis;
-let s3: S3rverHandle;
+const stack = pipelineStack(import.meta.url, {
+  timeoutMs: RUN_TIMEOUT_MS,
+  pollMs: 250,
+  failOnWorkerExit: true,
+  logTail: 4000,
+});
+const { http } = stack;
 let store: ObjectStore;
-let app: INestApplication;
-let base: string;
-const workers: WorkerProcess[] = [];
-const http = jsonClient(() => base);
-const logs = () => workers.map((w) => `--- worker ${w.child.pid}\n${w.log.slice(-4000)}`).join('\n');
 
 const rec100 = readWfdbRecord(join(FIXTURES, '100.hea'));
 const rec119 = readWfdbRecord(join(FIXTURES, '119.hea'));
@@ -71,18 +65,6 @@ async function putRecording(prefix: string, recordId: string, leads: string[], s
 const noiseLeads = (kind: 'em' | 'ma', seed: number) =>
   [seed, seed + 1].map((s) => synthesiseNoise(kind, TEN_MINUTES, FS, s).map((v) => 0.35 * v));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    for (const w of workers)
-      if (w.child.exitCode !== null) throw new Error(`a worker exited (${w.child.exitCode}):\n${logs()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 async function runToEnd(prefix: string): Promise<string> {
   const submitted = await http('POST', '/runs', {
     prefix,
@@ -90,10 +72,7 @@ async function runToEnd(prefix: string): Promise<string> {
   });
   assert.equal(submitted.status, 202, JSON.stringify(submitted.json));
   const runId: string = submitted.json.runId;
-  await waitFor(`run ${runId}`, async () => {
-    const { json } = await http('GET', `/runs/${runId}`);
-    return json.state === 'completed' ? json : undefined;
-  });
+  await stack.runCompleted(runId, `run ${runId}`);
   return runId;
 }
 
@@ -104,7 +83,7 @@ async function summaryOf(runId: string, recordId: string): Promise<RecordSummary
 }
 
 async function reportOf(runId: string, recordId: string): Promise<string> {
-  const res = await fetch(`${base}/runs/${runId}/records/${recordId}/report`, {
+  const res = await fetch(`${stack.base}/runs/${runId}/records/${recordId}/report`, {
     headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
   });
   assert.equal(res.status, 200, recordId);
@@ -118,9 +97,8 @@ async function beatsOf(runId: string, recordId: string): Promise<Int32Array> {
 }
 
 before(async () => {
-  redis = await connectTestRedis(import.meta.url);
-  s3 = await startS3rver();
-  store = new ObjectStore(s3.config);
+  await stack.start();
+  store = stack.store;
   await ingestFixtures(store, 'bad-input', GOOD);
   await ingestFixtures(store, 'alone', GOOD);
   const n = 120 * FS;
@@ -161,23 +139,12 @@ before(async () => {
   });
   corrupt.fill(7, corrupt.length - 64);
   await store.put(keys.recording('bad-input', 'corrupt'), corrupt);
-  if (shipped)
-    for (const file of ['model.json', 'weights.bin'])
-      await store.put(keys.modelFile(shipped.version, file), readFileSync(join(shipped.dir, file)));
-  else await saveSeedModel(store, 'seed-1');
-  await setDefaultModelVersion(objectModelStore(store), shipped?.version ?? 'seed-1');
-  ({ app, base } = await startTestCoordinator(redis, s3));
-  for (let i = 0; i < 2; i++) workers.push(spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env }));
+  await putDefaultModel(store, shipped);
+  await stack.startCoordinator();
+  for (let i = 0; i < 2; i++) stack.startWorker();
 });
 
-after(async () => {
-  for (const w of workers)
-    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-  await app?.close();
-  store?.destroy();
-  await s3?.stop();
-  await redis?.cleanup();
-});
+after(() => stack.stop());
 
 test('bad input: each unusable recording gets a summary and a report that say why; only the malformed file fails; good records unaffected', async (t) => {
   const runId = await runToEnd('bad-input');

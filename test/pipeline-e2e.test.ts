@@ -18,18 +18,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AAMI_CLASSES, QUEUES, RecordSummarySchema, keys, type AamiClass } from '@holterflow/contracts';
 import { classConfusion, matchBeats } from '@holterflow/ecg';
 import { asyncBufferFromBytes, readBeatResultsParquet, readReferenceBeats } from '@holterflow/formats';
-import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
-import { ObjectStore, storageEnvOf } from '@holterflow/storage';
-import { connectTestRedis, type TestRedis } from './support/redis.js';
-import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
-import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import type { ObjectStore } from '@holterflow/storage';
 import {
   BAD_RECORDINGS,
   CORRUPT_SAMPLES,
@@ -37,10 +30,10 @@ import {
   ingestFixtures,
   putBadRecordings,
   putCorruptSamplesRecording,
-  saveSeedModel,
+  putDefaultModel,
 } from './support/run-fixtures.js';
-import { jsonClient, type Json } from './support/http.js';
-import { startTestCoordinator } from './support/coordinator.js';
+import type { Json } from './support/http.js';
+import { pipelineStack } from './support/pipeline-stack.js';
 import { shippedModel } from './support/shipped-model.js';
 
 const RECORDS = ['100', '119', '208'];
@@ -87,47 +80,17 @@ const SHIPPED_MODEL_CLASS_FLOORS: Record<string, Partial<Record<AamiClass, { se:
 
 const shipped = shippedModel();
 
-let redis: TestRedis;
-let s3: S3rverHandle;
+const stack = pipelineStack(import.meta.url, {
+  timeoutMs: RUN_TIMEOUT_MS,
+  pollMs: 250,
+  failOnWorkerExit: true,
+  logTail: 4000,
+});
+const { http, logs, waitFor, workers } = stack;
 let store: ObjectStore;
-let app: INestApplication;
-let base: string;
 let classifyQueue: Queue;
-const workers: WorkerProcess[] = [];
 
-const http = jsonClient(() => base);
-
-async function startCoordinator(): Promise<void> {
-  ({ app, base } = await startTestCoordinator(redis, s3));
-}
-
-function startWorker(): void {
-  workers.push(spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env }));
-}
-
-const logs = () => workers.map((w) => `--- worker ${w.child.pid}\n${w.log.slice(-4000)}`).join('\n');
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = RUN_TIMEOUT_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    for (const w of workers)
-      if (w.child.exitCode !== null) throw new Error(`a worker exited (${w.child.exitCode}):\n${logs()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const finished = (runId: string) =>
-  waitFor(`run ${runId} to complete`, async () => {
-    const { json } = await http('GET', `/runs/${runId}`);
-    return json.state === 'completed' ? json : undefined;
-  });
+const finished = (runId: string) => stack.runCompleted(runId);
 
 /** classify jobs the workers completed, by the workers' own log lines (one per processed job). */
 function classifyCompletions(runId: string): Map<string, number> {
@@ -138,35 +101,22 @@ function classifyCompletions(runId: string): Map<string, number> {
 }
 
 before(async () => {
-  redis = await connectTestRedis(import.meta.url);
-  s3 = await startS3rver();
-  store = new ObjectStore(s3.config);
+  await stack.start();
+  store = stack.store;
   await ingestFixtures(store, 'mitdb', RECORDS);
   await putBadRecordings(store, 'mitdb');
   await putCorruptSamplesRecording(store, 'mitdb');
-  if (shipped)
-    for (const file of ['model.json', 'weights.bin'])
-      await store.put(keys.modelFile(shipped.version, file), readFileSync(join(shipped.dir, file)));
-  else await saveSeedModel(store, 'seed-1');
-  await setDefaultModelVersion(objectModelStore(store), shipped?.version ?? 'seed-1');
+  await putDefaultModel(store, shipped);
+  const { redis } = stack;
   classifyQueue = new Queue(QUEUES.classify, { connection: redis.newConnection(), prefix: redis.prefix });
-  await startCoordinator();
-  startWorker();
-  startWorker();
-  await waitFor('both workers to start', async () =>
-    workers.every((w) => /running roles: classify/.test(w.log)) ? true : undefined,
-  );
+  stack.onStop(() => classifyQueue.close());
+  await stack.startCoordinator();
+  stack.startWorker();
+  stack.startWorker();
+  await stack.workersStarted('both workers to start');
 });
 
-after(async () => {
-  for (const w of workers)
-    if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-  await app?.close();
-  await classifyQueue?.close();
-  store?.destroy();
-  await s3?.stop();
-  await redis?.cleanup();
-});
+after(() => stack.stop());
 
 interface Gross {
   tp: number;
@@ -328,10 +278,10 @@ test('a coordinator restarted mid-run loses nothing: the run completes with the 
     const { json } = await http('GET', `/runs/${runId}`);
     return json.windows.done > 0 ? true : undefined;
   });
-  await app.close(); // the coordinator goes away mid-run; S3 and Redis keep the state
+  await stack.stopCoordinator(); // the coordinator goes away mid-run; S3 and Redis keep the state
   const midway = (await classifyQueue.getJobCounts('waiting', 'active')) as Record<string, number>;
   assert.ok(midway.waiting + midway.active > 0, 'the run was still going when the coordinator stopped');
-  await startCoordinator();
+  await stack.startCoordinator();
   const resumed = await http('POST', '/runs', request);
   assert.equal(resumed.json.outcome, 'resumed');
   const status = await finished(runId);

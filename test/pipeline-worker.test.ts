@@ -14,7 +14,6 @@ import assert from 'node:assert/strict';
 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Job } from 'bullmq';
 import {
   RecordErrorSchema,
   RecordEvaluationSchema,
@@ -26,102 +25,55 @@ import {
 } from '@holterflow/contracts';
 import { primaryLeadOf } from '@holterflow/ecg';
 import { asyncBufferFromBytes, readBeatResultsParquet, readWfdbRecord } from '@holterflow/formats';
-import { ObjectStore, storageEnvOf } from '@holterflow/storage';
+import type { ObjectStore } from '@holterflow/storage';
 import { loadPredictor } from '../apps/worker/src/pipeline/beat-predictor.js';
 import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
 import { recomputeRrIntervals } from '../apps/worker/src/pipeline/merge-parts.js';
-import { connectTestRedis, type TestRedis } from './support/redis.js';
-import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import {
   FIXTURES,
   addRunFlow,
   forgetRunJobs,
   manifestOf,
   objectsUnder,
-  pipelineQueues,
   putFixtureRecording,
   putSeedModel,
   sameOutput,
 } from './support/run-flow.js';
-import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import type { S3rverHandle } from './support/s3rver.js';
+import { pipelineStack } from './support/pipeline-stack.js';
+import type { RunQueues } from '../apps/coordinator/src/runs/flow.js';
 
 const MODEL = 'seed-7';
 const WINDOW_SECONDS = 300;
 /** BullMQ hands a dead worker's job on once its lock lapses (30 s) and a stalled check runs. */
 const RUN_TIMEOUT_MS = 150_000;
 
-let redis: TestRedis;
+// A worker is killed on purpose here: its exit does not end a wait.
+const stack = pipelineStack(import.meta.url, { timeoutMs: RUN_TIMEOUT_MS, pollMs: 50 });
+const { waitFor, workers } = stack;
 let s3: S3rverHandle;
 let store: ObjectStore;
-let queues: ReturnType<typeof pipelineQueues>;
+let queues: RunQueues;
 let manifest: RunManifest;
-const workers: WorkerProcess[] = [];
 
-function startWorker(): WorkerProcess {
-  const w = spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env });
-  workers.push(w);
-  return w;
-}
-
-const logs = () => workers.map((w) => `--- worker ${w.child.pid}\n${w.log}`).join('\n');
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker logs:\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function finalizeDone(runId: string): Promise<Job> {
-  return waitFor(
-    `finalize of ${runId}`,
-    async () => {
-      const id = `${runId}:run:finalize`;
-      const job = await queues.finalize.getJob(id);
-      const state = await job?.getState();
-      if (state === 'failed') throw new Error(`finalize failed: ${job!.failedReason}\n${logs()}`);
-      // The job object was read before its state: if it completed in between, its returnvalue
-      // is not in that snapshot, so read it again once the state says completed.
-      return state === 'completed' ? await queues.finalize.getJob(id) : undefined;
-    },
-    RUN_TIMEOUT_MS,
-  );
-}
+const finalizeDone = (runId: string) => stack.finalized(runId, RUN_TIMEOUT_MS);
 
 before(async () => {
-  redis = await connectTestRedis(import.meta.url);
-  s3 = await startS3rver();
-  store = new ObjectStore(s3.config);
+  await stack.start();
+  ({ s3, store } = stack);
   await putSeedModel(store, MODEL);
   const records = [
     await putFixtureRecording(store, 'recordings', '100', WINDOW_SECONDS),
     await putFixtureRecording(store, 'recordings', '208', WINDOW_SECONDS),
   ];
   manifest = manifestOf('edges', s3.bucket, MODEL, records, WINDOW_SECONDS);
-  queues = pipelineQueues(redis.newConnection(), redis.prefix);
-  startWorker();
-  startWorker();
-  await waitFor(
-    'two workers to start',
-    async () => (workers.every((w) => /running roles: classify/.test(w.log)) ? true : undefined),
-    60_000,
-  );
+  queues = stack.pipelineQueues();
+  stack.startWorker();
+  stack.startWorker();
+  await stack.workersStarted('two workers to start', 60_000);
 });
 
-after(async () => {
-  for (const { child } of workers)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (queues) {
-    for (const q of [queues.classify, queues.summarize, queues.finalize]) await q.close();
-    await queues.connection.quit();
-  }
-  store?.destroy();
-  await s3?.stop();
-  await redis?.cleanup();
-});
+after(() => stack.stop());
 
 let undisturbed: Map<string, Buffer>;
 

@@ -8,89 +8,58 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Job } from 'bullmq';
 import { keys, type RunManifest } from '@holterflow/contracts';
-import { ObjectStore, storageEnvOf } from '@holterflow/storage';
-import { connectTestRedis, type TestRedis } from './support/redis.js';
-import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import type { ObjectStore } from '@holterflow/storage';
+import type { S3rverHandle } from './support/s3rver.js';
+import type { WorkerProcess } from './support/worker-process.js';
 import {
   addRunFlow,
   forgetRunJobs,
   manifestOf,
   objectsUnder,
-  pipelineQueues,
   putFixtureRecording,
   putSeedModel,
   sameOutput,
 } from './support/run-flow.js';
-import { startS3rver, type S3rverHandle } from './support/s3rver.js';
+import { pipelineStack } from './support/pipeline-stack.js';
+import type { RunQueues } from '../apps/coordinator/src/runs/flow.js';
 
 const MODEL = 'seed-7';
 const WINDOW_SECONDS = 300;
 const OUTAGE_MS = 12_000;
 
-let redis: TestRedis;
+// S3 may be down while a wait looks: a probe that throws is "not yet".
+const stack = pipelineStack(import.meta.url, {
+  timeoutMs: 180_000,
+  pollMs: 50,
+  tolerateProbeErrors: true,
+});
+const { waitFor } = stack;
 let s3: S3rverHandle;
 let store: ObjectStore;
-let queues: ReturnType<typeof pipelineQueues>;
+let queues: RunQueues;
 let manifest: RunManifest;
 let worker: WorkerProcess;
 /** The outputs of the undisturbed run (first test), by key. */
 let undisturbed: Map<string, Buffer>;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined); // S3 may be down while we look
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker log:\n${worker.log}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function finalized(runId: string): Promise<Job> {
-  return waitFor(
-    `finalize of ${runId}`,
-    async () => {
-      const job = await queues.finalize.getJob(`${runId}:run:finalize`);
-      const state = await job?.getState();
-      if (state === 'failed') throw new Error(`finalize failed: ${job!.failedReason}`);
-      return state === 'completed' ? await queues.finalize.getJob(`${runId}:run:finalize`) : undefined;
-    },
-    180_000,
-  );
-}
+const finalized = (runId: string) => stack.finalized(runId, 180_000);
 
 before(async () => {
-  redis = await connectTestRedis(import.meta.url);
-  s3 = await startS3rver();
-  store = new ObjectStore(s3.config);
+  await stack.start();
+  ({ s3, store } = stack);
   await putSeedModel(store, MODEL);
   const records = [
     await putFixtureRecording(store, 'recordings', '100', WINDOW_SECONDS),
     await putFixtureRecording(store, 'recordings', '208', WINDOW_SECONDS),
   ];
   manifest = manifestOf('outage', s3.bucket, MODEL, records, WINDOW_SECONDS);
-  queues = pipelineQueues(redis.newConnection(), redis.prefix);
-  worker = spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env });
-  await waitFor(
-    'the worker to start',
-    async () => (/running roles: classify/.test(worker.log) ? true : undefined),
-    60_000,
-  );
+  queues = stack.pipelineQueues();
+  worker = stack.startWorker();
+  await stack.workersStarted('the worker to start', 60_000);
 });
 
-after(async () => {
-  if (worker && worker.child.exitCode === null && worker.child.signalCode === null)
-    worker.child.kill('SIGKILL');
-  if (queues) {
-    for (const q of [queues.classify, queues.summarize, queues.finalize]) await q.close();
-    await queues.connection.quit();
-  }
-  store?.destroy();
-  await s3?.stop();
-  await redis?.cleanup();
-});
+after(() => stack.stop());
 
 test('an S3 outage mid-run postpones jobs; every record completes with the same bytes as without it', async () => {
   await addRunFlow(store, queues, manifest);

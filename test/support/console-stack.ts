@@ -4,16 +4,12 @@
  * built console at /), one worker process, MIT-BIH fixtures ingested and the shipped model (or a
  * seeded untrained CNN on a fresh clone without models/) as the default.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { keys } from '@holterflow/contracts';
-import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import { ObjectStore, storageEnvOf } from '@holterflow/storage';
 import { startTestCoordinator, TEST_ADMIN_KEY } from './coordinator.js';
 import { jsonClient } from './http.js';
 import { connectTestRedis, type TestRedis } from './redis.js';
-import { ingestFixtures, saveSeedModel } from './run-fixtures.js';
+import { ingestFixtures, putDefaultModel } from './run-fixtures.js';
 import { startS3rver, type S3rverHandle } from './s3rver.js';
 import { shippedModel } from './shipped-model.js';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process.js';
@@ -45,13 +41,7 @@ export async function startConsoleStack(
   const s3 = await startS3rver();
   const store = new ObjectStore(s3.config);
   for (const f of fixtures) await ingestFixtures(store, f.prefix, f.records);
-  const shipped = shippedModel();
-  if (shipped)
-    for (const file of ['model.json', 'weights.bin'])
-      await store.put(keys.modelFile(shipped.version, file), readFileSync(join(shipped.dir, file)));
-  else await saveSeedModel(store, 'seed-1');
-  const model = shipped?.version ?? 'seed-1';
-  await setDefaultModelVersion(objectModelStore(store), model);
+  const model = await putDefaultModel(store, shippedModel());
   const { app, base } = await startTestCoordinator(redis, s3);
   const worker = spawnWorkerProcess({ ...storageEnvOf(s3.config), ...redis.env });
   const api = jsonClient(() => base);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer';
 import { keys } from '@holterflow/contracts';
 import { ingestRecord, writeRecordingParquet } from '@holterflow/formats';
+import { objectModelStore, setDefaultModelVersion } from '@holterflow/registry';
 import type { ObjectStore } from '@holterflow/storage';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/mitdb/', import.meta.url));
@@ -129,4 +130,21 @@ export async function saveSeedModel(store: ObjectStore, version: string, seed = 
     seed,
     trained: false,
   });
+}
+
+/**
+ * Makes the repo's shipped model (`shippedModel()`) the bucket's default model, or, where none is
+ * shipped (a fresh clone without models/), the untrained seed CNN `seed-1`. Answers the version.
+ */
+export async function putDefaultModel(
+  store: ObjectStore,
+  shipped: { version: string; dir: string } | undefined,
+): Promise<string> {
+  if (shipped)
+    for (const file of ['model.json', 'weights.bin'])
+      await store.put(keys.modelFile(shipped.version, file), readFileSync(join(shipped.dir, file)));
+  else await saveSeedModel(store, 'seed-1');
+  const version = shipped?.version ?? 'seed-1';
+  await setDefaultModelVersion(objectModelStore(store), version);
+  return version;
 }

@@ -6,21 +6,9 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import type { HolterReport } from '@holterflow/contracts';
+import type { HolterReport, SignalAnswer } from '@holterflow/contracts';
 import { enc, request } from './api.js';
 import { hms } from './format.js';
-
-export interface SignalAnswer {
-  fs: number;
-  leads: string[];
-  startS: number;
-  endS: number;
-  durationS: number;
-  step: number;
-  values: (number | null)[][];
-  beats: { timeS: number[]; classes: string } | null;
-  unanalysable: { startS: number; endS: number; reason: string }[] | null;
-}
 
 const SPANS = [2, 5, 10, 30, 60, 300, 1800];
 const DEFAULT_SPAN = 10;

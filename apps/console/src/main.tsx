@@ -1,6 +1,7 @@
 /** The console: sign-in, then the page the address names, with what the role may do. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { SignedOut } from '@holterflow/contracts';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { ApiError, api, onUnauthorized, request } from './api.js';
@@ -58,7 +59,7 @@ function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   useEffect(() => {
     // 200 either way: { signedIn: false } before sign-in, so no failed request shows in the console.
-    api<Session | { signedIn: false }>('GET', '/session').then(
+    api<Session | SignedOut>('GET', '/session').then(
       (s) => setSession(s.signedIn ? s : null),
       () => setSession(null),
     );

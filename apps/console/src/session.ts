@@ -4,17 +4,11 @@
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { Role, SessionInfo } from '@holterflow/contracts';
 
-export type Role = 'admin' | 'operator' | 'analyst';
-
-export interface Session {
-  signedIn: true;
-  keyId: string;
-  name: string;
-  role: Role;
-  /** ISO 8601: the cookie and the server's session end then. */
-  expiresAt: string | null;
-}
+export type { Role };
+/** The signed-in answer of /session (the cookie and the server's session end at `expiresAt`). */
+export type Session = SessionInfo;
 
 /** The same table the server's routes declare (admin may do everything). */
 export const can = {

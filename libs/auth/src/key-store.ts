@@ -9,7 +9,7 @@
  * coordinator, the CLI writing S3 directly) stops working within that time.
  */
 import { z } from 'zod';
-import { keys } from '@holterflow/contracts';
+import { keys, type ApiKeyInfo, type CreatedApiKey } from '@holterflow/contracts';
 import { ObjectNotFound, type ObjectStore } from '@holterflow/storage';
 import { generateApiKey, hashSecret, parseApiKey, sameSecret } from './api-key.js';
 import { RoleSchema, type Role } from './roles.js';
@@ -28,8 +28,9 @@ export const ApiKeyRecordSchema = z.object({
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecordSchema>;
 
-/** What a listing shows and a request is attributed to: never the secret or its hash. */
-export type ApiKeyInfo = Omit<ApiKeyRecord, 'secretHash'>;
+// What a listing shows (the record without its hash) is an API answer: declared in the contracts
+// (api/api-keys.ts); infoOf below fails to compile if the record stops giving its fields.
+export type { ApiKeyInfo };
 
 /** Who made a request. `id` is `bootstrap` for the configured bootstrap admin key. */
 export interface Principal {
@@ -58,7 +59,7 @@ export class ApiKeyStore {
     this.bootstrapHash = options.bootstrapAdminKey ? hashSecret(options.bootstrapAdminKey) : undefined;
   }
 
-  async create(role: Role, name = ''): Promise<{ key: string; info: ApiKeyInfo }> {
+  async create(role: Role, name = ''): Promise<CreatedApiKey> {
     const { id, token, secretHash } = generateApiKey();
     const record: ApiKeyRecord = { id, name, role, secretHash, createdAt: new Date().toISOString() };
     await this.store.putJson(keys.apiKey(id), ApiKeyRecordSchema.parse(record));

@@ -7,10 +7,11 @@
  * - admin: everything above, plus queues, workers, keys and the default model.
  */
 import { z } from 'zod';
+import { ROLES, type Role } from '@holterflow/contracts';
 
-export const ROLES = ['admin', 'operator', 'analyst'] as const;
+// The role names are part of the API's answers (libs/contracts api/session.ts): declared there.
+export { ROLES, type Role };
 export const RoleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof RoleSchema>;
 
 /** Whether a key of `role` may use a route that admits `admitted` (admin always may). */
 export function roleAdmits(role: Role, admitted: readonly Role[]): boolean {

@@ -69,6 +69,8 @@ export { qrsFeature } from './qrs/feature.js';
 export { detectQrsPeaks } from './qrs/detector.js';
 export { TWIN_LIMIT, TWIN_SPAN_BLOCKS, twinIndex } from './template-quality.js';
 export { primaryLeadOf } from './leads.js';
+// The seeded PRNG (mulberry32) of the NST noise, training (libs/training), benches and tests.
+export { SeededRandom, seededUniform } from './rng.js';
 // The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
 export { largestDeflection } from './qrs/refine.js';
 export {

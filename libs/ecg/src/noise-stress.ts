@@ -21,6 +21,7 @@
  * Each lead gets its own noise (seed + lead), at the same SNR, as in the NSTDB records.
  */
 import { butterworthHighpass, butterworthLowpass, filterForward, type Biquad } from './filters/biquad.js';
+import { seededUniform } from './rng.js';
 
 export type NoiseKind = 'bw' | 'ma' | 'em' | 'mixed';
 export const NOISE_KINDS: readonly NoiseKind[] = ['bw', 'ma', 'em', 'mixed'];
@@ -28,18 +29,6 @@ export const NOISE_KINDS: readonly NoiseKind[] = ['bw', 'ma', 'em', 'mixed'];
 /** NSTDB protocol: a clean learning period, then noise on and off in turn. */
 export const NST_CLEAN_START_S = 300;
 export const NST_SEGMENT_S = 120;
-
-/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(next: () => number): () => number {
   return () => {
@@ -129,7 +118,7 @@ function electrodeMotion(n: number, fs: number, next: () => number, normal: () =
 
 /** `n` samples of unit-RMS noise of a kind at rate fs, the same for the same seed. */
 export function synthesiseNoise(kind: NoiseKind, n: number, fs: number, seed: number): Float32Array {
-  const next = rng(seed);
+  const next = seededUniform(seed);
   const normal = gaussian(next);
   if (kind === 'bw') return baselineWander(n, fs, next, normal);
   if (kind === 'ma') return muscle(n, fs, normal);

@@ -3,6 +3,7 @@
  * interval before each beat, at 250 Hz, with gaps given in seconds.
  */
 import type { AamiClass } from '@holterflow/contracts';
+import { seededUniform } from '@holterflow/ecg';
 import type { BeatSequence } from '@holterflow/report';
 
 export const FS = 250;
@@ -45,17 +46,8 @@ export function build(
   };
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so a test's "random" rhythm is fixed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1) (libs/ecg's mulberry32), so a test's "random" rhythm is fixed. */
+export const seeded = seededUniform;
 
 export function repeat(s: string, n: number): string {
   return s.repeat(n);

@@ -1,5 +1,6 @@
 export * from './beats.js';
-export * from './rng.js';
+// The seeded PRNG lives in libs/ecg (its NST noise draws from it too); training's users keep it here.
+export { SeededRandom } from '@holterflow/ecg';
 export * from './smote.js';
 export * from './split.js';
 export * from './metrics.js';

@@ -23,7 +23,7 @@ import { BEAT_WIDTH, type LabelledBeats } from './beats.js';
 import { createTrainingSteps, type TrainingSteps } from './gradients/steps.js';
 import { dropoutLayers } from './objective.js';
 import { evaluateBeats } from './predict.js';
-import { SeededRandom } from './rng.js';
+import { SeededRandom } from '@holterflow/ecg';
 import { afterEpoch, INITIAL_SCHEDULE, type ScheduleState } from './schedule.js';
 
 export interface PlateauConfig {

@@ -17,7 +17,7 @@ import {
   selectBeats,
   type LabelledBeats,
 } from './beats.js';
-import { SeededRandom } from './rng.js';
+import { SeededRandom } from '@holterflow/ecg';
 
 export interface SmoteOptions {
   /** Neighbours per beat (the seed's 5). */

@@ -4,7 +4,7 @@
  * proportions. A class with at least two beats keeps at least one on each side.
  */
 import { CLASS_COUNT } from './beats.js';
-import { SeededRandom } from './rng.js';
+import { SeededRandom } from '@holterflow/ecg';
 
 export interface StratifiedSplit {
   /** Indices into the input, ascending. */

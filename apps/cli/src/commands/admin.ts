@@ -5,6 +5,14 @@
  * key in HOLTERFLOW_API_KEY.
  */
 import type { Command } from 'commander';
+import {
+  QUEUE_COUNTED_STATES,
+  type LiveWorker,
+  type QueueActionAnswer,
+  type QueueInfo,
+  type QueueList,
+  type WorkerList,
+} from '@holterflow/contracts/plain';
 import { CoordinatorClient, coordinatorUrl } from '../runs/coordinator-client.js';
 
 interface Flags {
@@ -12,34 +20,7 @@ interface Flags {
   json?: boolean;
 }
 
-interface LiveWorker {
-  name: string;
-  role: string;
-  host: string;
-  pid: number;
-  engine: string;
-  concurrency: number | null;
-  beatsPerSecond: number;
-  lastHeartbeat: string | null;
-  connected: boolean;
-}
-
-interface QueueInfo {
-  name: string;
-  paused: boolean;
-  counts: Record<string, number>;
-}
-
 const QUEUE_ACTIONS = ['pause', 'resume', 'drain', 'retry-failed', 'clean-failed'] as const;
-const QUEUE_COLUMNS = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'failed',
-  'completed',
-];
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -74,11 +55,11 @@ export function formatWorkers(workers: LiveWorker[], timeoutSeconds: number, now
 
 export function formatQueues(queues: QueueInfo[]): string {
   return table(
-    ['queue', 'state', ...QUEUE_COLUMNS],
+    ['queue', 'state', ...QUEUE_COUNTED_STATES],
     queues.map((q) => [
       q.name,
       q.paused ? 'paused' : 'running',
-      ...QUEUE_COLUMNS.map((c) => String(q.counts[c] ?? 0)),
+      ...QUEUE_COUNTED_STATES.map((c) => String(q.counts[c] ?? 0)),
     ]),
   );
 }
@@ -91,10 +72,7 @@ export function register(program: Command): void {
     .option('--json', 'print the answer of GET /admin/workers')
     .action(async (flags: Flags) => {
       const client = new CoordinatorClient(coordinatorUrl(flags.coordinator, process.env));
-      const answer = await client.call<{ heartbeatTimeoutSeconds: number; workers: LiveWorker[] }>(
-        'GET',
-        '/admin/workers',
-      );
+      const answer = await client.call<WorkerList>('GET', '/admin/workers');
       console.log(
         flags.json
           ? JSON.stringify(answer, null, 2)
@@ -112,14 +90,14 @@ export function register(program: Command): void {
     .action(async (action: string | undefined, name: string | undefined, flags: Flags) => {
       const client = new CoordinatorClient(coordinatorUrl(flags.coordinator, process.env));
       if (action === undefined) {
-        const { queues } = await client.call<{ queues: QueueInfo[] }>('GET', '/queues');
+        const { queues } = await client.call<QueueList>('GET', '/queues');
         console.log(flags.json ? JSON.stringify(queues, null, 2) : formatQueues(queues));
         return;
       }
       if (!(QUEUE_ACTIONS as readonly string[]).includes(action))
         throw new Error(`unknown action ${JSON.stringify(action)}: use ${QUEUE_ACTIONS.join(', ')}`);
       if (!name) throw new Error(`queues ${action} needs a queue name`);
-      const answer = await client.call<QueueInfo & { retried?: number; removed?: number }>(
+      const answer = await client.call<QueueActionAnswer>(
         'POST',
         `/queues/${encodeURIComponent(name)}/${action}`,
       );

@@ -4,14 +4,14 @@
  * coordinator's /admin/keys with an admin key (any other host).
  */
 import { ApiKeyStore, type ApiKeyInfo, type Role } from '@holterflow/auth';
-import { keys } from '@holterflow/contracts';
+import { keys, type ApiKeyList, type CreatedApiKey } from '@holterflow/contracts';
 import { ObjectStore, storageConfigFromEnv } from '@holterflow/storage';
 import { apiKeyFromEnv, CoordinatorClient } from '../runs/coordinator-client.js';
 
 export interface KeyAdmin {
   /** Where the keys are, for messages: `s3://bucket/auth/api-keys/` or the coordinator URL. */
   readonly where: string;
-  create(role: Role, name: string): Promise<{ key: string; info: ApiKeyInfo }>;
+  create(role: Role, name: string): Promise<CreatedApiKey>;
   list(): Promise<ApiKeyInfo[]>;
   revoke(id: string): Promise<ApiKeyInfo>;
   close(): void;
@@ -47,7 +47,7 @@ function apiKeyAdmin(base: string): KeyAdmin {
   return {
     where: `${base}/admin/keys`,
     create: (role, name) => client.call('POST', '/admin/keys', { role, name }),
-    list: async () => (await client.call<{ keys: ApiKeyInfo[] }>('GET', '/admin/keys')).keys,
+    list: async () => (await client.call<ApiKeyList>('GET', '/admin/keys')).keys,
     revoke: (id) => client.call('POST', `/admin/keys/${encodeURIComponent(id)}/revoke`),
     close: () => {},
   };

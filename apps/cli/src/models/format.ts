@@ -1,5 +1,5 @@
 /** How the model listing reads in a terminal: one row per version, its problems below the table. */
-import type { ModelListing, ModelVersionEntry } from '@holterflow/registry';
+import type { ModelListing, ModelVersionEntry } from '@holterflow/contracts';
 import { formatTable } from '../ingest/report.js';
 
 const MISSING = '-';

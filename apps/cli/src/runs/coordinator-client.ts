@@ -6,6 +6,7 @@
 import {
   coordinatorUrlOf,
   DEFAULT_COORDINATOR_URL,
+  type RecordList,
   type RecordStatus,
   type RunList,
   type RunStatus,
@@ -101,7 +102,7 @@ export class CoordinatorClient {
   async records(runId: string): Promise<RecordStatus[]> {
     const out: RecordStatus[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = await this.call<{ records: RecordStatus[]; total: number }>(
+      const page = await this.call<RecordList>(
         'GET',
         `/runs/${encodeURIComponent(runId)}/records?offset=${offset}&limit=1000`,
       );

@@ -1,34 +1,24 @@
 /** Admin: queues (counts, pause / resume, retry failed), live workers, API keys (create, revoke). */
 import { useState } from 'preact/hooks';
+import type {
+  ApiKeyList,
+  CreatedApiKey,
+  QueueCountedState,
+  QueueList,
+  WorkerList,
+} from '@holterflow/contracts';
 import { api, enc, get } from '../api.js';
 import { num, when } from '../format.js';
 import { useLoad } from '../hooks.js';
 
-interface QueueInfo {
-  name: string;
-  paused: boolean;
-  counts: Record<string, number>;
-}
-interface LiveWorker {
-  name: string;
-  role: string;
-  host: string;
-  pid: number;
-  engine: string;
-  concurrency: number | null;
-  beatsPerSecond: number;
-  lastHeartbeat: string | null;
-  connected: boolean;
-}
-interface KeyInfo {
-  id: string;
-  name: string;
-  role: string;
-  createdAt: string;
-  revokedAt?: string;
-}
-
-const STATES = ['waiting', 'active', 'delayed', 'waiting-children', 'failed', 'completed'];
+const STATES: readonly QueueCountedState[] = [
+  'waiting',
+  'active',
+  'delayed',
+  'waiting-children',
+  'failed',
+  'completed',
+];
 const POLL_MS = 3000;
 
 export function AdminPage() {
@@ -43,7 +33,7 @@ export function AdminPage() {
 }
 
 function Queues() {
-  const queues = useLoad(() => get<{ queues: QueueInfo[] }>('/queues'), [], POLL_MS);
+  const queues = useLoad(() => get<QueueList>('/queues'), [], POLL_MS);
   const [message, setMessage] = useState<string | undefined>();
   const act = async (name: string, action: string) => {
     try {
@@ -111,7 +101,7 @@ function Queues() {
 }
 
 function Workers() {
-  const workers = useLoad(() => get<{ workers: LiveWorker[] }>('/admin/workers'), [], POLL_MS);
+  const workers = useLoad(() => get<WorkerList>('/admin/workers'), [], POLL_MS);
   return (
     <section aria-labelledby="workers-title">
       <h2 id="workers-title">Workers</h2>
@@ -160,15 +150,15 @@ function Workers() {
 }
 
 function Keys() {
-  const keys = useLoad(() => get<{ keys: KeyInfo[] }>('/admin/keys'), []);
+  const keys = useLoad(() => get<ApiKeyList>('/admin/keys'), []);
   const [role, setRole] = useState('analyst');
   const [name, setName] = useState('');
-  const [created, setCreated] = useState<{ key: string; info: KeyInfo } | undefined>();
+  const [created, setCreated] = useState<CreatedApiKey | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const create = async (e: Event) => {
     e.preventDefault();
     try {
-      setCreated(await api<{ key: string; info: KeyInfo }>('POST', '/admin/keys', { role, name }));
+      setCreated(await api<CreatedApiKey>('POST', '/admin/keys', { role, name }));
       setName('');
     } catch (err) {
       setMessage(`Refused: ${(err as Error).message}`);

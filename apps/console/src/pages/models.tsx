@@ -1,28 +1,10 @@
 /** The model registry: each version's protocol and figures; an admin makes one the default. */
 import { useState } from 'preact/hooks';
+import type { DefaultModelAnswer, ModelListing } from '@holterflow/contracts';
 import { api, get } from '../api.js';
 import { num, pct, when } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { can, useSession } from '../session.js';
-
-interface ModelListing {
-  defaultVersion: string | null;
-  versions: {
-    version: string;
-    isDefault: boolean;
-    usable: boolean;
-    protocol: string | null;
-    complete: boolean | null;
-    epochs: number | null;
-    bestEpoch: number | null;
-    accuracy: number | null;
-    macroF1: number | null;
-    note: string | null;
-    lastModified: string | null;
-    problems: string[];
-  }[];
-  problems: string[];
-}
 
 export function ModelsPage() {
   const session = useSession();
@@ -30,7 +12,7 @@ export function ModelsPage() {
   const [message, setMessage] = useState<string | undefined>();
   const promote = async (version: string) => {
     try {
-      const answer = await api<{ previous: string | null; default: string }>('PUT', '/models/default', {
+      const answer = await api<DefaultModelAnswer>('PUT', '/models/default', {
         version,
       });
       setMessage(`${answer.default} is the default for new runs (was ${answer.previous ?? 'none'}).`);

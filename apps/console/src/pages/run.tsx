@@ -4,7 +4,7 @@
  * Before the run completes the table lists the records' states instead.
  */
 import { useMemo, useState } from 'preact/hooks';
-import type { RecordStatus, RunStatus } from '@holterflow/contracts';
+import type { RecordList, RecordStatus, RunStatus } from '@holterflow/contracts';
 import { ApiError, enc, get, request } from '../api.js';
 import { cellNumber, parseCsv } from '../csv.js';
 import { num, pct, when } from '../format.js';
@@ -297,11 +297,7 @@ export function RunPage({ runId }: { runId: string }) {
 }
 
 function RecordStates({ runId }: { runId: string }) {
-  const records = useLoad(
-    () => get<{ records: RecordStatus[]; total: number }>(`/runs/${enc(runId)}/records?limit=1000`),
-    [runId],
-    3000,
-  );
+  const records = useLoad(() => get<RecordList>(`/runs/${enc(runId)}/records?limit=1000`), [runId], 3000);
   const cols: Column<RecordStatus>[] = [
     { key: 'record', label: 'Record', value: (r) => r.recordId },
     { key: 'state', label: 'State', value: (r) => r.state },

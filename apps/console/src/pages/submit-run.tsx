@@ -1,13 +1,8 @@
 /** The operator's form for POST /runs: recordings by prefix or list, model, window length. */
 import { useState } from 'preact/hooks';
-import type { RunRequestInput, SubmitAnswer } from '@holterflow/contracts';
+import type { ModelListing, RunRequestInput, SubmitAnswer } from '@holterflow/contracts';
 import { api, get } from '../api.js';
 import { useLoad } from '../hooks.js';
-
-interface ModelListing {
-  defaultVersion: string | null;
-  versions: { version: string; usable: boolean; protocol: string | null }[];
-}
 
 /** WINDOW_SECONDS of libs/contracts: 60 s to 24 h, multiples of 10 s. */
 const WINDOWS = [300, 600, 1800, 3600, 7200];

@@ -7,26 +7,15 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
-import { QUEUES, type QueueName } from '@holterflow/contracts';
+import {
+  QUEUES,
+  QUEUE_COUNTED_STATES,
+  type QueueInfo,
+  type QueueList,
+  type QueueName,
+} from '@holterflow/contracts';
 import { Roles } from '../auth/access.decorator.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
-
-export const COUNTED_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'failed',
-  'completed',
-] as const;
-
-export interface QueueInfo {
-  name: QueueName;
-  paused: boolean;
-  /** `paused` counts the waiting jobs held back while the queue is paused (BullMQ keeps them in waiting). */
-  counts: Record<(typeof COUNTED_STATES)[number] | 'paused', number>;
-}
 
 /** Failed jobs cleaned or retried per call; a larger backlog takes several calls. */
 const BATCH = 10_000;
@@ -41,7 +30,7 @@ export class QueuesAdminController {
 
   @Get()
   @ApiOperation({ summary: 'Every queue with its job counts per state and whether it is paused' })
-  async list(): Promise<{ queues: QueueInfo[] }> {
+  async list(): Promise<QueueList> {
     return { queues: await Promise.all(this.queues.all().map((q) => this.info(q))) };
   }
 
@@ -111,9 +100,11 @@ export class QueuesAdminController {
   }
 
   private async info(queue: Queue): Promise<QueueInfo> {
-    const counts = await queue.getJobCounts(...COUNTED_STATES);
+    const counts = await queue.getJobCounts(...QUEUE_COUNTED_STATES);
     const paused = await queue.isPaused();
-    const byState = Object.fromEntries(COUNTED_STATES.map((s) => [s, counts[s] ?? 0])) as QueueInfo['counts'];
+    const byState = Object.fromEntries(
+      QUEUE_COUNTED_STATES.map((s) => [s, counts[s] ?? 0]),
+    ) as QueueInfo['counts'];
     return {
       name: queue.name as QueueName,
       paused,

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ConcurrencyChangeSchema, type ConcurrencyChange } from '@holterflow/contracts';
+import { ConcurrencyChangeSchema, type ConcurrencyChange, type WorkerList } from '@holterflow/contracts';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { Roles } from '../auth/access.decorator.js';
-import { WorkersService, type LiveWorker, type QueueWorkers } from './workers.service.js';
+import { WorkersService } from './workers.service.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -21,7 +21,7 @@ export class WorkersController {
       'A worker is listed while its heartbeat is live: one that dies drops out within heartbeatTimeoutSeconds (30). ' +
       '"queues" are the BullMQ connections per queue, joined with the heartbeat each publishes.',
   })
-  async list(): Promise<{ heartbeatTimeoutSeconds: number; workers: LiveWorker[]; queues: QueueWorkers[] }> {
+  async list(): Promise<WorkerList> {
     const queues = await this.workers.list();
     return {
       heartbeatTimeoutSeconds: WorkersService.heartbeatTimeoutSeconds,

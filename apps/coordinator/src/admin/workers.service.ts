@@ -7,45 +7,14 @@ import {
   concurrencyKey,
   workerHeartbeatKey,
   type ConcurrencyChange,
+  type LiveWorker,
+  type QueueWorkers,
+  type SeenWorker,
   type WorkerHeartbeat,
-  type WorkerRole,
 } from '@holterflow/contracts';
 import { COORDINATOR_CONFIG, type CoordinatorConfig } from '../config.js';
 import { QueueRegistry } from '../queues/queue-registry.js';
 import { REDIS } from '../queues/redis.js';
-
-export interface SeenWorker {
-  /** BullMQ worker name (`<role>@<host>#<pid>`), or null for an unnamed worker. */
-  name: string | null;
-  /** Client address as Redis sees it. */
-  addr: string;
-  /** Seconds the connection has existed / been idle, from Redis CLIENT LIST. */
-  ageSeconds: number;
-  idleSeconds: number;
-  /** What the worker publishes about itself; null when its heartbeat has expired or never came. */
-  heartbeat: WorkerHeartbeat | null;
-}
-
-export interface QueueWorkers {
-  queue: string;
-  workers: SeenWorker[];
-}
-
-/** One role of one worker process, as long as its heartbeat is live (WORKER_HEARTBEAT_TTL_S). */
-export interface LiveWorker {
-  name: string;
-  role: WorkerRole;
-  host: string;
-  pid: number;
-  /** Inference engine / compute backend (onnxruntime-node cpu, tfjs wasm, tfjs-node-gpu, none). */
-  engine: string;
-  concurrency: number | null;
-  beatsPerSecond: number;
-  lastHeartbeat: string | null;
-  startedAt: string;
-  /** Whether BullMQ sees its Redis connection right now (false: dying, or its connection blipped). */
-  connected: boolean;
-}
 
 /**
  * Workers as BullMQ sees them (the named Redis connections of each queue's blocking consumers),

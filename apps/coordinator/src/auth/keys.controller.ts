@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { UnknownApiKey, type ApiKeyInfo, type ApiKeyStore } from '@holterflow/auth';
+import { UnknownApiKey, type ApiKeyStore } from '@holterflow/auth';
+import type { ApiKeyInfo, ApiKeyList, CreatedApiKey } from '@holterflow/contracts';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { Roles } from './access.decorator.js';
 import { API_KEYS } from './api-keys.provider.js';
@@ -16,7 +17,7 @@ export class KeysController {
 
   @Get()
   @ApiOperation({ summary: 'Every API key (id, name, role, created, revoked); never a secret' })
-  async list(): Promise<{ keys: ApiKeyInfo[] }> {
+  async list(): Promise<ApiKeyList> {
     return { keys: await this.keys.list() };
   }
 
@@ -26,9 +27,7 @@ export class KeysController {
     summary: 'Create a key; the answer holds the key, shown this once (only its hash is kept)',
   })
   @ApiBody({ schema: CreateKeyJsonSchema as object })
-  async create(
-    @Body(new ZodBodyPipe(CreateKeySchema)) body: CreateKey,
-  ): Promise<{ key: string; info: ApiKeyInfo }> {
+  async create(@Body(new ZodBodyPipe(CreateKeySchema)) body: CreateKey): Promise<CreatedApiKey> {
     return this.keys.create(body.role, body.name);
   }
 

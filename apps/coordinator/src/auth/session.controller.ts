@@ -18,7 +18,8 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { z } from 'zod';
-import type { ApiKeyStore, Role } from '@holterflow/auth';
+import type { ApiKeyStore } from '@holterflow/auth';
+import type { SessionInfo, SignedOut } from '@holterflow/contracts';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { Public, Roles } from './access.decorator.js';
 import { API_KEYS } from './api-keys.provider.js';
@@ -28,15 +29,6 @@ import { SESSION_COOKIE, SessionStore } from './sessions.js';
 
 const SignInSchema = z.strictObject({ key: z.string().min(1).max(512) });
 type SignIn = z.infer<typeof SignInSchema>;
-
-export interface SessionInfo {
-  signedIn: true;
-  keyId: string;
-  name: string;
-  role: Role;
-  /** When the session ends; null for a request made with a key (no session). */
-  expiresAt: string | null;
-}
 
 /** Secure whenever the browser reached us over TLS (directly or through a proxy that says so). */
 function isHttps(req: IncomingMessage): boolean {
@@ -104,7 +96,7 @@ export class SessionController {
     description:
       'Public so a page can ask before anyone signed in: without a valid credential the answer is { signedIn: false } with the reason.',
   })
-  async whoAmI(@Req() req: IncomingMessage): Promise<SessionInfo | { signedIn: false; problem: string }> {
+  async whoAmI(@Req() req: IncomingMessage): Promise<SessionInfo | SignedOut> {
     const resolved = await this.credentials.resolve(req);
     if (!resolved.principal) return { signedIn: false, problem: resolved.problem };
     const p = resolved.principal;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { ModelListing } from '@holterflow/registry';
+import type { DefaultModelAnswer, ModelListing } from '@holterflow/contracts';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { SetDefaultModelJsonSchema, SetDefaultModelSchema, type SetDefaultModel } from './models.dto.js';
 import { ModelsService } from './models.service.js';
@@ -37,7 +37,7 @@ export class ModelsController {
   @ApiResponse({ status: 404, description: 'no such model version (no models/<version>/model.json)' })
   async setDefault(
     @Body(new ZodBodyPipe(SetDefaultModelSchema)) body: SetDefaultModel,
-  ): Promise<{ previous: string | null; default: string }> {
+  ): Promise<DefaultModelAnswer> {
     return this.models.setDefault(body.version);
   }
 }

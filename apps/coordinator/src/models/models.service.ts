@@ -5,9 +5,9 @@ import {
   objectModelStore,
   setDefaultModelVersion,
   type DefaultChange,
-  type ModelListing,
   type ModelStore,
 } from '@holterflow/registry';
+import type { DefaultModelAnswer, ModelListing } from '@holterflow/contracts';
 import type { ObjectStore } from '@holterflow/storage';
 import { OBJECT_STORE } from '../storage/storage.module.js';
 
@@ -25,7 +25,7 @@ export class ModelsService {
   }
 
   /** 404 for a version that does not exist (or has no model.json yet). */
-  async setDefault(version: string): Promise<{ previous: string | null; default: string }> {
+  async setDefault(version: string): Promise<DefaultModelAnswer> {
     let change: DefaultChange;
     try {
       change = await setDefaultModelVersion(this.store, version);

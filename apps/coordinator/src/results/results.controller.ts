@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { RecordSummary } from '@holterflow/contracts';
+import type { RecordSummary, SignalAnswer } from '@holterflow/contracts';
 import { Roles } from '../auth/access.decorator.js';
 import { SafeIdPipe } from '../common/safe-id.pipe.js';
 import { ZodBodyPipe } from '../common/zod-body.pipe.js';
 import { BeatsQuerySchema, type BeatsQuery } from './results.dto.js';
 import { ResultsService, type Download } from './results.service.js';
 import { MAX_SIGNAL_SECONDS, SignalQuerySchema, type SignalQuery } from './signal.dto.js';
-import { SignalService, type SignalAnswer } from './signal.service.js';
+import { SignalService } from './signal.service.js';
 
 function file(d: Download, disposition: 'inline' | 'attachment'): StreamableFile {
   const options = { type: d.type, disposition: `${disposition}; filename="${d.filename}"` };

@@ -12,34 +12,12 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { RecordInputError } from '@holterflow/contracts';
+import { RecordInputError, type SignalAnswer } from '@holterflow/contracts';
 import { openRecording, type RecordingSource } from '@holterflow/formats';
 import { ObjectNotFound, type ObjectStore } from '@holterflow/storage';
 import { RunsService } from '../runs/runs.service.js';
 import { BeatsCache } from './beats-cache.js';
 import type { SignalQuery } from './signal.dto.js';
-
-export interface SignalAnswer {
-  runId: string;
-  recordId: string;
-  fs: number;
-  leads: string[];
-  /** The range answered, in seconds ([start, end), end cut to the recording's length). */
-  startS: number;
-  endS: number;
-  durationS: number;
-  /**
-   * Samples per point: 1 means every sample; above 1 each bucket of `step` samples is sent as its
-   * minimum then its maximum (two points, `step / 2` samples apart).
-   */
-  step: number;
-  /** Per lead, in mV, rounded to the µV; null for a missing (NaN) sample. */
-  values: (number | null)[][];
-  /** Beats whose R-peak is in the range (null before the record is summarized). */
-  beats: { timeS: number[]; classes: string } | null;
-  /** Stretches where no lead is readable, overlapping the range (seconds). */
-  unanalysable: { startS: number; endS: number; reason: string }[] | null;
-}
 
 @Injectable()
 export class SignalService {

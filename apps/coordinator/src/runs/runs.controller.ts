@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import {
   RECORD_STATES,
-  type RecordStatus,
+  type RecordList,
   type RunList,
   type RunRequest,
   type RunStatus,
@@ -95,7 +95,7 @@ export class RunsController {
   async records(
     @Param('runId', new SafeIdPipe('runId')) runId: string,
     @Query(new ZodBodyPipe(RecordListQuerySchema)) query: RecordListQuery,
-  ): Promise<{ records: RecordStatus[]; total: number }> {
+  ): Promise<RecordList> {
     return this.runs.records(runId, query);
   }
 

@@ -14,8 +14,8 @@ import {
   QUEUES,
   isSafeId,
   runJobIds,
+  type RecordList,
   type RecordState,
-  type RecordStatus,
   type RunList,
   type RunListEntry,
   type RunManifest,
@@ -271,7 +271,7 @@ export class RunsService implements OnApplicationShutdown {
   async records(
     runId: string,
     filter: { state?: RecordState; offset: number; limit: number },
-  ): Promise<{ records: RecordStatus[]; total: number }> {
+  ): Promise<RecordList> {
     const { manifest, store } = await this.manifest(runId);
     const all = (await recordStatuses(this.queues, store, manifest)).filter(
       (r) => filter.state === undefined || r.state === filter.state,

@@ -41,6 +41,13 @@ export interface RecordStatus {
   outputs?: { beats: string; summary: string; evaluation?: string };
 }
 
+/** GET /runs/{runId}/records: one page of the run's records. */
+export interface RecordList {
+  records: RecordStatus[];
+  /** Records of the run matching the filter (all pages). */
+  total: number;
+}
+
 export interface RunStatus {
   runId: string;
   bucket: string;

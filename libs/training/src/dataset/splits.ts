@@ -6,7 +6,7 @@
  *    paced records 102, 104, 107 and 217 (as is usual: their beats are not representative).
  */
 import type { BeatDataset } from './types.js';
-import { SeededRandom } from '../rng.js';
+import { SeededRandom } from '@holterflow/ecg';
 
 export const DS1_RECORDS = [
   '101',

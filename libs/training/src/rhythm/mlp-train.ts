@@ -13,7 +13,7 @@ import {
   type DenseLayer,
   type MlpParameters,
 } from '@holterflow/model';
-import { SeededRandom } from '../rng.js';
+import { SeededRandom } from '@holterflow/ecg';
 
 export type LossKind = 'cross-entropy' | 'focal';
 

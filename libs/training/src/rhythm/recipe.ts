@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RHYTHM_1_FEATURES } from '@holterflow/ecg';
+import { RHYTHM_1_FEATURES, SeededRandom } from '@holterflow/ecg';
 import { initMlp, type DenseLayer, type MlpParameters, type RhythmInputSpec } from '@holterflow/model';
 import { countPerClass } from '../beats.js';
 import {
@@ -22,7 +22,6 @@ import {
   metricsFromConfusion,
   type ClassificationMetrics,
 } from '../metrics.js';
-import { SeededRandom } from '../rng.js';
 import { smote } from '../smote.js';
 import { newAdamState, tensorsOf, trainEpoch, type MlpAdamState, type MlpTrainOptions } from './mlp-train.js';
 import { predictMlp } from '@holterflow/model';

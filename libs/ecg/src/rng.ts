@@ -1,6 +1,10 @@
 /**
- * A small seeded PRNG (mulberry32) whose whole state is one uint32, so a training checkpoint can
- * store it and a resumed run draws exactly the numbers an uninterrupted run would have drawn.
+ * The project's one seeded PRNG (mulberry32): small, fast, and the same sequence on every machine
+ * for a seed. Its whole state is one uint32, so a training checkpoint can store it and a resumed
+ * run draws exactly the numbers an uninterrupted run would have drawn. The NST noise here
+ * (noise-stress.ts), training's shuffles and SMOTE (libs/training), the fault harness's moments
+ * (bench) and the report tests' rhythms all draw from it: change the algorithm and every seeded
+ * output changes with it, measured noise-stress figures included.
  */
 export class SeededRandom {
   private state: number;
@@ -47,4 +51,10 @@ export class SeededRandom {
     }
     return a;
   }
+}
+
+/** A SeededRandom's `next()` as a plain function: uniform in [0, 1), the same sequence for a seed. */
+export function seededUniform(seed: number): () => number {
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }

@@ -170,7 +170,7 @@ test("a finished run's status takes its records' counts from summary.parquet in 
       fs: 360,
       numSamples: 360 * 60,
       samples: [360, 720, 1080, 1440].slice(0, 2 + i),
-      classes: ['N', 'V', 'N', 'S'].slice(0, 2 + i),
+      classes: (['N', 'V', 'N', 'S'] as const).slice(0, 2 + i),
       unreadable: [],
     }),
   }));

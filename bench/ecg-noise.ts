@@ -104,6 +104,8 @@ interface Tally {
   noisyUnanalysable: number;
   vTrue: number;
   vCalled: number;
+  /** False V calls on detections that match no reference beat (noise taken for a beat). */
+  vOnFalseDetections: number;
   vReference: number;
   vFound: number;
   reasons: Map<string, number>;
@@ -121,6 +123,7 @@ const tally = (): Tally => ({
   noisyUnanalysable: 0,
   vTrue: 0,
   vCalled: 0,
+  vOnFalseDetections: 0,
   vReference: 0,
   vFound: 0,
   reasons: new Map(),
@@ -188,6 +191,7 @@ for (const id of ids) {
         const v = isV(j);
         if (v) t.vCalled++;
         if (v && i >= 0 && beats[i].aami === 'V') t.vTrue++;
+        if (v && i < 0) t.vOnFalseDetections++;
       }
       for (let i = 0; i < beats.length; i++) {
         if (m.referenceExcluded[i] || beats[i].aami !== 'V') continue;
@@ -209,7 +213,7 @@ console.log(
     `${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
 console.log(
-  'SNR dB  QRS Se  QRS +P  (noisy: Se    +P)   unanalysable % (of noisy %)  VEB Se  VEB +P   reasons (s)',
+  'SNR dB  QRS Se  QRS +P  (noisy: Se    +P)   unanalysable % (of noisy %)  VEB Se  VEB +P  false V (on noise)  reasons (s)',
 );
 const summary: Record<string, unknown>[] = [];
 for (const snr of snrs) {
@@ -219,7 +223,8 @@ for (const snr of snrs) {
     `${String(snr).padStart(6)}  ${pct(t.tp, t.tp + t.fn)}  ${pct(t.tp, t.tp + t.fp)}  ` +
       `(${pct(t.noisyTp, t.noisyTp + t.noisyFn)}  ${pct(t.noisyTp, t.noisyTp + t.noisyFp)})  ` +
       `${pct(t.unanalysable, t.samples).padStart(6)} (${pct(t.noisyUnanalysable, t.noisySamples)})` +
-      `           ${pct(t.vFound, t.vReference)}  ${pct(t.vTrue, t.vCalled)}   ${reasons}`,
+      `           ${pct(t.vFound, t.vReference)}  ${pct(t.vTrue, t.vCalled)}  ` +
+      `${String(t.vCalled - t.vTrue).padStart(7)} (${String(t.vOnFalseDetections).padStart(6)})    ${reasons}`,
   );
   summary.push({
     snrDb: snr,
@@ -231,6 +236,8 @@ for (const snr of snrs) {
     noisyUnanalysablePct: (100 * t.noisyUnanalysable) / t.noisySamples,
     vebSe: t.vReference ? (100 * t.vFound) / t.vReference : null,
     vebPpv: t.vCalled ? (100 * t.vTrue) / t.vCalled : null,
+    falseV: t.vCalled - t.vTrue,
+    falseVOnFalseDetections: t.vOnFalseDetections,
   });
 }
 if (process.env.NOISE_BENCH_ROWS) console.log(rows.join('\n'));

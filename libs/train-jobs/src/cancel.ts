@@ -74,9 +74,11 @@ export async function cancelTraining(
     throw new Error(`invalid model version ${JSON.stringify(version)}`);
   const jobId = trainJobId({ version });
   const { queue, redis, queuePrefix } = context;
+  // State before the job's hash (as trainingStatus): a job failing between the two reads keeps
+  // its failedReason in what we read.
+  const state = await queue.getJobState(jobId);
   const job = await queue.getJob(jobId);
-  if (!job) return { outcome: 'not-found', jobId };
-  const state = await job.getState();
+  if (!job || state === 'unknown') return { outcome: 'not-found', jobId };
   if (state === 'completed')
     return { outcome: 'completed', jobId, model: modelLocation(job), duringCancel: false };
   if (state === 'failed')

@@ -107,9 +107,12 @@ export async function trainingStatus(
   version: string,
 ): Promise<TrainingStatus | undefined> {
   const jobId = trainJobId({ version });
+  // State first, then the job's hash: a job that fails between the two reads would otherwise
+  // read as failed with the hash of its active moment (no failedReason yet). Once the state says
+  // failed, the hash holds the reason (BullMQ moves both in one script).
+  const state = await context.queue.getJobState(jobId);
   const job = await context.queue.getJob(jobId);
-  if (!job) return undefined;
-  const state = await job.getState();
+  if (!job || state === 'unknown') return undefined;
   const summary = summaryOf(job, state);
   const payload = payloadOf(job);
   const latest = progressOf(job);

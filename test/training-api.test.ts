@@ -21,6 +21,7 @@ import { startTestCoordinator, type TestCoordinator } from './support/coordinato
 import { jsonClient, type Json } from './support/http.js';
 import { spawnWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 import { syntheticDataset } from '../libs/training/test/helpers/synthetic.js';
+import { isolatedCliEnv } from './support/cli-env.js';
 
 const DATA_KEY = 'datasets/synthetic.parquet';
 
@@ -228,9 +229,6 @@ test('a running training is cancelled over the API with its checkpoint reported,
 
 /** The CLI with only the coordinator's URL and an operator key: no Redis, no S3 configuration. */
 async function holterflow(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('HOLTERFLOW_') && !k.startsWith('AWS_')),
-  );
   try {
     const { stdout, stderr } = await run(
       process.execPath,
@@ -238,12 +236,11 @@ async function holterflow(args: string[]): Promise<{ code: number; stdout: strin
       {
         cwd: ROOT,
         timeout: 90_000,
-        env: {
-          ...clean,
+        env: isolatedCliEnv({
           NO_COLOR: '1',
           HOLTERFLOW_API_KEY: operatorKey,
           HOLTERFLOW_COORDINATOR_URL: coordinator.base,
-        },
+        }),
       },
     );
     return { code: 0, stdout, stderr };

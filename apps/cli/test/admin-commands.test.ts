@@ -15,6 +15,7 @@ import { connectTestRedis, type TestRedis } from '../../../test/support/redis.js
 import { startS3rver, type S3rverHandle } from '../../../test/support/s3rver.js';
 import { startTestCoordinator, TEST_ADMIN_KEY } from '../../../test/support/coordinator.js';
 import { jsonClient } from '../../../test/support/http.js';
+import { isolatedCliEnv } from '../../../test/support/cli-env.js';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 const run = promisify(execFile);
@@ -28,13 +29,10 @@ async function holterflow(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('HOLTERFLOW_') && !k.startsWith('AWS_')),
-  );
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       timeout: 60_000,
-      env: { ...clean, ...storageEnvOf(s3.config), ...env },
+      env: isolatedCliEnv({ ...storageEnvOf(s3.config), ...env }),
     });
     return { code: 0, stdout, stderr };
   } catch (err) {

@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { directoryStore } from '../libs/model/src/index.js';
 import {
   PUBLISHED_INTER_PATIENT,
+  patientOf,
   readBeatDataset,
   RHYTHM_RECIPES,
   chooseClassScale,
@@ -93,6 +94,16 @@ const seeds = values.seeds!.split(',').map(Number);
 const bytes = new Uint8Array(await readFile(values.data!));
 const datasetSha = createHash('sha256').update(bytes).digest('hex');
 const ds = await readBeatDataset(bytes, basename(values.data!));
+// Noisy training copies in the dataset (`<record>~nst<snr>`, `dataset build --noise-copies`):
+// named in the results and the model's config, since they are part of the recipe.
+const noisyCopies = [
+  ...new Set(ds.recordIds.filter((r) => patientOf(r) !== r).map((r) => r.slice(patientOf(r).length + 1))),
+].sort();
+const datasetInfo = {
+  file: basename(values.data!),
+  sha256: datasetSha,
+  ...(noisyCopies.length ? { noisyCopies } : {}),
+};
 
 interface RunResult {
   recipe: ImbalanceMethod;
@@ -329,7 +340,7 @@ if (values.results) {
     JSON.stringify(
       {
         protocol,
-        dataset: { file: basename(values.data!), sha256: datasetSha },
+        dataset: datasetInfo,
         features,
         seeds,
         validationOnly,
@@ -404,7 +415,7 @@ if (values.save) {
         }
       : {}),
     records: split.records,
-    dataset: { file: basename(values.data!), sha256: datasetSha },
+    dataset: datasetInfo,
     bestEpoch: trained[0].bestEpoch,
     epochs: trained[0].history.length,
     validationScore: bestEnsemble ? shippedScore(bestEnsemble) : trained[0].bestScore,

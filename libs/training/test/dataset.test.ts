@@ -9,9 +9,13 @@ import { BEAT_LENGTH, SEGMENTATION_VERSION } from '@holterflow/ecg';
 import {
   DS1_RECORDS,
   DS2_RECORDS,
+  RHYTHM_RECIPES,
   buildBeatDataset,
   classCounts,
+  noisyCopyId,
+  patientOf,
   readBeatDataset,
+  rhythmSplit,
   splitInterPatient,
   splitIntraPatient,
   subsetBeatDataset,
@@ -160,4 +164,37 @@ test('inter-patient split: DS1/DS2 by record (de Chazal 2004), paced records in 
   paced.recordIds = ['102', '217'];
   const none = splitInterPatient(paced);
   assert.equal(none.train.length + none.test.length, 0);
+});
+
+test('a noisy copy is its patient with NST noise: beats where nothing is classified left out, noise taken for beats as Q', () => {
+  const record = readWfdbRecord(`${FIXTURES}208.hea`);
+  const copy = buildBeatDataset(FIXTURES, ['208'], undefined, { snrDb: [0], seed: 2 });
+  const cleanIds = copy.recordIds.filter((r) => r === '208');
+  const copyIds = copy.recordIds.filter((r) => r === '208~nst0');
+  assert.equal(cleanIds.length, record.beats!.length, 'the clean record is there, every beat');
+  assert.ok(copyIds.length > 0);
+  assert.equal(patientOf('208~nst0'), '208');
+  assert.equal(noisyCopyId('208', 0), '208~nst0');
+  // The copy's rows: its reference beats (fewer: at 0 dB stretches are marked unanalysable)
+  // plus Q rows for detections that match no reference beat, with the noise symbol.
+  const rows = copy.recordIds.flatMap((r, i) => (r === '208~nst0' ? [i] : []));
+  const noise = rows.filter((i) => copy.symbols[i] === '~');
+  assert.ok(noise.length > 0, 'at 0 dB the detector takes some noise for beats');
+  assert.ok(noise.every((i) => copy.aami[i] === 'Q'));
+  const referenceRows = rows.length - noise.length;
+  assert.ok(referenceRows < record.beats!.length, `${referenceRows} of ${record.beats!.length} kept`);
+  assert.ok(referenceRows > record.beats!.length / 2);
+  // The copy's beats are in time order (its own beat table for the rhythm features).
+  for (let k = 1; k < rows.length; k++) assert.ok(copy.samples[rows[k]] >= copy.samples[rows[k - 1]]);
+  assert.equal(copy.recordFs?.['208~nst0'], record.fs);
+});
+
+test('noisy copies train with their patient and never validate or test', () => {
+  // 208 and 119 are DS1, 232 DS2.
+  const withCopies = buildBeatDataset(FIXTURES, ['119', '208', '232'], undefined, { snrDb: [6], seed: 2 });
+  const split = rhythmSplit(withCopies, 'inter', RHYTHM_RECIPES.focal, ['119']);
+  assert.deepEqual(split.records, { train: ['208'], validation: ['119'], test: ['232'] });
+  assert.deepEqual([...new Set(split.train.recordIds)].sort(), ['208', '208~nst6']);
+  assert.deepEqual([...new Set(split.validation.recordIds)], ['119']);
+  assert.deepEqual([...new Set(split.test!.recordIds)], ['232']);
 });

@@ -1,6 +1,14 @@
 export { type BeatDataset, classCounts, subsetBeatDataset, concatBeatDatasets } from './types.js';
 export { BEAT_COLUMNS, writeBeatDataset, readBeatDataset } from './parquet.js';
-export { buildBeatDataset, recordBeats, annotatedRecords } from './builder.js';
+export {
+  buildBeatDataset,
+  recordBeats,
+  annotatedRecords,
+  noisyCopy,
+  noisyCopyId,
+  patientOf,
+  type NoisyCopies,
+} from './builder.js';
 export {
   DS1_RECORDS,
   DS2_RECORDS,

@@ -8,7 +8,7 @@
  */
 import { RecordInputError } from '@holterflow/contracts';
 import { RHYTHM_CONTEXT_SECONDS, RHYTHM_FEATURES_VERSION } from '@holterflow/ecg';
-import { DS1_RECORDS, DS2_RECORDS, type BeatDataset } from '../dataset/index.js';
+import { DS1_RECORDS, DS2_RECORDS, patientOf, type BeatDataset } from '../dataset/index.js';
 import {
   RHYTHM_ARCHITECTURE,
   RHYTHM_MODEL_FORMAT,
@@ -66,7 +66,9 @@ export function rhythmSplit(
   validationRecords?: readonly string[],
 ): RhythmSplit {
   const { rows, width } = datasetFeatureRows(ds, inputSpecOf(recipe), recipe.features);
-  const present = [...new Set(ds.recordIds)];
+  // Patients (records); a noisy training copy (`<record>~nst<snr>`, dataset builder) trains with
+  // its patient and never validates or tests: held-out figures stay on the clean recordings.
+  const present = [...new Set(ds.recordIds.map(patientOf))];
   if (protocol === 'inter' && validationRecords)
     for (const r of validationRecords)
       if (!(DS1_RECORDS as readonly string[]).includes(r))
@@ -80,10 +82,10 @@ export function rhythmSplit(
   const trainPool: readonly string[] = protocol === 'inter' ? DS1_RECORDS : present;
   const train = trainPool.filter((r) => !validation.includes(r) && present.includes(r));
   const test = protocol === 'inter' ? DS2_RECORDS.filter((r) => present.includes(r)) : [];
-  const set = (records: readonly string[]): FeatureSet => {
+  const set = (records: readonly string[], withCopies = false): FeatureSet => {
     const wanted = new Set(records);
     const idx: number[] = [];
-    ds.recordIds.forEach((r, i) => wanted.has(r) && idx.push(i));
+    ds.recordIds.forEach((r, i) => wanted.has(withCopies ? patientOf(r) : r) && idx.push(i));
     const out = new Float32Array(idx.length * width);
     idx.forEach((i, k) => out.set(rows.subarray(i * width, (i + 1) * width), k * width));
     return {
@@ -94,7 +96,7 @@ export function rhythmSplit(
     };
   };
   return {
-    train: set(train),
+    train: set(train, true),
     validation: set(validation),
     test: test.length ? set(test) : undefined,
     records: { train, validation, test },

@@ -24,6 +24,7 @@ import {
   nstNoisySegments,
   NOISE_KINDS,
   primaryLeadOf,
+  signalSizeBeats,
   ventricularFibrillationEpisodes,
   type NoiseKind,
   type SampleRange,
@@ -154,8 +155,7 @@ for (const id of ids) {
   const rec = readWfdbRecord(join(dir, `${id}.hea`));
   const beats = rec.beats ?? [];
   const n = rec.signals[0].length;
-  const normals = beats.filter((b) => b.aami === 'N').map((b) => b.sample);
-  const sizeBeats = normals.length >= 10 ? normals : beats.map((b) => b.sample);
+  const sizeBeats = signalSizeBeats(beats);
   const vf = ventricularFibrillationEpisodes(rec.annotations ?? [], n);
   const noisy = nstNoisySegments(n, rec.fs);
   const primaryLead = primaryLeadOf(rec.leads);

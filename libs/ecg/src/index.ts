@@ -111,6 +111,7 @@ export {
   nstNoisySegments,
   noiseRms,
   qrsPeakToPeak,
+  signalSizeBeats,
   synthesiseNoise,
   type NoiseKind,
   type NoiseStressOptions,

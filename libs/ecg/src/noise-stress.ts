@@ -139,6 +139,16 @@ function trimmedMean(values: number[]): number {
   return kept.reduce((s, v) => s + v, 0) / kept.length;
 }
 
+/**
+ * The beats the signal size S is measured on: the reference's normal beats, or every beat of a
+ * record with fewer than 10 normal ones (a paced record). The noise benchmark and the noisy
+ * training copies both size their noise this way.
+ */
+export function signalSizeBeats(beats: readonly { sample: number; aami: string }[]): number[] {
+  const normals = beats.filter((b) => b.aami === 'N').map((b) => b.sample);
+  return normals.length >= 10 ? normals : beats.map((b) => b.sample);
+}
+
 /** `sigamp`-style QRS size: peak-to-peak within ±60 ms of up to 300 normal beats, 5 % trimmed. */
 export function qrsPeakToPeak(x: Float32Array, fs: number, normalBeats: readonly number[]): number {
   const half = Math.round(0.06 * fs);

@@ -17,6 +17,7 @@ import {
   matchBeats,
   primaryLeadOf,
   segmentBeats,
+  signalSizeBeats,
   ventricularFibrillationEpisodes,
   type NoiseKind,
 } from '@holterflow/ecg';
@@ -164,9 +165,9 @@ export function buildBeatDataset(
   const parts = records.flatMap((id) => {
     const record = readWfdbRecord(join(dir, `${id}.hea`));
     const clean = recordBeats(record);
-    const noisy = (copies?.snrDb ?? []).map((snrDb) =>
-      recordBeats(noisyCopy(record, snrDb, copies as NoisyCopies), { asClassified: true }),
-    );
+    const noisy = copies
+      ? copies.snrDb.map((snrDb) => recordBeats(noisyCopy(record, snrDb, copies), { asClassified: true }))
+      : [];
     onRecord?.(id, clean.labels.length + noisy.reduce((s, p) => s + p.labels.length, 0));
     return [clean, ...noisy];
   });
@@ -175,14 +176,10 @@ export function buildBeatDataset(
 
 /** The record with NST noise at `snrDb` on every lead, under its copy id. */
 export function noisyCopy(record: WfdbRecord, snrDb: number, copies: NoisyCopies): WfdbRecord {
-  const beats = record.beats ?? [];
-  // The signal size S is measured on normal beats, as the benchmark does (libs/ecg noise-stress).
-  const normals = beats.filter((b) => b.aami === 'N').map((b) => b.sample);
-  const sizeBeats = normals.length >= 10 ? normals : beats.map((b) => b.sample);
   return {
     ...record,
     recordId: noisyCopyId(record.recordId, snrDb),
-    signals: addNoiseStress(record.signals, record.fs, sizeBeats, {
+    signals: addNoiseStress(record.signals, record.fs, signalSizeBeats(record.beats ?? []), {
       snrDb,
       kind: copies.kind ?? 'mixed',
       seed: copies.seed,

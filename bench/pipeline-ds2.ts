@@ -16,6 +16,12 @@
  *   node --import tsx bench/pipeline-ds2.ts --model-dir models/rhythm-mlp-inter-v2 \
  *     [--data .tmp/mitdb-beats.parquet] [--mitdb /work/shared/data/mitdb] [--window 600]
  *
+ * Measured 2026-12-02 20:27 (rhythm-mlp-inter-v3, the default's twin, same windows; 22 records in
+ * 22 s, `--data .tmp/mitdb-beats.parquet`): 49,610 pipeline beats, 0 differ from the in-process
+ * whole-record classification; per class within 1.1 percentage points of `holterflow evaluate`
+ * (N −0.26 / −0.04; S −0.27 / −1.06; V −0.75 / +0.03; F 0.00 / +0.37); EC57 on matched beats VEB
+ * 85.22 / 84.12 and SVEB 14.21 / 32.83 against evaluate's 85.25 / 83.92 and 14.43 / 33.93.
+ *
  * Measured 2026-12-02 (rhythm-mlp-inter-v2, 600 s windows, 60 s margins; 22 records in 21 s):
  * 49,625 pipeline beats, 0 differ from the in-process whole-record classification; per class the
  * pipeline is within 1 percentage point of `holterflow evaluate` (N Se −0.27, +P −0.03; S +0.22 /

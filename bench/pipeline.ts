@@ -24,6 +24,13 @@
  * (its features are computed with the DSP); the per-CPU-second figures count everything.
  * The machine's load average is printed: on shared cores the figures move with it.
  *
+ * Measured 2026-12-02 20:24, the default rhythm-mlp-v3 (2 × 24 h, 30-min windows, a quiet machine
+ * slower than the one below: load 0.4 at start, raw seed CNN 8,886 beats/s on one ONNX thread),
+ *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v3,models/seed-cnn-intra-v1 --mitdb …
+ * beats per worker CPU-second, rhythm-mlp-v3 / seed-cnn-intra-v1: 0.923 with 1 worker (4,098 vs
+ * 4,442), 0.993 with 2 (4,340 vs 4,370); wall 4,724 vs 4,943 beats/s with 1 worker, 7,621 vs 7,705
+ * with 2 (DSP 24.9 s against 13.6, inference 13.0 against 26.8).
+ *
  * Measured 2026-12-02 07:47 (2 × 24 h, 30-min windows, load 9–14 from other jobs on the 2 cores),
  *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v2,models/seed-cnn-intra-v1
  * beats per worker CPU-second, rhythm-mlp-v2 (three-network ensemble, ts) / seed-cnn-intra-v1

@@ -73,8 +73,11 @@ export { primaryLeadOf } from './leads.js';
 export { SeededRandom, seededUniform } from './rng.js';
 // The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
 export { largestDeflection } from './qrs/refine.js';
+// Dash et al.'s AF window test: the report's AF episodes and the rhythm model's features.
+export { AF_DETECTOR, AF_WINDOW, afWindowFeatures, isAfWindow, type AfWindowFeatures } from './af-rr.js';
 export {
   RHYTHM_1_FEATURES,
+  RHYTHM_2_FEATURES,
   RHYTHM_CONTEXT_SECONDS,
   RHYTHM_FEATURES_VERSION,
   RHYTHM_SCALAR_COUNT,

@@ -20,6 +20,7 @@
  * depends on where a running computation started: the baseline is a span over a count, and the
  * templates sum cuts quantised to integers (exact in any order) before one division.
  */
+import { AF_WINDOW, afWindowFeatures, isAfWindow } from './af-rr.js';
 import { BEAT_FS } from './beat-rate.js';
 import { BEAT_LENGTH, type BeatTable } from './segment.js';
 
@@ -53,6 +54,11 @@ export const RHYTHM_SCALAR_FEATURES = [
   'pre_energy_over_template',
   'qrs_rms_difference',
   'qrs_slope_over_template',
+  // holterflow-rhythm-3: the rhythm around the beat by Dash et al.'s AF test (af-rr.ts).
+  'af_nrmssd',
+  'af_entropy',
+  'af_turning_point_ratio',
+  'af_window',
 ] as const;
 export const RHYTHM_SCALAR_COUNT = RHYTHM_SCALAR_FEATURES.length;
 /**
@@ -60,9 +66,11 @@ export const RHYTHM_SCALAR_COUNT = RHYTHM_SCALAR_FEATURES.length;
  * add columns: a model lists the features it reads by name (model.json `scalarFeatures`) and
  * selectRhythmScalars picks them, so a model trained on an earlier version reads the same values.
  */
-export const RHYTHM_FEATURES_VERSION = 'holterflow-rhythm-2';
+export const RHYTHM_FEATURES_VERSION = 'holterflow-rhythm-3';
 /** The 13 features of holterflow-rhythm-1 (rhythm-mlp-v1 and its twin read these). */
 export const RHYTHM_1_FEATURES = RHYTHM_SCALAR_FEATURES.slice(0, 13);
+/** The 20 features of holterflow-rhythm-2. */
+export const RHYTHM_2_FEATURES = RHYTHM_SCALAR_FEATURES.slice(0, 20);
 
 /**
  * The columns `names` of n beats' scalars (n × RHYTHM_SCALAR_COUNT), in that order: what a model
@@ -164,6 +172,7 @@ export function rhythmFeatures(
       preCount += sign;
     }
   };
+  const afAt = afGrid(samples, fs, contextSeconds);
   const preBeat = new Float32Array(PRE_SAMPLES);
   const preTemplate = new Float32Array(PRE_SAMPLES);
   const preScratch = new Int32Array(PRE_SAMPLES);
@@ -220,6 +229,7 @@ export function rhythmFeatures(
       beat: x.subarray(selfBase, selfBase + BEAT_LENGTH),
       tpl: template.subarray(tplBase, tplBase + BEAT_LENGTH),
       pre: preKnown ? { beat: preBeat, tpl: preTemplate } : undefined,
+      af: afAt(t),
     });
   }
   return { scalars, template };
@@ -310,6 +320,7 @@ function writeScalars(
     beat: Float32Array;
     tpl: Float32Array;
     pre?: { beat: Float32Array; tpl: Float32Array };
+    af: AfContext;
   },
 ): void {
   // Ratios are clipped: beyond 4× (or a 4 s interval) nothing more is learnt, and a gap in the
@@ -342,6 +353,71 @@ function writeScalars(
   out[at + 18] = compare(f.beat, f.tpl, 0, QRS_SAMPLES).rms;
   const tplSlope = slope(f.tpl, 0, QRS_SAMPLES);
   out[at + 19] = clip(tplSlope > 0 ? slope(f.beat, 0, QRS_SAMPLES) / tplSlope : 1, 4);
+  // holterflow-rhythm-3. The rhythm of the two minutes around the beat: in atrial fibrillation
+  // short cycles are the rhythm, not supraventricular ectopy (AAMI labels those beats N).
+  out[at + 20] = clip(f.af.nRmssd, 4);
+  out[at + 21] = f.af.entropy;
+  out[at + 22] = f.af.tpr;
+  out[at + 23] = f.af.window ? 1 : 0;
+}
+
+/** Dash et al.'s window statistics where they were computed; a steady rhythm where not. */
+interface AfContext {
+  nRmssd: number;
+  entropy: number;
+  tpr: number;
+  window: boolean;
+}
+const NO_AF_CONTEXT: AfContext = { nRmssd: 0, entropy: 0, tpr: 0, window: false };
+/** Spacing (s) of the record-anchored grid the AF statistics are computed on. */
+const AF_GRID_SECONDS = 10;
+
+/**
+ * AF statistics at a beat time t: those of the AF_WINDOW intervals centred on the grid point
+ * nearest t (a grid anchored at the record start, every AF_GRID_SECONDS, computed once per point
+ * and cached). The window's beats must lie within the context minus half a grid step of the
+ * point, so they lie within the context of every beat that reads the point: a classify window
+ * (margins of the context) and a whole-record pass see the same intervals, or both see too few
+ * (slow rhythm, a gap, a record end) and read "no AF context". One window per 10 s, not per
+ * beat: the sort in afWindowFeatures per beat would cost the classify worker ~3 % of its CPU.
+ */
+function afGrid(
+  samples: Int32Array | ArrayLike<number>,
+  fs: number,
+  contextSeconds: number,
+): (t: number) => AfContext {
+  const step = AF_GRID_SECONDS * fs;
+  const reach = (contextSeconds - AF_GRID_SECONDS / 2) * fs;
+  const cache = new Map<number, AfContext>();
+  const rr = new Float64Array(AF_WINDOW);
+  const firstAtOrAfter = (v: number) => {
+    let lo = 0;
+    let hi = samples.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (samples[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (t: number) => {
+    const k = Math.round(t / step);
+    const cached = cache.get(k);
+    if (cached) return cached;
+    const g = k * step;
+    // Intervals into beats c−63 .. c+64, c the first beat at or after the grid point.
+    const c = firstAtOrAfter(g);
+    const first = c - AF_WINDOW / 2; // the beat that opens the first interval
+    const last = c + AF_WINDOW / 2;
+    let context = NO_AF_CONTEXT;
+    if (first >= 0 && last < samples.length && samples[first] >= g - reach && samples[last] <= g + reach) {
+      for (let j = 0; j < AF_WINDOW; j++) rr[j] = samples[first + j + 1] - samples[first + j];
+      const f = afWindowFeatures(rr);
+      context = { ...f, window: isAfWindow(f) };
+    }
+    cache.set(k, context);
+    return context;
+  };
 }
 
 /** Successive RR differences around beat b taken for its irregularity (8 before, 8 after). */

@@ -11,6 +11,7 @@ import {
   primaryLeadOf,
   rhythmFeatures,
   selectRhythmScalars,
+  SeededRandom,
   type BeatTable,
 } from '@holterflow/ecg';
 import { fixtureAt, type TestRecording } from './recorders.js';
@@ -199,5 +200,38 @@ test('selectRhythmScalars: a model reads its own columns by name; holterflow-rhy
     () => selectRhythmScalars(scalars, 50, ['rr_prev_s', 'qt_interval']),
     /qt_interval is not computed/,
   );
-  assert.throws(() => selectRhythmScalars(scalars, 49, ['rr_prev_s']), /49 × 20/);
+  assert.throws(
+    () => selectRhythmScalars(scalars, 49, ['rr_prev_s']),
+    new RegExp(`49 × ${RHYTHM_SCALAR_COUNT}`),
+  );
+});
+
+test('AF context (Dash et al.): beats in an irregular rhythm read AF, a regular rhythm with ectopy and the record edges do not', () => {
+  const fs = 100;
+  const n = 600;
+  const rand = SeededRandom.prototype.next.bind(new SeededRandom(3));
+  // Beats 0..299 regular (1 s, every 10th 30 % premature), 300..599 irregular (0.4..1.0 s).
+  const samples = new Int32Array(n);
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t += i < 300 ? (i % 10 === 5 ? 70 : i % 10 === 6 ? 130 : 100) : Math.round(40 + 60 * rand());
+    samples[i] = t;
+  }
+  const beats = table(n);
+  beats.samples.set(samples);
+  const { scalars } = rhythmFeatures(beats, fs);
+  const at = (b: number, name: (typeof RHYTHM_SCALAR_FEATURES)[number]) =>
+    scalars[b * RHYTHM_SCALAR_COUNT + feature(name)];
+  for (const b of [100, 150, 200]) {
+    assert.equal(at(b, 'af_window'), 0, `regular beat ${b}`);
+    assert.ok(at(b, 'af_turning_point_ratio') < 0.54, `regular beat ${b} turning points`);
+  }
+  for (const b of [450, 500]) {
+    assert.equal(at(b, 'af_window'), 1, `irregular beat ${b}`);
+    assert.ok(at(b, 'af_nrmssd') > 0.1 && at(b, 'af_entropy') > 0.7, `irregular beat ${b}`);
+  }
+  // Fewer than 64 intervals on a side: no AF context, whatever the rhythm.
+  assert.equal(at(590, 'af_window'), 0);
+  assert.equal(at(590, 'af_nrmssd'), 0);
+  assert.equal(at(10, 'af_window'), 0);
 });

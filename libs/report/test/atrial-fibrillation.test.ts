@@ -4,13 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  afEpisodes,
-  atrialFibrillation,
-  isAfWindow,
-  prepareSequence,
-  windowFeatures,
-} from '@holterflow/report';
+import { afWindowFeatures as windowFeatures, isAfWindow } from '@holterflow/ecg';
+import { afEpisodes, atrialFibrillation, prepareSequence } from '@holterflow/report';
 import { build, seeded } from './sequences.js';
 
 const rand = seeded(7);

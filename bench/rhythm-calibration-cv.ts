@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { predictEnsemble } from '@holterflow/model';
-import { RHYTHM_1_FEATURES, RHYTHM_SCALAR_FEATURES } from '../libs/ecg/src/index.js';
+import { RHYTHM_1_FEATURES, RHYTHM_2_FEATURES } from '../libs/ecg/src/index.js';
 import {
   RHYTHM_RECIPES,
   confusionMatrix,
@@ -37,7 +37,7 @@ const { values } = parseArgs({
     checkpoints: { type: 'string', default: '.tmp/rhythm-ck' },
   },
 });
-const features = { 'rhythm-1': RHYTHM_1_FEATURES, 'rhythm-2': RHYTHM_SCALAR_FEATURES }[values.features!];
+const features = { 'rhythm-1': RHYTHM_1_FEATURES, 'rhythm-2': RHYTHM_2_FEATURES }[values.features!];
 if (!features) throw new Error(`--features rhythm-1|rhythm-2, got ${values.features}`);
 const seeds = values.seeds!.split(',').map(Number);
 const ds = await readBeatDataset(new Uint8Array(await readFile(values.data!)), basename(values.data!));

@@ -3,6 +3,7 @@
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
+ *     [--class-weight-power 1]
  *     [--features rhythm-1|rhythm-2] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
  *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
@@ -50,7 +51,7 @@ import {
   type RhythmRecipe,
 } from '../libs/training/src/index.js';
 import { createHash } from 'node:crypto';
-import { RHYTHM_1_FEATURES, RHYTHM_SCALAR_FEATURES } from '../libs/ecg/src/index.js';
+import { RHYTHM_1_FEATURES, RHYTHM_2_FEATURES, RHYTHM_SCALAR_FEATURES } from '../libs/ecg/src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,6 +68,7 @@ const { values } = parseArgs({
     hidden: { type: 'string' },
     dropout: { type: 'string' },
     'weight-decay': { type: 'string' },
+    'class-weight-power': { type: 'string' },
     features: { type: 'string' },
     ensemble: { type: 'string' },
     'validation-records': { type: 'string' },
@@ -75,9 +77,17 @@ const { values } = parseArgs({
     calibrate: { type: 'boolean', default: false },
   },
 });
+/** RR in seconds: what a beat's timing is for *any* heart, not for this patient's. */
+const ABSOLUTE_RR_FEATURES = ['rr_prev_s', 'rr_base_s', 'rr_next_s', 'rr_local_s'];
+const patientRelative = (names: readonly string[]) => names.filter((f) => !ABSOLUTE_RR_FEATURES.includes(f));
 const FEATURE_SETS: Record<string, readonly string[]> = {
   'rhythm-1': RHYTHM_1_FEATURES,
-  'rhythm-2': RHYTHM_SCALAR_FEATURES,
+  'rhythm-2': RHYTHM_2_FEATURES,
+  'rhythm-3': RHYTHM_SCALAR_FEATURES,
+  'rhythm-1-relative': patientRelative(RHYTHM_1_FEATURES),
+  'rhythm-2-relative': patientRelative(RHYTHM_2_FEATURES),
+  'rhythm-3-relative': patientRelative(RHYTHM_SCALAR_FEATURES),
+  'rhythm-1-af': [...RHYTHM_1_FEATURES, 'af_nrmssd', 'af_entropy', 'af_turning_point_ratio', 'af_window'],
 };
 if (values.features && !FEATURE_SETS[values.features])
   throw new Error(`--features ${Object.keys(FEATURE_SETS).join('|')}, got ${values.features}`);
@@ -111,6 +121,8 @@ interface RunResult {
   bestEpoch: number;
   epochs: number;
   validationScore: number;
+  /** Of the selected epoch on the validation records: folds are pooled from it (bench/rhythm-folds.ts). */
+  validationConfusion: number[][];
   seconds: number;
   test?: {
     accuracy: number;
@@ -138,6 +150,7 @@ const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
     ...(values.hidden ? { hidden: values.hidden.split(',').map(Number) } : {}),
     ...(values.dropout ? { dropout: Number(values.dropout) } : {}),
     ...(values['weight-decay'] ? { weightDecay: Number(values['weight-decay']) } : {}),
+    ...(values['class-weight-power'] ? { classWeightPower: Number(values['class-weight-power']) } : {}),
     ...(values.features ? { features: FEATURE_SETS[values.features] } : {}),
     input: morphology ? { ...base.input, morphology } : base.input,
   };
@@ -182,6 +195,7 @@ for (const recipeName of recipes) {
       bestEpoch: result.bestEpoch,
       epochs: result.history.length,
       validationScore: result.bestScore,
+      validationConfusion: scoreOn(result.parameters, split.validation).metrics.confusion,
       seconds: result.seconds,
     };
     if (split.test && !validationOnly) {
@@ -197,6 +211,7 @@ interface EnsembleResult {
   recipe: ImbalanceMethod;
   seeds: number[];
   validationScore: number;
+  validationConfusion: number[][];
   classScale: number[];
   calibratedValidationScore: number;
   /** Scale chosen on the other validation records, scored on the left-out one, pooled. */
@@ -212,10 +227,12 @@ if (ensembleSize > 0)
       const group = seeds.slice(g, g + ensembleSize);
       const members = group.map((seed) => models.get(`${recipeName}/${seed}`)!.parameters);
       const calibration = chooseClassScale(members, split.validation);
+      const validationConfusion = ensembleConfusion(members, split.validation);
       const e: EnsembleResult = {
         recipe: recipeName,
         seeds: group,
-        validationScore: validationScore(ensembleConfusion(members, split.validation)),
+        validationScore: validationScore(validationConfusion),
+        validationConfusion,
         classScale: calibration.classScale,
         calibratedValidationScore: calibration.score,
         crossValidatedCalibratedScore: crossValidatedCalibrationScore(members, split.validation),

@@ -6,6 +6,7 @@
  *  - all:   train on all 48 records minus ALL_VALIDATION_RECORDS, validate on those, no test part
  *           (its DS2 figures are its DS1-only twin's).
  */
+import { createHash } from 'node:crypto';
 import { RecordInputError } from '@holterflow/contracts';
 import { RHYTHM_CONTEXT_SECONDS, RHYTHM_FEATURES_VERSION } from '@holterflow/ecg';
 import { DS1_RECORDS, DS2_RECORDS, patientOf, type BeatDataset } from '../dataset/index.js';
@@ -48,7 +49,10 @@ export function rhythmRunName(
   validationRecords?: readonly string[],
 ): string {
   const held = validationRecords ? `-v${validationRecords.join('.')}` : '';
-  return `${protocol}-${imbalance}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}${held}-s${seed}`;
+  // Two feature sets of one size, or another class weighting, are other variants.
+  const features = createHash('sha256').update(r.features.join(',')).digest('hex').slice(0, 6);
+  const weighting = r.classWeightPower === 0.5 ? '' : `-cw${r.classWeightPower}`;
+  return `${protocol}-${imbalance}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}.${features}${weighting}${held}-s${seed}`;
 }
 
 export function inputSpecOf(recipe: RhythmRecipe): RhythmInputSpec {

@@ -7,7 +7,9 @@
  * default fold wants S × 3); fifteen patients' verdict is steadier. Prints each fold's score
  * unscaled and at the pooled scale, and the pooled scale to pass to the shipping run.
  *   node --import tsx bench/rhythm-calibration-cv.ts --features rhythm-2 --seeds 1,2,3 \
- *     --folds default,106.207.209.215.220,108.114.119.203.208 [--data .tmp/mitdb-beats.parquet]
+ *     [--folds default,106.207.209.215.220,…] [--class-weight-power 1] [--data .tmp/mitdb-beats.parquet]
+ * --folds defaults to libs/training DS1_FOLDS (every DS1 record held out once; bench/rhythm-folds.ts
+ * trains them);
  * (the folds' checkpoints must exist: run bench/rhythm-training.ts --validation-only first, with
  * the same --features and seeds, and --validation-records for every fold but the default).
  */
@@ -15,9 +17,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { predictEnsemble } from '@holterflow/model';
-import { RHYTHM_1_FEATURES, RHYTHM_2_FEATURES } from '../libs/ecg/src/index.js';
 import {
+  DS1_FOLDS,
+  INTER_VALIDATION_RECORDS,
   RHYTHM_RECIPES,
+  rhythmFeatureSet,
   confusionMatrix,
   readBeatDataset,
   rhythmRunName,
@@ -33,20 +37,27 @@ const { values } = parseArgs({
     data: { type: 'string', default: '.tmp/mitdb-beats.parquet' },
     features: { type: 'string', default: 'rhythm-2' },
     seeds: { type: 'string', default: '1,2,3' },
-    folds: { type: 'string', default: 'default,106.207.209.215.220,108.114.119.203.208' },
-    checkpoints: { type: 'string', default: '.tmp/rhythm-ck' },
+    folds: { type: 'string' },
+    checkpoints: { type: 'string', default: '.tmp/rhythm-folds' },
+    'class-weight-power': { type: 'string' },
   },
 });
-const features = { 'rhythm-1': RHYTHM_1_FEATURES, 'rhythm-2': RHYTHM_2_FEATURES }[values.features!];
-if (!features) throw new Error(`--features rhythm-1|rhythm-2, got ${values.features}`);
+const features = rhythmFeatureSet(values.features!);
+const foldNames =
+  values.folds?.split(',') ??
+  DS1_FOLDS.map((f) => (f === INTER_VALIDATION_RECORDS ? 'default' : f.join('.')));
 const seeds = values.seeds!.split(',').map(Number);
 const ds = await readBeatDataset(new Uint8Array(await readFile(values.data!)), basename(values.data!));
-const recipe = { ...RHYTHM_RECIPES.focal, features };
+const recipe = {
+  ...RHYTHM_RECIPES.focal,
+  features,
+  ...(values['class-weight-power'] ? { classWeightPower: Number(values['class-weight-power']) } : {}),
+};
 
 const pooledProbs: Float32Array[] = [];
 const pooledLabels: Int32Array[] = [];
 const folds: { name: string; probs: Float32Array; labels: Int32Array }[] = [];
-for (const fold of values.folds!.split(',')) {
+for (const fold of foldNames) {
   const records = fold === 'default' ? undefined : fold.split('.');
   const split = rhythmSplit(ds, 'inter', recipe, records);
   const members = [];

@@ -5,14 +5,15 @@
  * scored once. Four folds hold out every DS1 record exactly once (22 patients), where one fold's
  * five records swing a choice (bench/rhythm-calibration-cv.ts measured it for calibration).
  *   node --import tsx bench/rhythm-folds.ts --features rhythm-1-relative [--seeds 1,2,3] \
- *     [--data .tmp/mitdb-beats.parquet] [--checkpoints .tmp/rhythm-folds] [-- <more rhythm-training args>]
+ *     [--data .tmp/mitdb-beats.parquet] [--checkpoints .tmp/rhythm-folds] [--results f.json] \
+ *     [-- <more rhythm-training args>]
  * Prints per fold and pooled: VEB and SVEB Se / +P, N Se and the validation score.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ec57Statistics, validationScore } from '../libs/training/src/index.js';
+import { DS1_FOLDS, ec57Statistics, validationScore } from '../libs/training/src/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,19 +23,14 @@ const { values, positionals } = parseArgs({
     data: { type: 'string', default: '.tmp/mitdb-beats.parquet' },
     checkpoints: { type: 'string', default: '.tmp/rhythm-folds' },
     recipe: { type: 'string', default: 'focal' },
+    results: { type: 'string' },
   },
 });
-/** null: the protocol's own validation records (INTER_VALIDATION_RECORDS). */
-export const DS1_FOLDS: (string[] | null)[] = [
-  null,
-  ['106', '207', '209', '215', '220'],
-  ['108', '114', '119', '203', '208'],
-  ['101', '109', '112', '116', '122', '205', '230'],
-];
 const seeds = values.seeds!.split(',');
 const tag = [values.features, values.recipe, ...positionals].join(' ').replace(/[^\w.-]+/g, '_');
 await mkdir(values.checkpoints!, { recursive: true });
 const pooled = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
+const folds: { records: readonly string[]; confusion: number[][]; score: number }[] = [];
 const row = (name: string, confusion: number[][]) => {
   const { veb, sveb } = ec57Statistics(confusion);
   const n = confusion[0].reduce((a, b) => a + b, 0);
@@ -44,7 +40,9 @@ const row = (name: string, confusion: number[][]) => {
   );
 };
 for (const fold of DS1_FOLDS) {
-  const name = fold ? fold.join('.') : 'default';
+  // The first fold is the protocol's own: named as rhythm-training names it, so runs are shared.
+  const own = fold === DS1_FOLDS[0];
+  const name = own ? 'default' : fold.join('.');
   const results = join(values.checkpoints!, `${tag}-${name}.json`);
   execFileSync(
     process.execPath,
@@ -69,7 +67,7 @@ for (const fold of DS1_FOLDS) {
       values.checkpoints!,
       '--results',
       results,
-      ...(fold ? ['--validation-records', fold.join(',')] : []),
+      ...(own ? [] : ['--validation-records', fold.join(',')]),
       ...positionals,
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
@@ -80,5 +78,19 @@ for (const fold of DS1_FOLDS) {
   const confusion = ensembles[0].validationConfusion;
   confusion.forEach((r, i) => r.forEach((v, j) => (pooled[i][j] += v)));
   row(name, confusion);
+  folds.push({ records: fold, confusion, score: validationScore(confusion) });
 }
 row(`pooled (${tag})`, pooled);
+if (values.results) {
+  const { veb, sveb } = ec57Statistics(pooled);
+  const summary = {
+    features: values.features,
+    recipe: values.recipe,
+    extra: positionals,
+    seeds,
+    data: values.data,
+    folds,
+    pooled: { confusion: pooled, score: validationScore(pooled), veb, sveb },
+  };
+  await writeFile(values.results, JSON.stringify(summary, null, 2) + '\n');
+}

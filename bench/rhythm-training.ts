@@ -35,6 +35,7 @@ import {
   patientOf,
   readBeatDataset,
   RHYTHM_RECIPES,
+  rhythmFeatureSet,
   chooseClassScale,
   crossValidatedCalibrationScore,
   ec57Statistics,
@@ -51,7 +52,6 @@ import {
   type RhythmRecipe,
 } from '../libs/training/src/index.js';
 import { createHash } from 'node:crypto';
-import { RHYTHM_1_FEATURES, RHYTHM_2_FEATURES, RHYTHM_SCALAR_FEATURES } from '../libs/ecg/src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -77,20 +77,7 @@ const { values } = parseArgs({
     calibrate: { type: 'boolean', default: false },
   },
 });
-/** RR in seconds: what a beat's timing is for *any* heart, not for this patient's. */
-const ABSOLUTE_RR_FEATURES = ['rr_prev_s', 'rr_base_s', 'rr_next_s', 'rr_local_s'];
-const patientRelative = (names: readonly string[]) => names.filter((f) => !ABSOLUTE_RR_FEATURES.includes(f));
-const FEATURE_SETS: Record<string, readonly string[]> = {
-  'rhythm-1': RHYTHM_1_FEATURES,
-  'rhythm-2': RHYTHM_2_FEATURES,
-  'rhythm-3': RHYTHM_SCALAR_FEATURES,
-  'rhythm-1-relative': patientRelative(RHYTHM_1_FEATURES),
-  'rhythm-2-relative': patientRelative(RHYTHM_2_FEATURES),
-  'rhythm-3-relative': patientRelative(RHYTHM_SCALAR_FEATURES),
-  'rhythm-1-af': [...RHYTHM_1_FEATURES, 'af_nrmssd', 'af_entropy', 'af_turning_point_ratio', 'af_window'],
-};
-if (values.features && !FEATURE_SETS[values.features])
-  throw new Error(`--features ${Object.keys(FEATURE_SETS).join('|')}, got ${values.features}`);
+if (values.features) rhythmFeatureSet(values.features);
 const ensembleSize = values.ensemble ? Number(values.ensemble) : 0;
 const validationOnly = values['validation-only']!;
 const calibrate = values.calibrate!;
@@ -151,7 +138,7 @@ const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
     ...(values.dropout ? { dropout: Number(values.dropout) } : {}),
     ...(values['weight-decay'] ? { weightDecay: Number(values['weight-decay']) } : {}),
     ...(values['class-weight-power'] ? { classWeightPower: Number(values['class-weight-power']) } : {}),
-    ...(values.features ? { features: FEATURE_SETS[values.features] } : {}),
+    ...(values.features ? { features: rhythmFeatureSet(values.features) } : {}),
     input: morphology ? { ...base.input, morphology } : base.input,
   };
 };

@@ -4,9 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initMlp, predictMlp, type MlpParameters } from '@holterflow/model';
+import { RHYTHM_SCALAR_FEATURES } from '@holterflow/ecg';
 import {
+  DS1_FOLDS,
+  DS1_RECORDS,
+  DS2_RECORDS,
+  INTER_VALIDATION_RECORDS,
+  RHYTHM_FEATURE_SETS,
   RHYTHM_RECIPES,
   SeededRandom,
+  rhythmFeatureSet,
   ec57Statistics,
   newAdamState,
   trainEpoch,
@@ -184,4 +191,21 @@ test('fixedEpochs trains exactly that many epochs, whatever the patience, and ke
     l.weights.every((w, k) => w === fixed.parameters.layers[i].weights[k]),
   );
   assert.equal(same, four.bestEpoch === 4, `best epoch ${four.bestEpoch}`);
+});
+
+test("the DS1 folds hold out every DS1 record exactly once, none of DS2; the first is the twin's validation", () => {
+  const held = DS1_FOLDS.flat();
+  assert.deepEqual([...held].sort(), [...DS1_RECORDS].sort());
+  assert.equal(new Set(held).size, held.length);
+  assert.ok(held.every((r) => !(DS2_RECORDS as readonly string[]).includes(r)));
+  assert.equal(DS1_FOLDS[0], INTER_VALIDATION_RECORDS);
+});
+
+test('named feature sets are columns libs/ecg computes; an unknown name lists the names there are', () => {
+  for (const [name, set] of Object.entries(RHYTHM_FEATURE_SETS))
+    for (const f of set)
+      assert.ok((RHYTHM_SCALAR_FEATURES as readonly string[]).includes(f), `${name}: ${f}`);
+  assert.ok(!rhythmFeatureSet('rhythm-1-relative').includes('rr_prev_s'));
+  assert.deepEqual(rhythmFeatureSet('rhythm-1-af').slice(-1), ['af_window']);
+  assert.throws(() => rhythmFeatureSet('rhythm-9'), /rhythm-1\|rhythm-2.*got rhythm-9/);
 });

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RHYTHM_1_FEATURES, SeededRandom } from '@holterflow/ecg';
+import { RHYTHM_1_FEATURES, RHYTHM_2_FEATURES, RHYTHM_SCALAR_FEATURES, SeededRandom } from '@holterflow/ecg';
 import { initMlp, type DenseLayer, type MlpParameters, type RhythmInputSpec } from '@holterflow/model';
 import { countPerClass } from '../beats.js';
 import {
@@ -81,6 +81,39 @@ export const RHYTHM_RECIPES: Record<ImbalanceMethod, RhythmRecipe> = {
 export const INTER_VALIDATION_RECORDS = ['115', '118', '124', '201', '223'] as const;
 /** For a model trained on all 48 records: the same five plus two DS2 records with S, V and AF. */
 export const ALL_VALIDATION_RECORDS = [...INTER_VALIDATION_RECORDS, '210', '222'] as const;
+/**
+ * Patient-wise folds of DS1 for choosing features, recipes and calibrations (bench/rhythm-folds.ts,
+ * bench/rhythm-calibration-cv.ts): together they hold out every DS1 record once. The first is
+ * INTER_VALIDATION_RECORDS (the shipped twin's early stopping); each fold trains on DS1 without it.
+ */
+export const DS1_FOLDS: readonly (readonly string[])[] = [
+  INTER_VALIDATION_RECORDS,
+  ['106', '207', '209', '215', '220'],
+  ['108', '114', '119', '203', '208'],
+  ['101', '109', '112', '116', '122', '205', '230'],
+];
+
+/** RR in seconds: a beat's timing for any heart, not for this patient's. */
+const ABSOLUTE_RR_FEATURES = ['rr_prev_s', 'rr_base_s', 'rr_next_s', 'rr_local_s'];
+const patientRelative = (names: readonly string[]) => names.filter((f) => !ABSOLUTE_RR_FEATURES.includes(f));
+const AF_FEATURES = ['af_nrmssd', 'af_entropy', 'af_turning_point_ratio', 'af_window'];
+/** Named scalar feature sets (libs/ecg rhythm.ts columns) the benches train and compare. */
+export const RHYTHM_FEATURE_SETS: Record<string, readonly string[]> = {
+  'rhythm-1': RHYTHM_1_FEATURES,
+  'rhythm-2': RHYTHM_2_FEATURES,
+  'rhythm-3': RHYTHM_SCALAR_FEATURES,
+  'rhythm-1-relative': patientRelative(RHYTHM_1_FEATURES),
+  'rhythm-2-relative': patientRelative(RHYTHM_2_FEATURES),
+  'rhythm-3-relative': patientRelative(RHYTHM_SCALAR_FEATURES),
+  'rhythm-1-af': [...RHYTHM_1_FEATURES, ...AF_FEATURES],
+};
+
+/** The named feature set, or an error listing the names there are. */
+export function rhythmFeatureSet(name: string): readonly string[] {
+  const set = RHYTHM_FEATURE_SETS[name];
+  if (!set) throw new Error(`features ${Object.keys(RHYTHM_FEATURE_SETS).join('|')}, got ${name}`);
+  return set;
+}
 
 /** Feature rows of one part of a dataset. */
 export interface FeatureSet {

@@ -24,7 +24,14 @@
  * (its features are computed with the DSP); the per-CPU-second figures count everything.
  * The machine's load average is printed: on shared cores the figures move with it.
  *
- * Measured 2026-12-02 20:24, the default rhythm-mlp-v3 (2 × 24 h, 30-min windows, a quiet machine
+ * Measured 2026-12-03 10:06, the default rhythm-mlp-v4 (2 × 24 h, 30-min windows, load 3.8–4.2: a
+ * training job on the other core; raw seed CNN 7,740 beats/s on one ONNX thread),
+ *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v4,models/seed-cnn-intra-v1 --mitdb …
+ * beats per worker CPU-second, rhythm-mlp-v4 / seed-cnn-intra-v1: 1.032 with 1 worker (6,085 vs
+ * 5,897), 1.172 with 2 (7,250 vs 6,187); wall 4,696 vs 4,865 beats/s with 1 worker, 6,883 vs 5,964
+ * with 2 (DSP 21.7 s against 10.0, inference 9.0 against 24.2 with 1 worker).
+ *
+ * Measured 2026-12-02 20:24, the then default rhythm-mlp-v3 (2 × 24 h, 30-min windows, a quiet machine
  * slower than the one below: load 0.4 at start, raw seed CNN 8,886 beats/s on one ONNX thread),
  *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v3,models/seed-cnn-intra-v1 --mitdb …
  * beats per worker CPU-second, rhythm-mlp-v3 / seed-cnn-intra-v1: 0.923 with 1 worker (4,098 vs

@@ -85,6 +85,15 @@ const SHIPPED_MODEL_CLASS_FLOORS: Record<string, Partial<Record<AamiClass, { se:
     V: { se: 0.96, ppv: 0.98 },
     F: { se: 0.93, ppv: 0.8 },
   },
+  // Measured with rhythm-mlp-v4 (2026-12-03, AF context features, S weighted by power 0.75, noisy
+  // copies; same run options): N 0.979 / 0.998, S 0.886 / 0.525, V 0.971 / 0.992, F 0.971 / 0.761.
+  // S: as many found as v3, more false (+P 0.838 with v3): the heavier S weight.
+  'rhythm-mlp-v4': {
+    N: { se: 0.97, ppv: 0.99 },
+    S: { se: 0.85, ppv: 0.5 },
+    V: { se: 0.96, ppv: 0.98 },
+    F: { se: 0.93, ppv: 0.72 },
+  },
 };
 
 const shipped = shippedModel();

@@ -4,14 +4,15 @@
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
  *     [--class-weight-power 1]
- *     [--features rhythm-1|rhythm-2] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
+ *     [--features rhythm-1|rhythm-1-af|…] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
  *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
  * records, then is scored once on DS2 (inter). A run's checkpoint (--checkpoints/<recipe>-s<seed>)
  * makes an ended process continue where it stopped. The summary prints DS2 mean ± sd per recipe
  * and which recipe the *validation* score selects (DS2 never selects).
- * --features: the scalar rhythm features (libs/ecg): rhythm-1 (13, rhythm-mlp-v1's) or rhythm-2
- * (20: absolute RR, the P wave and the QRS against the patient's templates).
+ * --features: a named set of scalar rhythm features (libs/training RHYTHM_FEATURE_SETS): rhythm-1
+ * (13, v1–v3's), rhythm-2 (20: + absolute RR, the P wave and the QRS against the patient's
+ * templates), rhythm-3 (24: + the AF context), rhythm-1-af (v4's), rhythm-1-relative.
  * --ensemble k groups the seeds in order into ensembles of k (seeds 1..9, k 3: three ensembles);
  * each averages its members' probabilities; the summary gives them mean ± sd over the groups
  * beside the single seeds. A class-prior calibration is chosen on the validation records and

@@ -23,6 +23,7 @@
  * (bench/ecg-noise.ts, libs/ecg/RESULTS.md); 0.12 and 0.15 marked more of the noise but also
  * hundreds of clean beats of 208 (fast, wide ectopic beats raise its floor).
  */
+import { lowerBound } from './sorted.js';
 
 export const NOISE_FLOOR_LIMIT = 0.18;
 export const SINGLE_LEAD_FLOOR_LIMIT = 0.25;
@@ -116,15 +117,4 @@ export function beatAgreement(
   }
   const union = na + nb - matched;
   return union === 0 ? 1 : matched / union;
-}
-
-function lowerBound(x: Int32Array, at: number): number {
-  let lo = 0;
-  let hi = x.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

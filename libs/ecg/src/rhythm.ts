@@ -22,6 +22,7 @@
  */
 import { AF_WINDOW, afWindowFeatures, isAfWindow } from './af-rr.js';
 import { BEAT_FS } from './beat-rate.js';
+import { lowerBound } from './sorted.js';
 import { BEAT_LENGTH, type BeatTable } from './segment.js';
 
 /** Half-width (s) of the context around each beat for the patient baseline and template. */
@@ -378,35 +379,21 @@ const AF_GRID_SECONDS = 10;
  * and cached). The window's beats must lie within the context minus half a grid step of the
  * point, so they lie within the context of every beat that reads the point: a classify window
  * (margins of the context) and a whole-record pass see the same intervals, or both see too few
- * (slow rhythm, a gap, a record end) and read "no AF context". One window per 10 s, not per
- * beat: the sort in afWindowFeatures per beat would cost the classify worker ~3 % of its CPU.
+ * (slow rhythm, a gap, a record end) and read "no AF context". One window (one sort of 128
+ * intervals) per 10 s, not per beat: the classify worker computes these for every beat.
  */
-function afGrid(
-  samples: Int32Array | ArrayLike<number>,
-  fs: number,
-  contextSeconds: number,
-): (t: number) => AfContext {
+function afGrid(samples: Int32Array, fs: number, contextSeconds: number): (t: number) => AfContext {
   const step = AF_GRID_SECONDS * fs;
   const reach = (contextSeconds - AF_GRID_SECONDS / 2) * fs;
   const cache = new Map<number, AfContext>();
   const rr = new Float64Array(AF_WINDOW);
-  const firstAtOrAfter = (v: number) => {
-    let lo = 0;
-    let hi = samples.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (samples[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
   return (t: number) => {
     const k = Math.round(t / step);
     const cached = cache.get(k);
     if (cached) return cached;
     const g = k * step;
     // Intervals into beats c−63 .. c+64, c the first beat at or after the grid point.
-    const c = firstAtOrAfter(g);
+    const c = lowerBound(samples, g);
     const first = c - AF_WINDOW / 2; // the beat that opens the first interval
     const last = c + AF_WINDOW / 2;
     let context = NO_AF_CONTEXT;

@@ -209,14 +209,15 @@ test('selectRhythmScalars: a model reads its own columns by name; holterflow-rhy
 test('AF context (Dash et al.): beats in an irregular rhythm read AF, a regular rhythm with ectopy and the record edges do not', () => {
   const fs = 100;
   const n = 600;
-  const rand = SeededRandom.prototype.next.bind(new SeededRandom(3));
+  const random = new SeededRandom(3);
   // Beats 0..299 regular (1 s, every 10th 30 % premature), 300..599 irregular (0.4..1.0 s).
   const samples = new Int32Array(n);
   let t = 0;
   for (let i = 0; i < n; i++) {
-    t += i < 300 ? (i % 10 === 5 ? 70 : i % 10 === 6 ? 130 : 100) : Math.round(40 + 60 * rand());
+    t += i < 300 ? (i % 10 === 5 ? 70 : i % 10 === 6 ? 130 : 100) : Math.round(40 + 60 * random.next());
     samples[i] = t;
   }
+  // The AF context reads the R-peak times only; the cuts and RR columns are table()'s.
   const beats = table(n);
   beats.samples.set(samples);
   const { scalars } = rhythmFeatures(beats, fs);

@@ -26,6 +26,7 @@
  * decisions are replayed per epoch.
  */
 import { BEAT_FS } from '../beat-rate.js';
+import { lowerBound } from '../sorted.js';
 
 const REFRACTORY = Math.round(0.2 * BEAT_FS);
 const T_WAVE_WINDOW = Math.round(0.36 * BEAT_FS);
@@ -110,18 +111,6 @@ function candidatePeaks(energy: Float32Array, band: Float32Array): Candidates {
     height: Float64Array.from(index, (i) => Math.sqrt(energy[i])), // RMS slope: see qrsFeature
     slope: Float64Array.from(index, (i) => maxSlope(band, i)),
   };
-}
-
-/** First candidate position (index into cand) at or after slice index `at`. */
-function lowerBound(index: Int32Array, at: number): number {
-  let lo = 0;
-  let hi = index.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (index[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

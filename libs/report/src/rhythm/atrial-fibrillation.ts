@@ -1,7 +1,7 @@
 /**
  * Atrial fibrillation episodes from RR irregularity: the window test of Dash et al. 2009
- * (libs/ecg af-rr.ts, which the rhythm model's features share) over the record. Intervals touching a V or F beat are
- * left out first (atrialIntervals: our adaptation). Windows are evaluated every 16 intervals;
+ * (libs/ecg af-rr.ts, which the rhythm model's features share) over the record. Intervals
+ * touching a V or F beat are left out first (atrialIntervals: our adaptation). Windows are evaluated every 16 intervals;
  * each block of 16 intervals takes the decision of the window centred on it, so an episode's edges
  * are known to about 16 beats. A window with an unknown interval (an unanalysable stretch) is
  * not evaluated, so no episode spans one. Episodes shorter than the minimum (30 s) are dropped.

@@ -103,8 +103,6 @@ export const RHYTHM_FEATURE_SETS: Record<string, readonly string[]> = {
   'rhythm-2': RHYTHM_2_FEATURES,
   'rhythm-3': RHYTHM_SCALAR_FEATURES,
   'rhythm-1-relative': patientRelative(RHYTHM_1_FEATURES),
-  'rhythm-2-relative': patientRelative(RHYTHM_2_FEATURES),
-  'rhythm-3-relative': patientRelative(RHYTHM_SCALAR_FEATURES),
   'rhythm-1-af': [...RHYTHM_1_FEATURES, ...AF_FEATURES],
 };
 

@@ -3,7 +3,7 @@
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
- *     [--class-weight-power 1]
+ *     [--class-weight-power 1] [--class-weight Q=1,F=3]
  *     [--features rhythm-1|rhythm-1-af|…] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
  *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
@@ -30,6 +30,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AAMI_CLASSES, type AamiClass } from '../libs/contracts/src/index.js';
 import { directoryStore } from '../libs/model/src/index.js';
 import {
   PUBLISHED_INTER_PATIENT,
@@ -70,6 +71,7 @@ const { values } = parseArgs({
     dropout: { type: 'string' },
     'weight-decay': { type: 'string' },
     'class-weight-power': { type: 'string' },
+    'class-weight': { type: 'string' },
     features: { type: 'string' },
     ensemble: { type: 'string' },
     'validation-records': { type: 'string' },
@@ -130,6 +132,17 @@ const f1 = (x: number) => x.toFixed(1);
 const morphology = values.morphology as RhythmRecipe['input']['morphology'] | undefined;
 if (morphology && !['none', 'difference', 'cut+difference'].includes(morphology))
   throw new Error(`--morphology none|difference|cut+difference, got ${morphology}`);
+/** `Q=1,F=3` → { Q: 1, F: 3 }: class weights set outright. */
+function classWeightsArgument(text: string): Partial<Record<AamiClass, number>> {
+  const out: Partial<Record<AamiClass, number>> = {};
+  for (const part of text.split(',')) {
+    const [c, w] = part.split('=');
+    if (!(AAMI_CLASSES as readonly string[]).includes(c) || !(Number(w) >= 0))
+      throw new Error(`--class-weight takes class=weight pairs of ${AAMI_CLASSES.join('|')}, got ${part}`);
+    out[c as AamiClass] = Number(w);
+  }
+  return out;
+}
 /** The recipe as named, with the command line's architecture overrides. */
 const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
   const base = RHYTHM_RECIPES[name];
@@ -139,6 +152,7 @@ const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
     ...(values.dropout ? { dropout: Number(values.dropout) } : {}),
     ...(values['weight-decay'] ? { weightDecay: Number(values['weight-decay']) } : {}),
     ...(values['class-weight-power'] ? { classWeightPower: Number(values['class-weight-power']) } : {}),
+    ...(values['class-weight'] ? { classWeights: classWeightsArgument(values['class-weight']) } : {}),
     ...(values.features ? { features: rhythmFeatureSet(values.features) } : {}),
     input: morphology ? { ...base.input, morphology } : base.input,
   };

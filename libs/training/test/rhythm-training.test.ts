@@ -14,6 +14,7 @@ import {
   RHYTHM_RECIPES,
   SeededRandom,
   rhythmFeatureSet,
+  classWeightsFor,
   ec57Statistics,
   newAdamState,
   trainEpoch,
@@ -106,6 +107,24 @@ test('every recipe learns separable classes (validation score near 1)', async ()
     const result = await trainRhythmModel({ recipe, seed: 1, train, validation });
     assert.ok(result.bestScore > 0.95, `${name}: validation score ${result.bestScore}`);
   }
+});
+
+test('class weights follow frequency (capped) unless the recipe sets a class outright', () => {
+  // 800 N, 100 S, 50 V, 1 F, 49 Q.
+  const labels = Int32Array.from([
+    ...Array(800).fill(0),
+    ...Array(100).fill(1),
+    ...Array(50).fill(2),
+    3,
+    ...Array(49).fill(4),
+  ]);
+  const recipe = { ...RHYTHM_RECIPES.focal, classWeightPower: 1, maxClassWeight: 50 };
+  assert.deepEqual(classWeightsFor(recipe, labels), [1, 8, 16, 50, 800 / 49]);
+  assert.deepEqual(classWeightsFor({ ...recipe, classWeights: { Q: 1 } }, labels), [1, 8, 16, 50, 1]);
+  assert.deepEqual(
+    classWeightsFor({ ...RHYTHM_RECIPES.smote, classWeights: { Q: 3 } }, labels),
+    [1, 1, 1, 1, 1],
+  );
 });
 
 test('a run ended after 2 epochs continues from its checkpoint to the same weights as an uninterrupted run', async () => {

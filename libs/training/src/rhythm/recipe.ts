@@ -11,6 +11,7 @@
  * process is ended continues from its last epoch, bit for bit.
  */
 import { createHash } from 'node:crypto';
+import { AAMI_CLASSES, type AamiClass } from '@holterflow/contracts';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RHYTHM_1_FEATURES, RHYTHM_2_FEATURES, RHYTHM_SCALAR_FEATURES, SeededRandom } from '@holterflow/ecg';
@@ -34,6 +35,13 @@ export interface RhythmRecipe {
   classWeightPower: number;
   /** Largest class weight (a class of 8 beats must not dominate the loss). */
   maxClassWeight: number;
+  /**
+   * Class weights set outright, by AAMI class, in place of the frequency rule. Q is the one that
+   * needs it: with noisy training copies its beats are mostly the copies' false detections, and
+   * weighted by frequency (14× on DS1) they taught the DS1 model to call held-out clean beats Q
+   * (650 on the four DS1 folds: 130 S and 257 V among them).
+   */
+  classWeights?: Partial<Record<AamiClass, number>>;
   hidden: number[];
   dropout: number;
   batchSize: number;
@@ -222,8 +230,11 @@ function standardised(set: FeatureSet, mean: Float32Array, invStd: Float32Array)
 export function classWeightsFor(recipe: RhythmRecipe, labels: Int32Array): number[] {
   const counts = countPerClass(labels);
   if (recipe.imbalance === 'smote') return counts.map(() => 1);
-  return counts.map((c) =>
-    c === 0 ? 0 : Math.min(recipe.maxClassWeight, Math.pow(counts[0] / c, recipe.classWeightPower)),
+  return counts.map((c, k) =>
+    c === 0
+      ? 0
+      : (recipe.classWeights?.[AAMI_CLASSES[k]] ??
+        Math.min(recipe.maxClassWeight, Math.pow(counts[0] / c, recipe.classWeightPower))),
   );
 }
 

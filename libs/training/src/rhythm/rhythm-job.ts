@@ -51,7 +51,9 @@ export function rhythmRunName(
   const held = validationRecords ? `-v${validationRecords.join('.')}` : '';
   // Two feature sets of one size, or another class weighting, are other variants.
   const features = createHash('sha256').update(r.features.join(',')).digest('hex').slice(0, 6);
-  const weighting = r.classWeightPower === 0.5 ? '' : `-cw${r.classWeightPower}`;
+  const set = Object.entries(r.classWeights ?? {}).map(([c, w]) => `${c}${w}`);
+  const weighting =
+    (r.classWeightPower === 0.5 ? '' : `-cw${r.classWeightPower}`) + (set.length ? `-${set.join('')}` : '');
   return `${protocol}-${imbalance}-${r.input.morphology}-h${r.hidden.join('x')}-d${r.dropout}-w${r.weightDecay}-f${r.features.length}.${features}${weighting}${held}-s${seed}`;
 }
 

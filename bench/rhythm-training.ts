@@ -3,7 +3,7 @@
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
- *     [--class-weight-power 1] [--class-weight Q=1,F=3]
+ *     [--class-weight-power 1] [--class-weight Q=1,F=3] [--scalar-members]
  *     [--features rhythm-1|rhythm-1-af|…] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
  *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
@@ -31,7 +31,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AAMI_CLASSES, type AamiClass } from '../libs/contracts/src/index.js';
-import { directoryStore } from '../libs/model/src/index.js';
+import { directoryStore, readingFullInput } from '../libs/model/src/index.js';
 import {
   PUBLISHED_INTER_PATIENT,
   patientOf,
@@ -46,12 +46,14 @@ import {
   validationScore,
   rhythmRunName,
   rhythmSplit,
+  inputSpecOf,
   saveRhythmVersion,
   scoreOn,
   trainRhythmModel,
   type ImbalanceMethod,
   type RhythmProtocol,
   type RhythmRecipe,
+  type RhythmSplit,
 } from '../libs/training/src/index.js';
 import { createHash } from 'node:crypto';
 
@@ -77,6 +79,8 @@ const { values } = parseArgs({
     'validation-records': { type: 'string' },
     'epochs-of': { type: 'string' },
     'validation-only': { type: 'boolean', default: false },
+    /** Each seed also trains a network on the scalar features alone; the ensemble holds both. */
+    'scalar-members': { type: 'boolean', default: false },
     calibrate: { type: 'boolean', default: false },
   },
 });
@@ -84,6 +88,7 @@ if (values.features) rhythmFeatureSet(values.features);
 const ensembleSize = values.ensemble ? Number(values.ensemble) : 0;
 const validationOnly = values['validation-only']!;
 const calibrate = values.calibrate!;
+const scalarMembers = values['scalar-members']!;
 const protocol = values.protocol as RhythmProtocol;
 if (protocol !== 'inter' && protocol !== 'all')
   throw new Error(`--protocol inter|all, got ${values.protocol}`);
@@ -127,6 +132,8 @@ interface RunResult {
   };
 }
 const runs: RunResult[] = [];
+/** The scalars-only members' runs (--scalar-members), apart: the recipe summary is the main runs'. */
+const scalarRuns: RunResult[] = [];
 const models = new Map<string, Awaited<ReturnType<typeof trainRhythmModel>>>();
 const f1 = (x: number) => x.toFixed(1);
 const morphology = values.morphology as RhythmRecipe['input']['morphology'] | undefined;
@@ -161,52 +168,96 @@ const validationRecords = values['validation-records']?.split(',');
 const runName = (name: ImbalanceMethod, r: RhythmRecipe, seed: number) =>
   rhythmRunName(protocol, name, r, seed, validationRecords);
 const splits = new Map<ImbalanceMethod, ReturnType<typeof rhythmSplit>>();
-const twinMembers: { seed: number; bestEpoch: number }[] | undefined = values['epochs-of']
+const twinMembers: { seed: number; bestEpoch: number; morphology?: string }[] | undefined = values[
+  'epochs-of'
+]
   ? JSON.parse(await readFile(values['epochs-of'], 'utf8')).members
   : undefined;
 /** The recipe of one seed's run: with --epochs-of, that seed's fixed epoch count. */
 const seedRecipe = (recipe: RhythmRecipe, seed: number): RhythmRecipe => {
   if (!twinMembers) return recipe;
-  const member = twinMembers.find((m) => m.seed === seed);
+  const morphology = recipe.input.morphology;
+  // Members listed before scalar members existed name no morphology: they read the recipe's.
+  const member = twinMembers.find(
+    (m) => m.seed === seed && (m.morphology ?? RHYTHM_RECIPES.focal.input.morphology) === morphology,
+  );
   if (!member) throw new Error(`${values['epochs-of']} has no member of seed ${seed}`);
   return { ...recipe, fixedEpochs: member.bestEpoch };
 };
+/** The recipe with morphology 'none': the scalar features alone. */
+const scalarsOnly = (r: RhythmRecipe): RhythmRecipe => ({ ...r, input: { ...r.input, morphology: 'none' } });
+/** Trains (or resumes) one seed of one recipe on its split; logs and returns its run. */
+async function trainRun(
+  recipeName: ImbalanceMethod,
+  recipe: RhythmRecipe,
+  split: RhythmSplit,
+  seed: number,
+  label: string,
+): Promise<{ result: Awaited<ReturnType<typeof trainRhythmModel>>; run: RunResult }> {
+  const result = await trainRhythmModel({
+    recipe: seedRecipe(recipe, seed),
+    seed,
+    train: split.train,
+    validation: split.validation,
+    checkpointDir: join(
+      values.checkpoints!,
+      runName(recipeName, recipe, seed) + (twinMembers ? `-e${seedRecipe(recipe, seed).fixedEpochs}` : ''),
+    ),
+    onEpoch: (e) =>
+      console.log(
+        `${label} seed ${seed} epoch ${e.epoch} loss ${e.loss.toFixed(4)} validation ${e.validationScore.toFixed(3)} (best ${e.bestEpoch}) ${e.seconds.toFixed(1)} s`,
+      ),
+  });
+  const run: RunResult = {
+    recipe: recipeName,
+    seed,
+    bestEpoch: result.bestEpoch,
+    epochs: result.history.length,
+    validationScore: result.bestScore,
+    validationConfusion: scoreOn(result.parameters, split.validation).metrics.confusion,
+    seconds: result.seconds,
+  };
+  if (split.test && !validationOnly) {
+    run.test = testFigures(scoreOn(result.parameters, split.test).metrics.confusion);
+    console.log(`${label} seed ${seed}: DS2 ${line(run.test)}`);
+  } else console.log(`${label} seed ${seed}: validation ${result.bestScore.toFixed(3)}`);
+  return { result, run };
+}
 for (const recipeName of recipes) {
   const recipe = recipeOf(recipeName);
   const split = rhythmSplit(ds, protocol, recipe, validationRecords);
   splits.set(recipeName, split);
+  const scalarSplit = scalarMembers
+    ? rhythmSplit(ds, protocol, scalarsOnly(recipe), validationRecords)
+    : undefined;
   for (const seed of seeds) {
-    const result = await trainRhythmModel({
-      recipe: seedRecipe(recipe, seed),
-      seed,
-      train: split.train,
-      validation: split.validation,
-      checkpointDir: join(
-        values.checkpoints!,
-        runName(recipeName, recipe, seed) + (twinMembers ? `-e${seedRecipe(recipe, seed).fixedEpochs}` : ''),
-      ),
-      onEpoch: (e) =>
-        console.log(
-          `${recipeName} seed ${seed} epoch ${e.epoch} loss ${e.loss.toFixed(4)} validation ${e.validationScore.toFixed(3)} (best ${e.bestEpoch}) ${e.seconds.toFixed(1)} s`,
-        ),
-    });
+    const { result, run } = await trainRun(recipeName, recipe, split, seed, recipeName);
     models.set(`${recipeName}/${seed}`, result);
-    const run: RunResult = {
-      recipe: recipeName,
-      seed,
-      bestEpoch: result.bestEpoch,
-      epochs: result.history.length,
-      validationScore: result.bestScore,
-      validationConfusion: scoreOn(result.parameters, split.validation).metrics.confusion,
-      seconds: result.seconds,
-    };
-    if (split.test && !validationOnly) {
-      run.test = testFigures(scoreOn(result.parameters, split.test).metrics.confusion);
-      console.log(`${recipeName} seed ${seed}: DS2 ${line(run.test)}`);
-    } else console.log(`${recipeName} seed ${seed}: validation ${result.bestScore.toFixed(3)}`);
     runs.push(run);
+    if (!scalarSplit) continue;
+    const scalar = await trainRun(
+      recipeName,
+      scalarsOnly(recipe),
+      scalarSplit,
+      seed,
+      `${recipeName} scalars`,
+    );
+    models.set(`${recipeName}/${seed}/scalars`, {
+      ...scalar.result,
+      parameters: readingFullInput(scalar.result.parameters, inputSpecOf(recipe)),
+    });
+    scalarRuns.push(scalar.run);
   }
 }
+
+/** An ensemble's members: per seed, the recipe's network and (--scalar-members) its scalars-only one. */
+const membersOf = (recipeName: ImbalanceMethod, group: number[]) => [
+  ...group.map((seed) => models.get(`${recipeName}/${seed}`)!),
+  // Last, as predictEnsemble's scalarMembers counts them.
+  ...(scalarMembers ? group.map((seed) => models.get(`${recipeName}/${seed}/scalars`)!) : []),
+];
+/** How many of an ensemble of `group` are scalars-only. */
+const scalarCount = (group: number[]) => (scalarMembers ? group.length : 0);
 
 /** An ensemble of consecutive seeds, its calibration (validation) and, unless validation-only, DS2. */
 interface EnsembleResult {
@@ -227,9 +278,10 @@ if (ensembleSize > 0)
     const split = splits.get(recipeName)!;
     for (let g = 0; g + ensembleSize <= seeds.length; g += ensembleSize) {
       const group = seeds.slice(g, g + ensembleSize);
-      const members = group.map((seed) => models.get(`${recipeName}/${seed}`)!.parameters);
-      const calibration = chooseClassScale(members, split.validation);
-      const validationConfusion = ensembleConfusion(members, split.validation);
+      const members = membersOf(recipeName, group).map((m) => m.parameters);
+      const scalars = scalarCount(group);
+      const calibration = chooseClassScale(members, split.validation, scalars);
+      const validationConfusion = ensembleConfusion(members, split.validation, undefined, scalars);
       const e: EnsembleResult = {
         recipe: recipeName,
         seeds: group,
@@ -237,12 +289,14 @@ if (ensembleSize > 0)
         validationConfusion,
         classScale: calibration.classScale,
         calibratedValidationScore: calibration.score,
-        crossValidatedCalibratedScore: crossValidatedCalibrationScore(members, split.validation),
+        crossValidatedCalibratedScore: crossValidatedCalibrationScore(members, split.validation, scalars),
       };
       if (split.test && !validationOnly) {
-        e.test = testFigures(ensembleConfusion(members, split.test));
+        e.test = testFigures(ensembleConfusion(members, split.test, undefined, scalars));
         if (calibrate)
-          e.calibratedTest = testFigures(ensembleConfusion(members, split.test, calibration.classScale));
+          e.calibratedTest = testFigures(
+            ensembleConfusion(members, split.test, calibration.classScale, scalars),
+          );
       }
       console.log(
         `${recipeName} ensemble ${group.join('+')}: validation ${e.validationScore.toFixed(3)}, calibrated ${e.calibratedValidationScore.toFixed(3)} (scale ${e.classScale.join(',')}; leave-one-record-out ${e.crossValidatedCalibratedScore.toFixed(3)})` +
@@ -364,6 +418,7 @@ if (values.results) {
         seeds,
         validationOnly,
         runs,
+        ...(scalarMembers ? { scalarRuns } : {}),
         summary,
         ...(ensembles.length ? { ensembleSize, ensembles, ensembleSummary } : {}),
         selected: {
@@ -385,7 +440,12 @@ if (values.save) {
   const recipe = recipeOf(selected.recipe);
   const split = splits.get(selected.recipe)!;
   const memberSeeds = bestEnsemble ? bestEnsemble.seeds : [bestRun.seed];
-  const trained = memberSeeds.map((seed) => models.get(`${selected.recipe}/${seed}`)!);
+  const trained = membersOf(selected.recipe, memberSeeds);
+  /** Each member's seed and morphology, in the model file's order. */
+  const memberKinds = [
+    ...memberSeeds.map((seed) => ({ seed, morphology: recipe.input.morphology })),
+    ...(scalarMembers ? memberSeeds.map((seed) => ({ seed, morphology: 'none' as const })) : []),
+  ];
   await saveRhythmVersion(
     store,
     version,
@@ -397,12 +457,15 @@ if (values.save) {
       ...(twinMembers
         ? { fixedEpochs: Object.fromEntries(memberSeeds.map((s) => [s, seedRecipe(recipe, s).fixedEpochs])) }
         : {}),
+      // The last this many members read the scalar features alone (model.json says so too).
+      ...(scalarMembers ? { scalarMembers: scalarCount(memberSeeds) } : {}),
       ...(bestEnsemble && calibrate ? { classScale: bestEnsemble.classScale } : {}),
       protocol,
       validationRecords: split.records.validation,
     },
     ds.segmentation,
     calibrate ? bestEnsemble?.classScale : undefined,
+    scalarCount(memberSeeds),
   );
   const twin = values.twin ? JSON.parse(await readFile(values.twin, 'utf8')) : undefined;
   const test = bestEnsemble ? (calibrate ? bestEnsemble.calibratedTest : bestEnsemble.test) : bestRun.test;
@@ -411,7 +474,7 @@ if (values.save) {
     protocol,
     architecture: 'holterflow_rhythm_mlp',
     complete: true,
-    recipe: { name: selected.recipe, ...recipe },
+    recipe: { name: selected.recipe, ...recipe, ...(scalarMembers ? { scalarMembers: true } : {}) },
     ...(twinMembers
       ? {
           fixedEpochs: {
@@ -441,7 +504,7 @@ if (values.save) {
     // Every member's training time: the version cost their sum.
     trainingSeconds: trained.reduce((a, m) => a + m.seconds, 0),
     members: trained.map((m, i) => ({
-      seed: memberSeeds[i],
+      ...memberKinds[i],
       bestEpoch: m.bestEpoch,
       epochs: m.history.length,
       validationScore: m.bestScore,

@@ -9,8 +9,10 @@ import {
   parseRhythmModel,
   predictEnsemble,
   predictMlp,
+  readingFullInput,
   rhythmInputWidth,
   rhythmModelFiles,
+  type MlpParameters,
   type RhythmModel,
 } from '@holterflow/model';
 
@@ -148,5 +150,53 @@ test('an ensemble averages its members, then scales per class and renormalises; 
   assert.throws(
     () => rhythmModelFiles({ ...ensemble, members: [a.members[0]] }),
     /says 2 members; 1 are given/,
+  );
+});
+
+test('a scalars-only network reading the full input gives its own probabilities, whatever the morphology', () => {
+  let s = 7;
+  const random = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  const spec = { morphology: 'difference' as const, beatStride: 4, scalarCount: 3 };
+  const scalarsOnly = {
+    mean: Float32Array.from([0.5, -1, 2]),
+    invStd: Float32Array.from([2, 0.5, 1]),
+    layers: initMlp([3, 6, 5], random),
+  };
+  const n = 4;
+  const full = new Float32Array(n * rhythmInputWidth(spec)).map(() => random() * 10 - 5);
+  const scalars = new Float32Array(n * 3);
+  for (let b = 0; b < n; b++)
+    scalars.set(full.subarray((b + 1) * rhythmInputWidth(spec) - 3, (b + 1) * rhythmInputWidth(spec)), b * 3);
+  const widened = readingFullInput(scalarsOnly, spec);
+  assert.deepEqual(
+    Array.from(predictMlp(widened, full, n)).map((p) => p.toFixed(6)),
+    Array.from(predictMlp(scalarsOnly, scalars, n)).map((p) => p.toFixed(6)),
+  );
+  assert.throws(() => readingFullInput(widened, spec), /scalars-only network reads 3 inputs; this one reads/);
+});
+
+test('scalars-only members split only the N + S mass, by the product of both groups’ S odds', () => {
+  const constant = (probs: number[]): MlpParameters => ({
+    mean: new Float32Array(2),
+    invStd: new Float32Array(2).fill(1),
+    layers: [
+      { inputs: 2, outputs: 5, weights: new Float32Array(10), bias: Float32Array.from(probs, Math.log) },
+    ],
+  });
+  const morphology = constant([0.5, 0.3, 0.1, 0.05, 0.05]);
+  const scalars = constant([0.2, 0.6, 0.1, 0.05, 0.05]);
+  const p = predictEnsemble([morphology, scalars], new Float32Array(2), 1, { scalarMembers: 1 });
+  // N + S = 0.8; S shares 0.375 (morphology) and 0.75 (scalars): √(.375·.75) / (√(.375·.75) + √(.625·.25)).
+  const share = Math.sqrt(0.375 * 0.75) / (Math.sqrt(0.375 * 0.75) + Math.sqrt(0.625 * 0.25));
+  const expected = [0.8 * (1 - share), 0.8 * share, 0.1, 0.05, 0.05];
+  Array.from(p).forEach((v, c) =>
+    assert.ok(Math.abs(v - expected[c]) < 1e-6, `class ${c}: ${v} vs ${expected[c]}`),
+  );
+  // Without the option the two are averaged like any ensemble.
+  const mean = predictEnsemble([morphology, scalars], new Float32Array(2), 1);
+  assert.ok(Math.abs(mean[1] - 0.45) < 1e-6 && Math.abs(mean[2] - 0.1) < 1e-6);
+  assert.throws(
+    () => predictEnsemble([scalars], new Float32Array(2), 1, { scalarMembers: 1 }),
+    /needs a member that reads morphology/,
   );
 });

@@ -34,6 +34,8 @@ const rhythmModelJson = z.object({
   members: z.number().int().positive().optional(),
   /** Per-class factors on the averaged probabilities (N, S, V, F, Q), chosen on held-out records. */
   classScale: z.array(z.number().positive()).length(5).optional(),
+  /** The last members read the scalar features alone and judge N against S (ensemble.ts). */
+  scalarMembers: z.number().int().positive().optional(),
   weightsFile: z.string(),
 });
 export type RhythmModelJson = z.infer<typeof rhythmModelJson>;
@@ -102,6 +104,10 @@ export function parseRhythmModel(modelJson: Uint8Array, weights: Uint8Array, nam
   const d = parsed.data;
   const widths = d.widths;
   const count = d.members ?? 1;
+  if ((d.scalarMembers ?? 0) >= count)
+    throw new Error(
+      `${name}: ${d.scalarMembers} of its ${count} members are scalars-only; at least one must read morphology`,
+    );
   const perMember = 2 * widths[0] + widths.slice(1).reduce((n, w, l) => n + widths[l] * w + w, 0);
   const expected = count * perMember;
   if (weights.byteLength !== expected * 4)

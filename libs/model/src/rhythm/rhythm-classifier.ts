@@ -26,6 +26,7 @@ export class RhythmClassifier {
 
   /** From input rows already assembled (libs/training's dataset path). */
   predictRows(rows: Float32Array, n: number): Float32Array {
-    return predictEnsemble(this.model.members, rows, n, this.model.description.classScale);
+    const { classScale, scalarMembers } = this.model.description;
+    return predictEnsemble(this.model.members, rows, n, { classScale, scalarMembers });
   }
 }

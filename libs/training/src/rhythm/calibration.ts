@@ -38,9 +38,13 @@ export interface Calibration {
   score: number;
 }
 
-export function chooseClassScale(members: readonly MlpParameters[], validation: FeatureSet): Calibration {
+export function chooseClassScale(
+  members: readonly MlpParameters[],
+  validation: FeatureSet,
+  scalarMembers = 0,
+): Calibration {
   const n = validation.labels.length;
-  return searchClassScale(predictEnsemble(members, validation.rows, n), validation.labels);
+  return searchClassScale(predictEnsemble(members, validation.rows, n, { scalarMembers }), validation.labels);
 }
 
 /**
@@ -51,11 +55,12 @@ export function chooseClassScale(members: readonly MlpParameters[], validation: 
 export function crossValidatedCalibrationScore(
   members: readonly MlpParameters[],
   validation: FeatureSet,
+  scalarMembers = 0,
 ): number {
   const records = validation.recordIds;
   if (!records) throw new Error('the validation set has no record ids');
   const n = validation.labels.length;
-  const probs = predictEnsemble(members, validation.rows, n);
+  const probs = predictEnsemble(members, validation.rows, n, { scalarMembers });
   const k = probs.length / Math.max(1, n);
   const pooled = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (const heldOut of new Set(records)) {
@@ -104,7 +109,11 @@ export function ensembleConfusion(
   members: readonly MlpParameters[],
   set: FeatureSet,
   classScale: readonly number[] = [1, 1, 1, 1, 1],
+  scalarMembers = 0,
 ): number[][] {
   const n = set.labels.length;
-  return confusionMatrix(set.labels, scaledArgmax(predictEnsemble(members, set.rows, n), n, classScale));
+  return confusionMatrix(
+    set.labels,
+    scaledArgmax(predictEnsemble(members, set.rows, n, { scalarMembers }), n, classScale),
+  );
 }

@@ -121,6 +121,8 @@ export async function saveRhythmVersion(
   config: Record<string, unknown>,
   segmentation: string,
   classScale?: number[],
+  /** The last this many of `parameters` are scalars-only networks (libs/model EnsembleOptions). */
+  scalarMembers = 0,
 ): Promise<void> {
   const members = Array.isArray(parameters) ? parameters : [parameters];
   const spec = inputSpecOf(recipe);
@@ -138,6 +140,7 @@ export async function saveRhythmVersion(
         widths,
         ...(members.length > 1 ? { members: members.length } : {}),
         ...(classScale ? { classScale } : {}),
+        ...(scalarMembers ? { scalarMembers } : {}),
         weightsFile: WEIGHTS_BIN,
       },
       members,

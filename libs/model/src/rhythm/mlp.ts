@@ -79,13 +79,6 @@ export function softmaxInPlace(values: Float32Array, batch: number, k: number): 
   }
 }
 
-/** Standardise `batch` raw feature rows into `out`. */
-export function standardise(p: MlpParameters, raw: Float32Array, batch: number, out: Float32Array): void {
-  const d = p.mean.length;
-  for (let b = 0; b < batch; b++)
-    for (let i = 0; i < d; i++) out[b * d + i] = (raw[b * d + i] - p.mean[i]) * p.invStd[i];
-}
-
 /**
  * out[b, o] = bias[o] + Σ_i input[b, i] · W[i, o], as dot products over the transposed weights
  * (wT[o * inputs + i]), four outputs at a time, each accumulated in a double: the input is read
@@ -137,6 +130,44 @@ function denseForwardDot(
   }
 }
 
+/** The inputs of a layer with a nonzero weight, in order. */
+function liveInputs(layer: DenseLayer): number[] {
+  const live: number[] = [];
+  for (let i = 0; i < layer.inputs; i++)
+    for (let o = 0; o < layer.outputs; o++)
+      if (layer.weights[i * layer.outputs + o] !== 0) {
+        live.push(i);
+        break;
+      }
+  return live;
+}
+
+/** The layer reading only the `live` inputs. */
+function compacted(layer: DenseLayer, live: readonly number[]): DenseLayer {
+  const weights = new Float32Array(live.length * layer.outputs);
+  live.forEach((i, k) =>
+    weights.set(layer.weights.subarray(i * layer.outputs, (i + 1) * layer.outputs), k * layer.outputs),
+  );
+  return { inputs: live.length, outputs: layer.outputs, weights, bias: layer.bias };
+}
+
+/** Standardise the `columns` of `batch` raw feature rows into `out` (columns.length wide). */
+function standardiseColumns(
+  p: MlpParameters,
+  raw: Float32Array,
+  batch: number,
+  columns: readonly number[],
+  out: Float32Array,
+): void {
+  const d = p.mean.length;
+  const w = columns.length;
+  for (let b = 0; b < batch; b++)
+    for (let k = 0; k < w; k++) {
+      const i = columns[k];
+      out[b * w + k] = (raw[b * d + i] - p.mean[i]) * p.invStd[i];
+    }
+}
+
 /** W (inputs × outputs, row-major) transposed to outputs × inputs. */
 function transposed(layer: DenseLayer): Float32Array {
   const { inputs, outputs, weights } = layer;
@@ -159,12 +190,17 @@ export function predictMlp(p: MlpParameters, raw: Float32Array, n: number): Floa
   const widest = Math.max(d, ...p.layers.map((l) => l.outputs));
   let a = new Float32Array(block * widest);
   let z = new Float32Array(block * widest);
-  const wT = p.layers.map(transposed);
-  const last = p.layers.length - 1;
+  // Inputs whose weights are all zero are left out of the first layer: a scalars-only ensemble
+  // member reads the full input with zero weights on the morphology (ensemble.ts readingFullInput),
+  // three quarters of its first layer. The same sums, a term of exactly 0 fewer each.
+  const live = liveInputs(p.layers[0]);
+  const layers = live.length === d ? p.layers : [compacted(p.layers[0], live), ...p.layers.slice(1)];
+  const wT = layers.map(transposed);
+  const last = layers.length - 1;
   for (let start = 0; start < n; start += block) {
     const rows = Math.min(block, n - start);
-    standardise(p, raw.subarray(start * d, (start + rows) * d), rows, a);
-    p.layers.forEach((layer, l) => {
+    standardiseColumns(p, raw.subarray(start * d, (start + rows) * d), rows, live, a);
+    layers.forEach((layer, l) => {
       denseForwardDot(layer.inputs, layer.outputs, wT[l], layer.bias, a, rows, z, l < last);
       [a, z] = [z, a];
     });

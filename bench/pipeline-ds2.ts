@@ -16,7 +16,13 @@
  *   node --import tsx bench/pipeline-ds2.ts --model-dir models/rhythm-mlp-inter-v2 \
  *     [--data .tmp/mitdb-beats.parquet] [--mitdb /work/shared/data/mitdb] [--window 600]
  *
- * Measured 2026-12-03 10:10 (rhythm-mlp-inter-v4, the default's twin, same windows; 22 records in
+ * Measured 2026-12-03 14:40 (rhythm-mlp-inter-v5, the default's twin, same windows, `--data
+ * .tmp/mitdb-beats-nst.parquet`; 22 records in 13 s): 49,610 pipeline beats, 0 differ from the
+ * in-process whole-record classification; per class within 0.75 percentage points of `holterflow
+ * evaluate` (N −0.27 / −0.03; S +0.54 / +0.27; V −0.75 / +0.35; F 0.00 / +0.24); EC57 on matched
+ * beats VEB 85.00 / 82.00 and SVEB 11.53 / 29.06 against evaluate's 85.04 / 81.54 and 10.94 / 28.80.
+ *
+ * Measured 2026-12-03 10:10 (rhythm-mlp-inter-v4, then the default's twin, same windows; 22 records in
  * 30 s): 49,610 pipeline beats, 0 differ from the in-process whole-record classification; per
  * class within 0.75 percentage points of `holterflow evaluate` (N −0.27 / −0.03; S +0.49 / +0.33;
  * V −0.75 / +0.30; F 0.00 / +0.21); EC57 on matched beats VEB 85.00 / 82.05 and SVEB 8.63 / 23.94

@@ -24,7 +24,16 @@
  * (its features are computed with the DSP); the per-CPU-second figures count everything.
  * The machine's load average is printed: on shared cores the figures move with it.
  *
- * Measured 2026-12-03 10:06, the default rhythm-mlp-v4 (2 × 24 h, 30-min windows, load 3.8–4.2: a
+ * Measured 2026-12-03 14:45, the default rhythm-mlp-v5 (six networks: three read the beat's shape,
+ * three the rhythm features alone; 2 × 24 h, 30-min windows, a quiet machine: load 0.9 at start;
+ * raw seed CNN 20,800 beats/s on one ONNX thread, the ensemble 30,000-33,000),
+ *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v5,models/seed-cnn-intra-v1 --mitdb …
+ * beats per worker CPU-second, rhythm-mlp-v5 / seed-cnn-intra-v1: 0.940 with 1 worker (9,034 vs
+ * 9,616), 0.946 with 2 (8,583 vs 9,075); wall 10,136 vs 10,498 beats/s with 1 worker (DSP 8.3 s
+ * against 4.3, inference 6.8 against 11.0). Before the first layer skipped all-zero inputs
+ * (mlp.ts), the same run gave 0.877 and 0.859.
+ *
+ * Measured 2026-12-03 10:06, the then default rhythm-mlp-v4 (2 × 24 h, 30-min windows, load 3.8–4.2: a
  * training job on the other core; raw seed CNN 7,740 beats/s on one ONNX thread),
  *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v4,models/seed-cnn-intra-v1 --mitdb …
  * beats per worker CPU-second, rhythm-mlp-v4 / seed-cnn-intra-v1: 1.032 with 1 worker (6,085 vs

@@ -94,6 +94,15 @@ const SHIPPED_MODEL_CLASS_FLOORS: Record<string, Partial<Record<AamiClass, { se:
     V: { se: 0.96, ppv: 0.98 },
     F: { se: 0.93, ppv: 0.72 },
   },
+  // Measured with rhythm-mlp-v5 (2026-12-03, v4's networks plus scalars-only networks that judge
+  // N against S; same run options): N 0.980 / 0.998, S 0.914 / 0.542, V 0.971 / 0.992, F 0.968 /
+  // 0.768. S: more found than v4 (0.886) at about its +P (0.525).
+  'rhythm-mlp-v5': {
+    N: { se: 0.97, ppv: 0.99 },
+    S: { se: 0.88, ppv: 0.52 },
+    V: { se: 0.96, ppv: 0.98 },
+    F: { se: 0.93, ppv: 0.74 },
+  },
 };
 
 const shipped = shippedModel();

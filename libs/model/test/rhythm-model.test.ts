@@ -114,6 +114,12 @@ test('a rhythm model survives its files: same description, same predictions; bad
       ),
     /v\/model\.json is not a rhythm model description: architecture/,
   );
+  // Every member scalars-only: nothing would decide V, F and Q.
+  const allScalars = new TextEncoder().encode(JSON.stringify({ ...m.description, scalarMembers: 1 }));
+  assert.throws(
+    () => parseRhythmModel(allScalars, files.weights, 'v/model.json'),
+    /v\/model\.json: 1 of its 1 members are scalars-only; at least one must read morphology/,
+  );
 });
 
 test('an ensemble averages its members, then scales per class and renormalises; its files hold every member', () => {

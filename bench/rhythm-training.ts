@@ -3,7 +3,7 @@
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
- *     [--class-weight-power 1] [--class-weight Q=1,F=3] [--scalar-members]
+ *     [--class-weight-power 1] [--class-weight Q=1,F=3] [--scalar-members [--scalar-class-weight-power 1]]
  *     [--features rhythm-1|rhythm-1-af|…] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
  *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
@@ -81,6 +81,8 @@ const { values } = parseArgs({
     'validation-only': { type: 'boolean', default: false },
     /** Each seed also trains a network on the scalar features alone; the ensemble holds both. */
     'scalar-members': { type: 'boolean', default: false },
+    /** The scalars-only networks' class weight power (default: the recipe's). */
+    'scalar-class-weight-power': { type: 'string' },
     calibrate: { type: 'boolean', default: false },
   },
 });
@@ -184,8 +186,14 @@ const seedRecipe = (recipe: RhythmRecipe, seed: number): RhythmRecipe => {
   if (!member) throw new Error(`${values['epochs-of']} has no member of seed ${seed}`);
   return { ...recipe, fixedEpochs: member.bestEpoch };
 };
-/** The recipe with morphology 'none': the scalar features alone. */
-const scalarsOnly = (r: RhythmRecipe): RhythmRecipe => ({ ...r, input: { ...r.input, morphology: 'none' } });
+/** The recipe with morphology 'none' (the scalar features alone), with its own class weight power if given. */
+const scalarsOnly = (r: RhythmRecipe): RhythmRecipe => ({
+  ...r,
+  ...(values['scalar-class-weight-power']
+    ? { classWeightPower: Number(values['scalar-class-weight-power']) }
+    : {}),
+  input: { ...r.input, morphology: 'none' },
+});
 /** Trains (or resumes) one seed of one recipe on its split; logs and returns its run. */
 async function trainRun(
   recipeName: ImbalanceMethod,
@@ -474,7 +482,11 @@ if (values.save) {
     protocol,
     architecture: 'holterflow_rhythm_mlp',
     complete: true,
-    recipe: { name: selected.recipe, ...recipe, ...(scalarMembers ? { scalarMembers: true } : {}) },
+    recipe: {
+      name: selected.recipe,
+      ...recipe,
+      ...(scalarMembers ? { scalarMembers: { classWeightPower: scalarsOnly(recipe).classWeightPower } } : {}),
+    },
     ...(twinMembers
       ? {
           fixedEpochs: {

@@ -9,6 +9,7 @@
  *    is under half of that QRS's is a T wave (Pan & Tompkins);
  *  - search-back: when 1.66 mean RR pass without a QRS, the largest candidate in the gap above
  *    DT/2 is taken (Pan & Tompkins' second threshold);
+ *  - a small beat between two beats one ordinary RR apart is noise (dropInterposedNoise);
  *  - an absolute floor on DT so that a flat or near-flat lead never yields beats.
  *
  * Window invariance by construction: an adaptive detector's state depends on everything it has
@@ -40,6 +41,15 @@ const MEMORY = 8;
 const THRESHOLD_FRACTION = 0.3125;
 const SEARCH_BACK_RR = 1.66;
 const MAX_CANDIDATES = 256;
+/** An interposed beat: its neighbours' distance is within these fractions of the recent RR… */
+const INTERPOSED_SPAN_MIN = 0.85;
+const INTERPOSED_SPAN_MAX = 1.2;
+/** …it sits closer than this fraction of that RR to one of them… */
+const INTERPOSED_NEAR = 0.6;
+/** …and its energy peak is under this fraction of the larger neighbour's. */
+const INTERPOSED_HEIGHT = 0.5;
+/** RR intervals before the interposed beat whose median is the recent RR. */
+const INTERPOSED_RR_COUNT = 8;
 /**
  * RMS slope (mV/s over 150 ms) below which nothing is a QRS: a 0.1 mV, 80 ms QRS already
  * gives well above this, while filtered quantisation noise of a flat lead stays far below.
@@ -211,7 +221,45 @@ function runDetector(energy: Float32Array, cand: Candidates, from: number, to: n
     }
   }
   if (to >= n) searchBack(n);
-  return found;
+  return dropInterposedNoise(found, energy);
+}
+
+/**
+ * Noise between two beats (electrode-motion transients in a noisy stretch): a beat whose two
+ * neighbours are one ordinary RR apart, that sits well inside that interval and whose energy peak
+ * is small beside theirs is taken out. A real beat so placed — an interpolated ectopic beat — has
+ * an energy like its neighbours' (a V beat's wide QRS is large in amplitude); a transient that
+ * just cleared the threshold has not. Each beat is judged against the beats kept before it, so
+ * the rule is a function of one detector run (window invariance as above). Measured on the 48
+ * MIT-BIH records, clean and with NST noise (libs/ecg/RESULTS.md "Interposed noise").
+ */
+function dropInterposedNoise(found: number[], energy: Float32Array): number[] {
+  if (found.length < INTERPOSED_RR_COUNT + 3) return found;
+  const kept: number[] = [found[0]];
+  const rr = new Float64Array(INTERPOSED_RR_COUNT);
+  for (let i = 1; i < found.length; i++) {
+    const prev = kept[kept.length - 1];
+    const at = found[i];
+    const next = found[i + 1];
+    if (next !== undefined && kept.length > INTERPOSED_RR_COUNT) {
+      for (let k = 0; k < INTERPOSED_RR_COUNT; k++)
+        rr[k] = kept[kept.length - 1 - k] - kept[kept.length - 2 - k];
+      rr.sort();
+      const recent = (rr[INTERPOSED_RR_COUNT / 2 - 1] + rr[INTERPOSED_RR_COUNT / 2]) / 2;
+      const span = next - prev;
+      const near = Math.min(at - prev, next - at);
+      const larger = Math.max(energy[prev], energy[next]);
+      if (
+        span >= INTERPOSED_SPAN_MIN * recent &&
+        span <= INTERPOSED_SPAN_MAX * recent &&
+        near < INTERPOSED_NEAR * recent &&
+        energy[at] < INTERPOSED_HEIGHT * INTERPOSED_HEIGHT * larger // energies: heights squared
+      )
+        continue;
+    }
+    kept.push(at);
+  }
+  return kept;
 }
 
 /** Indices of the energy peaks judged to be QRS complexes, ascending. */

@@ -16,6 +16,13 @@
  *   node --import tsx bench/pipeline-ds2.ts --model-dir models/rhythm-mlp-inter-v2 \
  *     [--data .tmp/mitdb-beats.parquet] [--mitdb /work/shared/data/mitdb] [--window 600]
  *
+ * Measured 2026-12-03 18:18 (rhythm-mlp-inter-v6, the default's twin, same windows, the dataset
+ * rebuilt with the detector's interposed-noise rule; 22 records in 22 s): 49,594 pipeline beats,
+ * 0 differ from the in-process whole-record classification; per class within 0.81 percentage
+ * points of `holterflow evaluate` (N −0.32 / −0.04; S +0.44 / −0.81; V −0.81 / +0.39; F 0.00 /
+ * +0.29); EC57 on matched beats VEB 85.24 / 81.88 and SVEB 17.63 / 29.79 against evaluate's
+ * 85.25 / 81.36 and 17.09 / 30.57.
+ *
  * Measured 2026-12-03 14:40 (rhythm-mlp-inter-v5, the default's twin, same windows, `--data
  * .tmp/mitdb-beats-nst.parquet`; 22 records in 13 s): 49,610 pipeline beats, 0 differ from the
  * in-process whole-record classification; per class within 0.75 percentage points of `holterflow

@@ -24,6 +24,14 @@
  * (its features are computed with the DSP); the per-CPU-second figures count everything.
  * The machine's load average is printed: on shared cores the figures move with it.
  *
+ * Measured 2026-12-03 18:43, the default rhythm-mlp-v6 (v5's six networks, the rhythm-only ones
+ * retrained; the detector with its interposed-noise rule; 2 × 24 h, 30-min windows; load 1.0 at
+ * start, a slower machine than v5's run: raw seed CNN 9,950 beats/s on one ONNX thread),
+ *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v6,models/seed-cnn-intra-v1 --mitdb …
+ * beats per worker CPU-second, rhythm-mlp-v6 / seed-cnn-intra-v1: 0.945 with 1 worker (4,300 vs
+ * 4,549), 0.941 with 2 (4,049 vs 4,305); wall 4,906 vs 4,853 beats/s with 1 worker (DSP 17.7 s
+ * against 9.4, inference 13.6 against 24.6).
+ *
  * Measured 2026-12-03 14:45, the default rhythm-mlp-v5 (six networks: three read the beat's shape,
  * three the rhythm features alone; 2 × 24 h, 30-min windows, a quiet machine: load 0.9 at start;
  * raw seed CNN 20,800 beats/s on one ONNX thread, the ensemble 30,000-33,000),

@@ -103,6 +103,16 @@ const SHIPPED_MODEL_CLASS_FLOORS: Record<string, Partial<Record<AamiClass, { se:
     V: { se: 0.96, ppv: 0.98 },
     F: { se: 0.93, ppv: 0.74 },
   },
+  // Measured with rhythm-mlp-v6 (2026-12-03, v5's shape networks, its scalars-only networks
+  // weighted to S by power 1; detector with the interposed-noise rule; same run options): N 0.974 /
+  // 0.998, S 0.914 / 0.368, V 0.971 / 0.992, F 0.968 / 0.766. S: as many found as v5, more false
+  // (+P 0.542 with v5: 87 S calls on these records' 5,000+ N beats against 59).
+  'rhythm-mlp-v6': {
+    N: { se: 0.97, ppv: 0.99 },
+    S: { se: 0.88, ppv: 0.35 },
+    V: { se: 0.96, ppv: 0.98 },
+    F: { se: 0.93, ppv: 0.74 },
+  },
 };
 
 const shipped = shippedModel();

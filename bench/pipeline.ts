@@ -103,7 +103,7 @@ import {
   type ClassifyResult,
   type PlannedRecord,
 } from '@holterflow/contracts';
-import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
+import { analyseBeats, primaryLeadOf, secondLeadOf } from '@holterflow/ecg';
 import {
   asyncBufferFromBytes,
   readRecordingMeta,
@@ -233,6 +233,7 @@ try {
     const { beats, rhythm } = analyseBeats(slice, rec.fs, {
       primaryLead,
       contextSeconds: predictor.contextSeconds,
+      secondLead: predictor.readsSecondLead ? secondLeadOf(slice.length, primaryLead) : undefined,
     });
     const n = beats.samples.length;
     await predictor.predict(beats, n, rhythm); // warm-up

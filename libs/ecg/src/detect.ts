@@ -18,6 +18,9 @@ export interface DetectOptions {
   primaryLead?: number;
   /** Names the recording in RecordInputError messages. */
   recordId?: string;
+  /** A lead to clean and cut beside the primary (leads.ts secondLeadOf), for the rhythm model's
+   * second-lead features; none by default (it costs a second cleaning). */
+  secondLead?: number;
 }
 
 export interface DetectedBeats extends RPeaks {
@@ -84,7 +87,7 @@ export function detectBeats(
   if (primaryLead < 0 || primaryLead >= signals.length) throw new RangeError(`no lead ${primaryLead}`);
   const ownedStart = options.ownedStart ?? offset;
   const ownedEnd = options.ownedEnd ?? offset + (signals[0]?.length ?? 0);
-  const pre = preprocessLeads(signals, fs, offset, primaryLead, options.recordId);
+  const pre = preprocessLeads(signals, fs, offset, primaryLead, options.recordId, options.secondLead);
   const { energy, band, covered } = combinedFeature(pre, primaryLead);
   // With the primary lead readable throughout, the combined feature is its own: the peaks its
   // noise verdicts were judged on are the record's.

@@ -68,7 +68,7 @@ export { analyseBeats, type AnalyseOptions, type AnalysedBeats } from './pipelin
 export { qrsFeature } from './qrs/feature.js';
 export { detectQrsPeaks } from './qrs/detector.js';
 export { TWIN_LIMIT, TWIN_SPAN_BLOCKS, twinIndex } from './template-quality.js';
-export { primaryLeadOf } from './leads.js';
+export { primaryLeadOf, secondLeadOf } from './leads.js';
 // The seeded PRNG (mulberry32) of the NST noise, training (libs/training), benches and tests.
 export { SeededRandom, seededUniform } from './rng.js';
 // The R-peak refinement rule, for cutting reference beats the detector missed (libs/training dataset).
@@ -78,10 +78,13 @@ export { AF_DETECTOR, AF_WINDOW, afWindowFeatures, isAfWindow, type AfWindowFeat
 export {
   RHYTHM_1_FEATURES,
   RHYTHM_2_FEATURES,
+  RHYTHM_3_FEATURES,
+  LEAD2_FEATURES,
   RHYTHM_CONTEXT_SECONDS,
   RHYTHM_FEATURES_VERSION,
   RHYTHM_SCALAR_COUNT,
   RHYTHM_SCALAR_FEATURES,
+  readsSecondLead,
   rhythmFeatures,
   selectRhythmScalars,
   type RhythmFeatures,

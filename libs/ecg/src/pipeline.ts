@@ -68,6 +68,7 @@ export function analyseBeats(
     rrPrevMs: table.rrPrevMs.slice(from, to),
     rrNextMs: table.rrNextMs.slice(from, to),
     rrLocalMs: table.rrLocalMs.slice(from, to),
+    ...(table.x2 ? { x2: table.x2.slice(from * BEAT_LENGTH, to * BEAT_LENGTH) } : {}),
   };
   const unreadable = detection.unreadable
     .filter((s) => s.end > ownedStart && s.start < ownedEnd)

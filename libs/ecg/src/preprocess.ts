@@ -69,6 +69,9 @@ export interface PreprocessedLeads {
    * primary lead is readable throughout: then they are the record's peaks (detectBeats reuses
    * them rather than detecting twice). */
   primaryPeaks?: Int32Array;
+  /** The second lead (secondLead of preprocessLeads) cleaned over the whole input, for its cut:
+   * the rhythm model's second-lead features compare each beat there with its template. */
+  second?: { lead: number; signal: Float32Array };
 }
 
 export interface Span {
@@ -92,6 +95,7 @@ export function preprocessLeads(
   offset = 0,
   primaryLead = 0,
   recordId = 'recording',
+  secondLead?: number,
 ): PreprocessedLeads {
   const fail = (problem: string): never => {
     throw new RecordInputError(recordId, problem);
@@ -195,6 +199,12 @@ export function preprocessLeads(
     readable = qualities.map((q) => readableSamples(q, bounds, count));
   }
   const readableThroughout = primaryQuality.verdict.every((v) => v === 0);
+  // Cleaned like the primary lead (one span over the input), whatever it stood in for: a window
+  // and a whole record then cut the same samples.
+  const second =
+    secondLead !== undefined && secondLead !== primaryLead && secondLead < signals.length
+      ? { lead: secondLead, signal: clean(secondLead, [{ start: 0, end: count }]) }
+      : undefined;
   const unreadable = readableThroughout
     ? []
     : unreadableStretches(qualities as LeadQuality[], offset, offset + n, primaryLead);
@@ -209,6 +219,7 @@ export function preprocessLeads(
     primaryFeature,
     primarySignal: readableSamples({ ...primaryQuality, verdict: signalBlock }, bounds, count, 1),
     ...(readableThroughout ? { primaryPeaks } : {}),
+    ...(second ? { second } : {}),
   };
 }
 

@@ -60,6 +60,11 @@ export const RHYTHM_SCALAR_FEATURES = [
   'af_entropy',
   'af_turning_point_ratio',
   'af_window',
+  // holterflow-rhythm-4: the beat against its template on the second lead (a V beat's shape
+  // differs most on V1, which MIT-BIH records beside MLII); without one, the primary's values.
+  'lead2_template_correlation',
+  'lead2_template_rms_difference',
+  'lead2_template_max_difference',
 ] as const;
 export const RHYTHM_SCALAR_COUNT = RHYTHM_SCALAR_FEATURES.length;
 /**
@@ -67,11 +72,20 @@ export const RHYTHM_SCALAR_COUNT = RHYTHM_SCALAR_FEATURES.length;
  * add columns: a model lists the features it reads by name (model.json `scalarFeatures`) and
  * selectRhythmScalars picks them, so a model trained on an earlier version reads the same values.
  */
-export const RHYTHM_FEATURES_VERSION = 'holterflow-rhythm-3';
+export const RHYTHM_FEATURES_VERSION = 'holterflow-rhythm-4';
 /** The 13 features of holterflow-rhythm-1 (rhythm-mlp-v1 and its twin read these). */
 export const RHYTHM_1_FEATURES = RHYTHM_SCALAR_FEATURES.slice(0, 13);
 /** The 20 features of holterflow-rhythm-2. */
 export const RHYTHM_2_FEATURES = RHYTHM_SCALAR_FEATURES.slice(0, 20);
+/** The 24 features of holterflow-rhythm-3. */
+export const RHYTHM_3_FEATURES = RHYTHM_SCALAR_FEATURES.slice(0, 24);
+/** The second lead's columns of holterflow-rhythm-4. */
+export const LEAD2_FEATURES = RHYTHM_SCALAR_FEATURES.slice(24, 27);
+
+/** Whether a model reading `features` needs the second lead cleaned and cut (BeatTable x2). */
+export function readsSecondLead(features: readonly string[]): boolean {
+  return features.some((f) => (LEAD2_FEATURES as readonly string[]).includes(f));
+}
 
 /**
  * The columns `names` of n beats' scalars (n × RHYTHM_SCALAR_COUNT), in that order: what a model
@@ -134,7 +148,7 @@ export function rhythmFeatures(
   const template = new Float32Array(n * BEAT_LENGTH);
   if (n === 0) return { scalars, template };
   const half = Math.round(contextSeconds * fs);
-  const { samples, x, rrPrevMs, rrNextMs, rrLocalMs } = beats;
+  const { samples, x, x2, rrPrevMs, rrNextMs, rrLocalMs } = beats;
 
   const regular = new Uint8Array(total);
   for (let j = 0; j < total; j++)
@@ -146,6 +160,10 @@ export function rhythmFeatures(
   let hi = 0;
   const sums = new Int32Array(BEAT_LENGTH);
   const allSums = new Int32Array(BEAT_LENGTH);
+  // The second lead's template, from the same beats (x2: its cuts, when the table has them).
+  const sums2 = new Int32Array(x2 ? BEAT_LENGTH : 0);
+  const allSums2 = new Int32Array(x2 ? BEAT_LENGTH : 0);
+  const template2 = new Float32Array(x2 ? BEAT_LENGTH : 0);
   let regularCount = 0;
   let count = 0;
   // The pre-R template: the regular beats' pre-R stretches (those known). The context's first
@@ -166,6 +184,12 @@ export function rhythmFeatures(
       allSums[k] += q;
       if (reg) sums[k] += q;
     }
+    if (x2)
+      for (let k = 0; k < BEAT_LENGTH; k++) {
+        const q = sign * Math.round(x2[base + k] * QUANTUM);
+        allSums2[k] += q;
+        if (reg) sums2[k] += q;
+      }
     count += sign;
     if (reg) regularCount += sign;
     if (preRegular(j)) {
@@ -197,6 +221,14 @@ export function rhythmFeatures(
         template[tplBase + k] = s / useCount / QUANTUM;
       } else template[tplBase + k] = x[selfBase + k];
     }
+    if (x2)
+      for (let k = 0; k < BEAT_LENGTH; k++) {
+        const self = Math.round(x2[selfBase + k] * QUANTUM);
+        if (useCount > 0) {
+          const s = useRegular ? sums2[k] - (selfRegular ? self : 0) : allSums2[k] - self;
+          template2[k] = s / useCount / QUANTUM;
+        } else template2[k] = x2[selfBase + k];
+      }
     // The baseline is the context's mean RR (its span over its intervals), not the median: where
     // premature beats are the majority (MIT-BIH 232: 1,382 S among 1,780 beats) the median RR is
     // theirs, and they would look "on time"; the mean still counts the long cycles they break.
@@ -231,6 +263,7 @@ export function rhythmFeatures(
       tpl: template.subarray(tplBase, tplBase + BEAT_LENGTH),
       pre: preKnown ? { beat: preBeat, tpl: preTemplate } : undefined,
       af: afAt(t),
+      second: x2 ? { beat: x2.subarray(selfBase, selfBase + BEAT_LENGTH), tpl: template2 } : undefined,
     });
   }
   return { scalars, template };
@@ -322,6 +355,7 @@ function writeScalars(
     tpl: Float32Array;
     pre?: { beat: Float32Array; tpl: Float32Array };
     af: AfContext;
+    second?: { beat: Float32Array; tpl: Float32Array };
   },
 ): void {
   // Ratios are clipped: beyond 4× (or a 4 s interval) nothing more is learnt, and a gap in the
@@ -360,6 +394,11 @@ function writeScalars(
   out[at + 21] = f.af.entropy;
   out[at + 22] = f.af.tpr;
   out[at + 23] = f.af.window ? 1 : 0;
+  // holterflow-rhythm-4. With one lead, the second reads as the first: "the same evidence".
+  const other = f.second ? compare(f.second.beat, f.second.tpl, 0, BEAT_LENGTH) : whole;
+  out[at + 24] = other.correlation;
+  out[at + 25] = other.rms;
+  out[at + 26] = other.max;
 }
 
 /** Dash et al.'s window statistics where they were computed; a steady rhythm where not. */

@@ -35,6 +35,9 @@ export interface RPeaks {
 export interface BeatTable {
   samples: Int32Array;
   x: Float32Array;
+  /** The same beats cut from the second lead (pre.second), where it was cleaned: same windows,
+   * same lengths, its own normalisation. Absent: one lead, or nothing reads it. */
+  x2?: Float32Array;
   rrPrevMs: Float32Array;
   rrNextMs: Float32Array;
   rrLocalMs: Float32Array;
@@ -91,11 +94,15 @@ export function segmentBeats(
   const total = rPeaks.length;
   const msPerSample = 1000 / pre.fs;
   const rrScratch = new Int32Array(Math.max(1, total));
+  const second = pre.second?.signal;
+  const x2 = second ? new Float32Array(n * BEAT_LENGTH) : undefined;
+  if (x2) out.x2 = x2;
   let windowId = Number.NaN;
   let cutLead = -1;
   let cutSignal = signal;
   let lo = 0;
   let scale = 0;
+  let secondNorm = { lo: 0, scale: 0 };
   let length = 0;
   for (let b = from; b < to; b++) {
     const r = beatIndex[b];
@@ -105,6 +112,7 @@ export function segmentBeats(
       windowId = w;
       cutLead = -1;
       length = Math.min(BEAT_LENGTH, Math.round(1.2 * windowPeriod(beatIndex, b, w, rrScratch)));
+      if (second) secondNorm = windowNormalisation(second, pre.first, w);
     }
     if (beatLead !== cutLead) {
       cutLead = beatLead;
@@ -113,11 +121,8 @@ export function segmentBeats(
     }
     const base = (b - from) * BEAT_LENGTH;
     const start = r - pre.first;
-    const stop = Math.min(cutSignal.length, start + length);
-    for (let i = Math.max(0, start); i < stop; i++) {
-      const v = (cutSignal[i] - lo) * scale;
-      x[base + i - start] = v < 0 ? 0 : v > 1 ? 1 : v;
-    }
+    cutInto(x, base, cutSignal, start, length, lo, scale);
+    if (x2 && second) cutInto(x2, base, second, start, length, secondNorm.lo, secondNorm.scale);
     // RR features. The intervals between beats first..last+1 sum to the span between them:
     // integers, so the telescoped sum is exact and equal to adding the intervals one by one.
     const first = Math.max(0, b - LOCAL_RR_INTERVALS / 2);
@@ -130,6 +135,23 @@ export function segmentBeats(
     out.rrNextMs[i] = b < total - 1 ? (rPeaks[b + 1] - rPeaks[b]) * msPerSample : local;
   }
   return out;
+}
+
+/** One beat: `length` samples of `signal` from `start`, normalised and clamped to [0, 1]. */
+function cutInto(
+  x: Float32Array,
+  base: number,
+  signal: Float32Array,
+  start: number,
+  length: number,
+  lo: number,
+  scale: number,
+): void {
+  const stop = Math.min(signal.length, start + length);
+  for (let i = Math.max(0, start); i < stop; i++) {
+    const v = (signal[i] - lo) * scale;
+    x[base + i - start] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   analyseBeats,
   primaryLeadOf,
   rhythmFeatures,
+  secondLeadOf,
   selectRhythmScalars,
   SeededRandom,
   type BeatTable,
@@ -72,8 +73,23 @@ test('the template is the mean cut of the regular beats in the context, the beat
 /** Windows read with the classify worker's margins own exactly the whole-record pass's features. */
 function assertRhythmWindowInvariant(rec: TestRecording, label: string, windows: number[]): void {
   const primaryLead = primaryLeadOf(rec.leads);
-  const whole = analyseBeats(rec.signals, rec.fs, { primaryLead, contextSeconds: RHYTHM_CONTEXT_SECONDS });
+  // The second lead too: its cuts and template features must not depend on the window either.
+  const secondLead = secondLeadOf(rec.signals.length, primaryLead);
+  const whole = analyseBeats(rec.signals, rec.fs, {
+    primaryLead,
+    secondLead,
+    contextSeconds: RHYTHM_CONTEXT_SECONDS,
+  });
   assert.ok(whole.rhythm, 'features computed');
+  assert.ok(whole.beats.x2, 'the second lead is cut');
+  const lead2 = feature('lead2_template_rms_difference');
+  const lead1 = feature('template_rms_difference');
+  const differing = whole.beats.samples.filter(
+    (_, b) =>
+      whole.rhythm!.scalars[b * RHYTHM_SCALAR_COUNT + lead2] !==
+      whole.rhythm!.scalars[b * RHYTHM_SCALAR_COUNT + lead1],
+  ).length;
+  assert.ok(differing > whole.beats.samples.length / 2, `${label}: the second lead's features are its own`);
   const n = rec.signals[0].length;
   const margin = (WINDOW_MARGIN_SECONDS + RHYTHM_CONTEXT_SECONDS) * rec.fs;
   for (const seconds of windows) {
@@ -92,6 +108,7 @@ function assertRhythmWindowInvariant(rec: TestRecording, label: string, windows:
         ownedStart: start,
         ownedEnd: end,
         primaryLead,
+        secondLead,
         contextSeconds: RHYTHM_CONTEXT_SECONDS,
       });
       parts.samples.push(w.beats.samples);
@@ -125,6 +142,32 @@ function concat<T extends Int32Array | Float32Array>(parts: T[], make: new (n: n
   }
   return out;
 }
+
+test("the second lead's template features: a beat that differs there only stands out there; with one lead they repeat the first's", () => {
+  const beats = table(400);
+  // The second lead shows every beat alike, except beat 200 (a V beat that MLII shows as usual).
+  const x2 = beats.x.map((_, i) => ((i % BEAT_LENGTH) % 13) / 13);
+  for (let k = 0; k < BEAT_LENGTH; k++) x2[200 * BEAT_LENGTH + k] = k < 40 ? 0.9 : 0.1;
+  const two = rhythmFeatures({ ...beats, x2 }, 100).scalars;
+  const one = rhythmFeatures(beats, 100).scalars;
+  const at = (s: Float32Array, b: number, f: Parameters<typeof feature>[0]) =>
+    s[b * RHYTHM_SCALAR_COUNT + feature(f)];
+  assert.ok(
+    at(two, 200, 'lead2_template_rms_difference') > 0.2,
+    `${at(two, 200, 'lead2_template_rms_difference')}`,
+  );
+  assert.ok(
+    at(two, 200, 'lead2_template_rms_difference') > 3 * at(two, 199, 'lead2_template_rms_difference'),
+  );
+  assert.equal(at(two, 200, 'template_rms_difference'), at(one, 200, 'template_rms_difference'));
+  for (const b of [0, 200, 399])
+    for (const [second, first] of [
+      ['lead2_template_correlation', 'template_correlation'],
+      ['lead2_template_rms_difference', 'template_rms_difference'],
+      ['lead2_template_max_difference', 'template_max_difference'],
+    ] as const)
+      assert.equal(at(one, b, second), at(one, b, first), `one lead, beat ${b}: ${second}`);
+});
 
 test('a table of one beat, or none, gets features without failing', () => {
   assert.equal(rhythmFeatures(table(0), 100).scalars.length, 0);

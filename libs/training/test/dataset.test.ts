@@ -12,6 +12,7 @@ import {
   RHYTHM_RECIPES,
   buildBeatDataset,
   classCounts,
+  concatBeatDatasets,
   noisyCopyId,
   patientOf,
   readBeatDataset,
@@ -68,6 +69,8 @@ test('Parquet round trip keeps every value and the metadata', async () => {
   assert.equal(kv.get('holterflow.beat_length'), '187');
   const back = await readBeatDataset(bytes);
   assert.deepEqual(back.x, ds.x);
+  assert.ok(ds.x2, "two-lead records carry the second lead's cut");
+  assert.deepEqual(back.x2, ds.x2);
   assert.deepEqual(back.labels, ds.labels);
   assert.deepEqual(back.samples, ds.samples);
   assert.deepEqual(back.recordIds, ds.recordIds);
@@ -116,6 +119,23 @@ function validColumns(
     })),
   ];
 }
+
+test("the second lead's cut: the same beats, another lead; a one-lead part repeats its first lead", async () => {
+  const x2 = ds.x2!;
+  assert.equal(x2.length, ds.x.length);
+  assert.ok(x2.every((v) => v >= 0 && v <= 1));
+  let differ = 0;
+  for (let i = 0; i < ds.labels.length; i++)
+    if (x2[i * BEAT_LENGTH + 5] !== ds.x[i * BEAT_LENGTH + 5]) differ++;
+  assert.ok(differ > 0.9 * ds.labels.length, `${differ} of ${ds.labels.length} beats differ on V1`);
+  const { x2: _, ...oneLead } = subsetBeatDataset(ds, [0, 1, 2]);
+  const both = concatBeatDatasets([subsetBeatDataset(ds, [3, 4]), oneLead], ds.segmentation);
+  assert.deepEqual(both.x2!.subarray(2 * BEAT_LENGTH), oneLead.x);
+  assert.deepEqual(both.x2!.subarray(0, 2 * BEAT_LENGTH), x2.subarray(3 * BEAT_LENGTH, 5 * BEAT_LENGTH));
+  // A dataset written before the second lead was stored reads without it.
+  const { x2: __, ...old } = ds;
+  assert.equal((await readBeatDataset(writeBeatDataset(old))).x2, undefined);
+});
 
 test('the reader refuses malformed datasets with a clear message', async () => {
   assert.equal(

@@ -12,7 +12,7 @@ import {
   type EnginePreference,
   type ModelStore,
 } from '@holterflow/model';
-import { selectRhythmScalars } from '@holterflow/ecg';
+import { readsSecondLead, selectRhythmScalars } from '@holterflow/ecg';
 import type { BeatPredictor } from './classify-window.js';
 
 export interface PredictorFiles {
@@ -45,6 +45,7 @@ export async function loadPredictor(
     return {
       engine: 'ts',
       contextSeconds: classifier.contextSeconds,
+      readsSecondLead: readsSecondLead(classifier.scalarFeatures),
       predict: async (beats, n, rhythm) => {
         if (!rhythm) throw new Error(`model ${files.version} needs rhythm features and got none`);
         const scalars = selectRhythmScalars(rhythm.scalars, n, classifier.scalarFeatures);
@@ -60,6 +61,7 @@ export async function loadPredictor(
   return {
     engine: classifier.info.engine,
     contextSeconds: 0,
+    readsSecondLead: false,
     predict: (beats, n) => classifier.predict(beats.x, n),
     dispose: () => classifier.dispose(),
   };

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { AAMI_CLASSES, type AamiClass } from '@holterflow/contracts';
-import { analyseBeats, type BeatTable, type RhythmFeatures } from '@holterflow/ecg';
+import { analyseBeats, secondLeadOf, type BeatTable, type RhythmFeatures } from '@holterflow/ecg';
 import type { BeatResults, UnreadableRange } from '@holterflow/formats';
 
 /**
@@ -15,6 +15,9 @@ import type { BeatResults, UnreadableRange } from '@holterflow/formats';
  */
 export interface BeatPredictor {
   readonly contextSeconds: number;
+  /** Whether its features read the second lead (libs/ecg LEAD2_FEATURES): then that lead is
+   * cleaned and cut too, a cost the other models do not pay. */
+  readonly readsSecondLead: boolean;
   predict(beats: BeatTable, n: number, rhythm: RhythmFeatures | undefined): Promise<Float32Array>;
 }
 
@@ -46,6 +49,7 @@ export async function classifyWindow(input: WindowInput, predictor: BeatPredicto
     ownedEnd: input.ownedEnd,
     primaryLead: input.primaryLead,
     contextSeconds: predictor.contextSeconds,
+    secondLead: predictor.readsSecondLead ? secondLeadOf(input.signals.length, input.primaryLead) : undefined,
   });
   const t1 = performance.now();
   const n = beats.samples.length;

@@ -16,6 +16,7 @@ import {
   largestDeflection,
   matchBeats,
   primaryLeadOf,
+  secondLeadOf,
   segmentBeats,
   signalSizeBeats,
   ventricularFibrillationEpisodes,
@@ -69,6 +70,7 @@ export function recordBeats(record: WfdbRecord, options: RecordBeatsOptions = {}
   const detection = detectBeats(record.signals, record.fs, {
     primaryLead: primary,
     recordId: record.recordId,
+    secondLead: secondLeadOf(record.signals.length, primary),
   });
   const excluded = options.asClassified
     ? [
@@ -134,6 +136,7 @@ export function recordBeats(record: WfdbRecord, options: RecordBeatsOptions = {}
   const table = segmentBeats(pre, primary, { samples: sortedSamples, beatIndex: sortedIndex });
   return {
     x: table.x,
+    ...(table.x2 ? { x2: table.x2 } : {}),
     labels: Int32Array.from(order, (i) => AAMI_INDEX[labels[i].aami]),
     recordIds: order.map(() => record.recordId),
     samples: table.samples,

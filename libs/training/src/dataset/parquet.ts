@@ -1,7 +1,8 @@
 /**
  * The beat dataset as Parquet — the contract the training library reads. One row per beat:
  * record_id (string), sample (int32, R-peak at the native rate), symbol (WFDB), aami (N/S/V/F/Q),
- * label (int32 0..4), rr_prev_ms / rr_next_ms / rr_local_ms (float32), x000..x186 (float32);
+ * label (int32 0..4), rr_prev_ms / rr_next_ms / rr_local_ms (float32), x000..x186 (float32), and
+ * y000..y186 (float32, the second lead's cut; absent in datasets written before it was stored);
  * key-value metadata holterflow.beat_fs = 125, holterflow.beat_length = 187,
  * holterflow.segmentation = the cut's version, holterflow.record_fs = {record id: native Hz}
  * (datasets written before it lack it; rhythm features need it).
@@ -14,6 +15,8 @@ import type { BeatDataset } from './types.js';
 
 const DATASET_ID = 'beat-dataset';
 export const BEAT_COLUMNS = Array.from({ length: BEAT_LENGTH }, (_, i) => `x${String(i).padStart(3, '0')}`);
+/** The second lead's cut. */
+export const SECOND_BEAT_COLUMNS = BEAT_COLUMNS.map((c) => `y${c.slice(1)}`);
 const META_COLUMNS = [
   'record_id',
   'sample',
@@ -39,18 +42,23 @@ export function writeBeatDataset(ds: BeatDataset): Uint8Array {
     { name: 'rr_next_ms', data: ds.rrNextMs, type: 'FLOAT', nullable: false },
     { name: 'rr_local_ms', data: ds.rrLocalMs, type: 'FLOAT', nullable: false },
   ];
-  for (let k = 0; k < BEAT_LENGTH; k++) {
-    const column = new Float32Array(n);
-    for (let i = 0; i < n; i++) column[i] = ds.x[i * BEAT_LENGTH + k];
-    // Byte-stream-split makes float columns compress well without a costly dictionary attempt.
-    columnData.push({
-      name: BEAT_COLUMNS[k],
-      data: column,
-      type: 'FLOAT',
-      nullable: false,
-      encoding: 'BYTE_STREAM_SPLIT',
-    });
-  }
+  if (ds.x2 && ds.x2.length !== ds.x.length)
+    throw new RangeError(`x2 holds ${ds.x2.length} values, expected ${ds.x.length}`);
+  const cuts: [Float32Array, string[]][] = [[ds.x, BEAT_COLUMNS]];
+  if (ds.x2) cuts.push([ds.x2, SECOND_BEAT_COLUMNS]);
+  for (const [x, names] of cuts)
+    for (let k = 0; k < BEAT_LENGTH; k++) {
+      const column = new Float32Array(n);
+      for (let i = 0; i < n; i++) column[i] = x[i * BEAT_LENGTH + k];
+      // Byte-stream-split makes float columns compress well without a costly dictionary attempt.
+      columnData.push({
+        name: names[k],
+        data: column,
+        type: 'FLOAT',
+        nullable: false,
+        encoding: 'BYTE_STREAM_SPLIT',
+      });
+    }
   const writer = new ByteWriter();
   parquetWrite({
     writer,
@@ -100,9 +108,11 @@ export async function readBeatDataset(bytes: Uint8Array, name = 'beats.parquet')
   if (extraBeat.length)
     fail(`beat is wider than ${BEAT_LENGTH} samples (extra columns ${extraBeat.slice(0, 4).join(', ')})`);
 
+  const secondLead = SECOND_BEAT_COLUMNS.every((c) => names.includes(c));
   const n = Number(metadata.num_rows);
   const ds: BeatDataset = {
     x: new Float32Array(n * BEAT_LENGTH),
+    ...(secondLead ? { x2: new Float32Array(n * BEAT_LENGTH) } : {}),
     labels: new Int32Array(n),
     recordIds: new Array<string>(n),
     samples: new Int32Array(n),
@@ -124,18 +134,22 @@ export async function readBeatDataset(bytes: Uint8Array, name = 'beats.parquet')
     ds.recordFs = parsed as Record<string, number>;
   }
   const beatColumn = new Map(BEAT_COLUMNS.map((c, k) => [c, k]));
+  const secondColumn = new Map(SECOND_BEAT_COLUMNS.map((c, k) => [c, k]));
   const copy = (target: { [i: number]: unknown }, data: ArrayLike<unknown>, rowStart: number): void => {
     for (let i = 0; i < data.length; i++) target[rowStart + i] = data[i];
   };
   await parquetRead({
     file: buffer,
     metadata,
-    columns: [...META_COLUMNS, ...BEAT_COLUMNS],
+    columns: [...META_COLUMNS, ...BEAT_COLUMNS, ...(secondLead ? SECOND_BEAT_COLUMNS : [])],
     onChunk: ({ columnName, columnData, rowStart }) => {
       const k = beatColumn.get(columnName);
-      if (k !== undefined) {
+      const k2 = secondColumn.get(columnName);
+      const [into, at] =
+        k !== undefined ? [ds.x, k] : k2 !== undefined && ds.x2 ? [ds.x2, k2] : [undefined, 0];
+      if (into) {
         for (let i = 0; i < columnData.length; i++)
-          ds.x[(rowStart + i) * BEAT_LENGTH + k] = columnData[i] as number;
+          into[(rowStart + i) * BEAT_LENGTH + at] = columnData[i] as number;
         return;
       }
       const target = {
@@ -156,9 +170,14 @@ export async function readBeatDataset(bytes: Uint8Array, name = 'beats.parquet')
 }
 
 function validate(ds: BeatDataset, fail: (problem: string) => never): void {
-  for (let i = 0; i < ds.x.length; i++)
-    if (!Number.isFinite(ds.x[i]))
-      fail(`beat ${Math.floor(i / BEAT_LENGTH)} (${BEAT_COLUMNS[i % BEAT_LENGTH]}) is not a finite number`);
+  for (const [x, names] of [
+    [ds.x, BEAT_COLUMNS],
+    [ds.x2, SECOND_BEAT_COLUMNS],
+  ] as const)
+    if (x)
+      for (let i = 0; i < x.length; i++)
+        if (!Number.isFinite(x[i]))
+          fail(`beat ${Math.floor(i / BEAT_LENGTH)} (${names[i % BEAT_LENGTH]}) is not a finite number`);
   const rr = { rr_prev_ms: ds.rrPrevMs, rr_next_ms: ds.rrNextMs, rr_local_ms: ds.rrLocalMs };
   for (const [column, values] of Object.entries(rr))
     for (let i = 0; i < values.length; i++)

@@ -5,6 +5,9 @@ import { BEAT_LENGTH } from '@holterflow/ecg';
 export interface BeatDataset {
   /** Beat i is x[i*187 .. i*187+187), normalised to [0, 1], 125 Hz. */
   x: Float32Array;
+  /** The same beats cut from the record's second lead (libs/ecg BeatTable x2); a one-lead
+   * record's rows repeat x. Absent in datasets written before it was stored. */
+  x2?: Float32Array;
   /** AAMI class index 0..4 (N, S, V, F, Q). */
   labels: Int32Array;
   recordIds: string[];
@@ -33,17 +36,21 @@ export function classCounts(ds: BeatDataset): Record<AamiClass, number> {
 /** The beats at `indices`, in that order. */
 export function subsetBeatDataset(ds: BeatDataset, indices: ArrayLike<number>): BeatDataset {
   const n = indices.length;
-  const x = new Float32Array(n * BEAT_LENGTH);
   const pick = <T extends Float32Array | Int32Array>(a: T, make: (n: number) => T): T => {
     const out = make(n);
     for (let i = 0; i < n; i++) out[i] = a[indices[i]];
     return out;
   };
-  for (let i = 0; i < n; i++)
-    x.set(ds.x.subarray(indices[i] * BEAT_LENGTH, (indices[i] + 1) * BEAT_LENGTH), i * BEAT_LENGTH);
+  const cuts = (from: Float32Array): Float32Array => {
+    const out = new Float32Array(n * BEAT_LENGTH);
+    for (let i = 0; i < n; i++)
+      out.set(from.subarray(indices[i] * BEAT_LENGTH, (indices[i] + 1) * BEAT_LENGTH), i * BEAT_LENGTH);
+    return out;
+  };
   const strings = (a: string[]): string[] => Array.from({ length: n }, (_, i) => a[indices[i]]);
   return {
-    x,
+    x: cuts(ds.x),
+    ...(ds.x2 ? { x2: cuts(ds.x2) } : {}),
     labels: pick(ds.labels, (k) => new Int32Array(k)),
     recordIds: strings(ds.recordIds),
     samples: pick(ds.samples, (k) => new Int32Array(k)),
@@ -77,9 +84,12 @@ export function concatBeatDatasets(parts: readonly BeatDataset[], segmentation: 
   };
   const recordFs = Object.assign({}, ...parts.map((p) => p.recordFs ?? {})) as Record<string, number>;
   if (parts.every((p) => p.recordFs)) out.recordFs = recordFs;
+  // A part without a second lead's cuts repeats its first lead's (what a one-lead record reads).
+  if (parts.some((p) => p.x2)) out.x2 = new Float32Array(n * BEAT_LENGTH);
   let at = 0;
   for (const p of parts) {
     out.x.set(p.x, at * BEAT_LENGTH);
+    out.x2?.set(p.x2 ?? p.x, at * BEAT_LENGTH);
     out.labels.set(p.labels, at);
     out.samples.set(p.samples, at);
     out.rrPrevMs.set(p.rrPrevMs, at);

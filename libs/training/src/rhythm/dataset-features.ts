@@ -48,6 +48,7 @@ export function datasetFeatureRows(
       rrPrevMs: ds.rrPrevMs.subarray(start, end),
       rrNextMs: ds.rrNextMs.subarray(start, end),
       rrLocalMs: ds.rrLocalMs.subarray(start, end),
+      ...(ds.x2 ? { x2: ds.x2.subarray(start * BEAT_WIDTH, end * BEAT_WIDTH) } : {}),
     };
     const f = rhythmFeatures(table, fs);
     const scalars = selectRhythmScalars(f.scalars, end - start, features);

@@ -14,7 +14,13 @@ import { createHash } from 'node:crypto';
 import { AAMI_CLASSES, type AamiClass } from '@holterflow/contracts';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RHYTHM_1_FEATURES, RHYTHM_2_FEATURES, RHYTHM_SCALAR_FEATURES, SeededRandom } from '@holterflow/ecg';
+import {
+  LEAD2_FEATURES,
+  RHYTHM_1_FEATURES,
+  RHYTHM_2_FEATURES,
+  RHYTHM_3_FEATURES,
+  SeededRandom,
+} from '@holterflow/ecg';
 import { initMlp, type DenseLayer, type MlpParameters, type RhythmInputSpec } from '@holterflow/model';
 import { countPerClass } from '../beats.js';
 import {
@@ -109,9 +115,14 @@ const AF_FEATURES = ['af_nrmssd', 'af_entropy', 'af_turning_point_ratio', 'af_wi
 export const RHYTHM_FEATURE_SETS: Record<string, readonly string[]> = {
   'rhythm-1': RHYTHM_1_FEATURES,
   'rhythm-2': RHYTHM_2_FEATURES,
-  'rhythm-3': RHYTHM_SCALAR_FEATURES,
+  'rhythm-3': RHYTHM_3_FEATURES,
   'rhythm-1-relative': patientRelative(RHYTHM_1_FEATURES),
   'rhythm-1-af': [...RHYTHM_1_FEATURES, ...AF_FEATURES],
+  'rhythm-1-af-lead2': [...RHYTHM_1_FEATURES, ...AF_FEATURES, ...LEAD2_FEATURES],
+  // The AF verdict without its statistics: a rhythm more irregular than any training patient's
+  // (sinus pauses) must not extrapolate the statistics' learnt "irregular means not S".
+  'rhythm-1-af-verdict': [...RHYTHM_1_FEATURES, 'af_window'],
+  'rhythm-1-af-verdict-regular': [...RHYTHM_1_FEATURES.filter((f) => f !== 'rr_irregularity'), 'af_window'],
 };
 
 /** The named feature set, or an error listing the names there are. */

@@ -35,6 +35,20 @@ for (const fs of [128, 250]) {
   }
 }
 
+test('the primary lead by name: MLII, else lead II however a recorder spells it, else the first', () => {
+  assert.equal(primaryLeadOf(['V1', 'MLII']), 1);
+  // A 12-lead recorder (INCART's names): lead II, not lead I.
+  assert.equal(primaryLeadOf(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']), 1);
+  assert.equal(primaryLeadOf(['V5', 'Lead II']), 1);
+  assert.equal(primaryLeadOf(['V4', 'd2']), 1);
+  assert.equal(primaryLeadOf(['II', 'MLII']), 1, 'the trained lead itself before lead II');
+  // Lead III is not lead II; unknown names fall back to the first lead.
+  assert.equal(primaryLeadOf(['V4', 'MLIII']), 0);
+  assert.equal(primaryLeadOf(['III', 'aVF']), 0);
+  assert.equal(primaryLeadOf(['CH1', 'CH2']), 0);
+  assert.equal(primaryLeadOf([]), 0);
+});
+
 test('one lead only, at 128 Hz: Se and +P >= 99.5%', () => {
   for (const id of ['100', '208']) {
     const rec = fixtureAt(id, 128);

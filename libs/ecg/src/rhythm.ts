@@ -60,8 +60,9 @@ export const RHYTHM_SCALAR_FEATURES = [
   'af_entropy',
   'af_turning_point_ratio',
   'af_window',
-  // holterflow-rhythm-4: the beat against its template on the second lead (a V beat's shape
-  // differs most on V1, which MIT-BIH records beside MLII); without one, the primary's values.
+  // holterflow-rhythm-4: the beat against its template on the second lead (V1, V2, V4 or V5
+  // beside MLII in MIT-BIH); without one, the primary's values. Measured on the DS1 folds not to
+  // help (libs/training README "After version 6"): no shipped model reads them.
   'lead2_template_correlation',
   'lead2_template_rms_difference',
   'lead2_template_max_difference',

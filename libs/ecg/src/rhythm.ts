@@ -159,11 +159,9 @@ export function rhythmFeatures(
   // Sliding context [lo, hi) over beat indices; both ends only move forward.
   let lo = 0;
   let hi = 0;
-  const sums = new Int32Array(BEAT_LENGTH);
-  const allSums = new Int32Array(BEAT_LENGTH);
+  const primarySums = cutSums(x);
   // The second lead's template, from the same beats (x2: its cuts, when the table has them).
-  const sums2 = new Int32Array(x2 ? BEAT_LENGTH : 0);
-  const allSums2 = new Int32Array(x2 ? BEAT_LENGTH : 0);
+  const secondSums = x2 ? cutSums(x2) : undefined;
   const template2 = new Float32Array(x2 ? BEAT_LENGTH : 0);
   let regularCount = 0;
   let count = 0;
@@ -178,19 +176,9 @@ export function rhythmFeatures(
   };
   const preRegular = (j: number) => regular[j] === 1 && preStart[j] >= 0;
   const add = (j: number, sign: 1 | -1) => {
-    const base = j * BEAT_LENGTH;
     const reg = regular[j] === 1;
-    for (let k = 0; k < BEAT_LENGTH; k++) {
-      const q = sign * Math.round(x[base + k] * QUANTUM);
-      allSums[k] += q;
-      if (reg) sums[k] += q;
-    }
-    if (x2)
-      for (let k = 0; k < BEAT_LENGTH; k++) {
-        const q = sign * Math.round(x2[base + k] * QUANTUM);
-        allSums2[k] += q;
-        if (reg) sums2[k] += q;
-      }
+    addCut(primarySums, j, sign, reg);
+    if (secondSums) addCut(secondSums, j, sign, reg);
     count += sign;
     if (reg) regularCount += sign;
     if (preRegular(j)) {
@@ -215,21 +203,9 @@ export function rhythmFeatures(
     const useRegular = regularCount - (selfRegular ? 1 : 0) > 0;
     const useCount = useRegular ? regularCount - (selfRegular ? 1 : 0) : count - 1;
     const tplBase = i * BEAT_LENGTH;
-    for (let k = 0; k < BEAT_LENGTH; k++) {
-      const self = Math.round(x[selfBase + k] * QUANTUM);
-      if (useCount > 0) {
-        const s = useRegular ? sums[k] - (selfRegular ? self : 0) : allSums[k] - self;
-        template[tplBase + k] = s / useCount / QUANTUM;
-      } else template[tplBase + k] = x[selfBase + k];
-    }
-    if (x2)
-      for (let k = 0; k < BEAT_LENGTH; k++) {
-        const self = Math.round(x2[selfBase + k] * QUANTUM);
-        if (useCount > 0) {
-          const s = useRegular ? sums2[k] - (selfRegular ? self : 0) : allSums2[k] - self;
-          template2[k] = s / useCount / QUANTUM;
-        } else template2[k] = x2[selfBase + k];
-      }
+    const use = { self: b, selfRegular, useRegular, useCount };
+    templateInto(template, tplBase, primarySums, use);
+    if (secondSums) templateInto(template2, 0, secondSums, use);
     // The baseline is the context's mean RR (its span over its intervals), not the median: where
     // premature beats are the majority (MIT-BIH 232: 1,382 S among 1,780 beats) the median RR is
     // theirs, and they would look "on time"; the mean still counts the long cycles they break.
@@ -268,6 +244,47 @@ export function rhythmFeatures(
     });
   }
   return { scalars, template };
+}
+
+/** One lead's cuts and their running sums over the context: all beats, and the regular ones. */
+interface CutSums {
+  cuts: Float32Array;
+  all: Int32Array;
+  regular: Int32Array;
+}
+
+function cutSums(cuts: Float32Array): CutSums {
+  return { cuts, all: new Int32Array(BEAT_LENGTH), regular: new Int32Array(BEAT_LENGTH) };
+}
+
+/** Beat j's cut into (sign 1) or out of (−1) the sums, quantised to integers (exact in any order). */
+function addCut(s: CutSums, j: number, sign: 1 | -1, isRegular: boolean): void {
+  const base = j * BEAT_LENGTH;
+  for (let k = 0; k < BEAT_LENGTH; k++) {
+    const q = sign * Math.round(s.cuts[base + k] * QUANTUM);
+    s.all[k] += q;
+    if (isRegular) s.regular[k] += q;
+  }
+}
+
+/**
+ * Beat `self`'s template into out[at, at + BEAT_LENGTH): the mean of the regular sums (or of all
+ * where useRegular is false) without the beat itself; the beat's own cut where nothing is left.
+ */
+function templateInto(
+  out: Float32Array,
+  at: number,
+  s: CutSums,
+  use: { self: number; selfRegular: boolean; useRegular: boolean; useCount: number },
+): void {
+  const selfBase = use.self * BEAT_LENGTH;
+  for (let k = 0; k < BEAT_LENGTH; k++) {
+    const self = Math.round(s.cuts[selfBase + k] * QUANTUM);
+    if (use.useCount > 0) {
+      const sum = use.useRegular ? s.regular[k] - (use.selfRegular ? self : 0) : s.all[k] - self;
+      out[at + k] = sum / use.useCount / QUANTUM;
+    } else out[at + k] = s.cuts[selfBase + k];
+  }
 }
 
 /**

@@ -119,8 +119,9 @@ export const RHYTHM_FEATURE_SETS: Record<string, readonly string[]> = {
   'rhythm-1-relative': patientRelative(RHYTHM_1_FEATURES),
   'rhythm-1-af': [...RHYTHM_1_FEATURES, ...AF_FEATURES],
   'rhythm-1-af-lead2': [...RHYTHM_1_FEATURES, ...AF_FEATURES, ...LEAD2_FEATURES],
-  // The AF verdict without its statistics: a rhythm more irregular than any training patient's
-  // (sinus pauses) must not extrapolate the statistics' learnt "irregular means not S".
+  // The AF verdict without its statistics, so a rhythm more irregular than any training
+  // patient's (sinus pauses) does not extrapolate them; measured to lose on the DS1 folds
+  // (libs/training README "After version 6").
   'rhythm-1-af-verdict': [...RHYTHM_1_FEATURES, 'af_window'],
   'rhythm-1-af-verdict-regular': [...RHYTHM_1_FEATURES.filter((f) => f !== 'rr_irregularity'), 'af_window'],
 };

@@ -103,7 +103,7 @@ import {
   type ClassifyResult,
   type PlannedRecord,
 } from '@holterflow/contracts';
-import { analyseBeats, primaryLeadOf, secondLeadOf } from '@holterflow/ecg';
+import { analyseBeats, primaryLeadOf } from '@holterflow/ecg';
 import {
   asyncBufferFromBytes,
   readRecordingMeta,
@@ -116,7 +116,7 @@ import { connectTestRedis } from '../test/support/redis.js';
 import { startS3rver } from '../test/support/s3rver.js';
 import { addRunFlow, manifestOf, pipelineQueues } from '../test/support/run-flow.js';
 import { spawnWorkerProcess } from '../test/support/worker-process.js';
-import { classifyWindow } from '../apps/worker/src/pipeline/classify-window.js';
+import { classifyWindow, secondLeadReadBy } from '../apps/worker/src/pipeline/classify-window.js';
 import { loadPredictor, type LoadedPredictor } from '../apps/worker/src/pipeline/beat-predictor.js';
 import { build24hRecording, mitdbDir } from './mitdb-24h.js';
 import { processCpuSeconds, redisCpuSeconds } from './process-cpu.js';
@@ -233,7 +233,7 @@ try {
     const { beats, rhythm } = analyseBeats(slice, rec.fs, {
       primaryLead,
       contextSeconds: predictor.contextSeconds,
-      secondLead: predictor.readsSecondLead ? secondLeadOf(slice.length, primaryLead) : undefined,
+      secondLead: secondLeadReadBy(predictor, slice.length, primaryLead),
     });
     const n = beats.samples.length;
     await predictor.predict(beats, n, rhythm); // warm-up

@@ -50,6 +50,11 @@ test('dataset build writes a readable Parquet beat dataset and prints the class 
     const ds = await readBeatDataset(readFileSync(out));
     assert.equal(ds.labels.length, 1987);
     assert.ok(ds.recordIds.every((id) => id === '119'));
+    assert.equal(ds.x2, undefined, "the second lead's cut only with --second-lead");
+    await holterflow('dataset', 'build', FIXTURES, '--out', out, '--records', '119', '--second-lead');
+    const both = await readBeatDataset(readFileSync(out));
+    assert.deepEqual(both.x, ds.x);
+    assert.equal(both.x2?.length, ds.x.length);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import {
   RHYTHM_RECIPES,
   buildBeatDataset,
   classCounts,
+  datasetFeatureRows,
   concatBeatDatasets,
   noisyCopyId,
   patientOf,
@@ -26,7 +27,7 @@ import {
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/mitdb/', import.meta.url));
 // Built once: two fixture records, one from DS2 with S beats (232) and one with V and F (208, DS1).
-const ds: BeatDataset = buildBeatDataset(FIXTURES, ['208', '232']);
+const ds: BeatDataset = buildBeatDataset(FIXTURES, ['208', '232'], { secondLead: true });
 
 test('every annotated beat is in the dataset with its AAMI class, cut at the R-peak', () => {
   const expected: Record<string, number> = { N: 0, S: 0, V: 0, F: 0, Q: 0 };
@@ -132,9 +133,24 @@ test("the second lead's cut: the same beats, another lead; a one-lead part repea
   const both = concatBeatDatasets([subsetBeatDataset(ds, [3, 4]), oneLead], ds.segmentation);
   assert.deepEqual(both.x2!.subarray(2 * BEAT_LENGTH), oneLead.x);
   assert.deepEqual(both.x2!.subarray(0, 2 * BEAT_LENGTH), x2.subarray(3 * BEAT_LENGTH, 5 * BEAT_LENGTH));
-  // A dataset written before the second lead was stored reads without it.
+  // Built without --second-lead (or before it was stored), a dataset reads without it, and a
+  // model that reads the second lead's features is refused rather than fed the first lead's.
   const { x2: __, ...old } = ds;
-  assert.equal((await readBeatDataset(writeBeatDataset(old))).x2, undefined);
+  const back = await readBeatDataset(writeBeatDataset(old));
+  assert.equal(back.x2, undefined);
+  const spec = { morphology: 'none' as const, beatStride: 4, scalarCount: 1 };
+  assert.equal(datasetFeatureRows(back, spec, ['template_correlation']).rows.length, back.labels.length);
+  assert.throws(
+    () => datasetFeatureRows(back, spec, ['lead2_template_correlation']),
+    /beat-dataset.*second lead.*--second-lead/,
+  );
+});
+
+test('the second lead is cut only when asked for: the first lead\'s cut is the same either way', () => {
+  const plain = buildBeatDataset(FIXTURES, ['232']);
+  assert.equal(plain.x2, undefined);
+  const of232 = ds.recordIds.flatMap((r, i) => (r === '232' ? [i] : []));
+  assert.deepEqual(plain.x, subsetBeatDataset(ds, of232).x);
 });
 
 test('the reader refuses malformed datasets with a clear message', async () => {
@@ -188,7 +204,7 @@ test('inter-patient split: DS1/DS2 by record (de Chazal 2004), paced records in 
 
 test('a noisy copy is its patient with NST noise: beats where nothing is classified left out, noise taken for beats as Q', () => {
   const record = readWfdbRecord(`${FIXTURES}208.hea`);
-  const copy = buildBeatDataset(FIXTURES, ['208'], undefined, { snrDb: [0], seed: 2 });
+  const copy = buildBeatDataset(FIXTURES, ['208'], { copies: { snrDb: [0], seed: 2 } });
   const cleanIds = copy.recordIds.filter((r) => r === '208');
   const copyIds = copy.recordIds.filter((r) => r === '208~nst0');
   assert.equal(cleanIds.length, record.beats!.length, 'the clean record is there, every beat');
@@ -211,7 +227,7 @@ test('a noisy copy is its patient with NST noise: beats where nothing is classif
 
 test('noisy copies train with their patient and never validate or test', () => {
   // 208 and 119 are DS1, 232 DS2.
-  const withCopies = buildBeatDataset(FIXTURES, ['119', '208', '232'], undefined, { snrDb: [6], seed: 2 });
+  const withCopies = buildBeatDataset(FIXTURES, ['119', '208', '232'], { copies: { snrDb: [6], seed: 2 } });
   const split = rhythmSplit(withCopies, 'inter', RHYTHM_RECIPES.focal, ['119']);
   assert.deepEqual(split.records, { train: ['208'], validation: ['119'], test: ['232'] });
   assert.deepEqual([...new Set(split.train.recordIds)].sort(), ['208', '208~nst6']);

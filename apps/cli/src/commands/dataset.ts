@@ -22,20 +22,23 @@ export function register(program: Command): void {
       'also a noisy copy of each record per SNR in dB (NST noise, e.g. 12,6): <record>~nst<snr>, for training',
     )
     .option('--noise-seed <n>', "seed of the copies' noise (the noise benchmark uses 1)", '2')
+    .option('--second-lead', "also store each beat's cut from the second lead (for models that read it)")
     .action(
-      (dir: string, opts: { out: string; records?: string; noiseCopies?: string; noiseSeed: string }) => {
+      (
+        dir: string,
+        opts: { out: string; records?: string; noiseCopies?: string; noiseSeed: string; secondLead?: boolean },
+      ) => {
         const ids = selectRecords(dir, opts.records);
         const copies = opts.noiseCopies ? parseNoiseCopies(opts.noiseCopies, opts.noiseSeed) : undefined;
         const bar = recordBar('dataset', ids.length);
-        const ds = buildBeatDataset(
-          dir,
-          ids,
-          (id) => {
+        const ds = buildBeatDataset(dir, ids, {
+          onRecord: (id) => {
             bar.at(id);
             bar.done();
           },
           copies,
-        );
+          secondLead: opts.secondLead,
+        });
         bar.stop();
         const bytes = writeBeatDataset(ds);
         mkdirSync(dirname(opts.out), { recursive: true });

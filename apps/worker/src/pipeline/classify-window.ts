@@ -41,6 +41,15 @@ export interface WindowOutput {
   engine?: string;
 }
 
+/** The lead the predictor's model reads as its second (analyseBeats `secondLead`), or none. */
+export function secondLeadReadBy(
+  predictor: Pick<BeatPredictor, 'readsSecondLead'>,
+  leadCount: number,
+  primaryLead: number,
+): number | undefined {
+  return predictor.readsSecondLead ? secondLeadOf(leadCount, primaryLead) : undefined;
+}
+
 export async function classifyWindow(input: WindowInput, predictor: BeatPredictor): Promise<WindowOutput> {
   const t0 = performance.now();
   const { beats, rhythm, unreadable } = analyseBeats(input.signals, input.fs, {
@@ -49,7 +58,7 @@ export async function classifyWindow(input: WindowInput, predictor: BeatPredicto
     ownedEnd: input.ownedEnd,
     primaryLead: input.primaryLead,
     contextSeconds: predictor.contextSeconds,
-    secondLead: predictor.readsSecondLead ? secondLeadOf(input.signals.length, input.primaryLead) : undefined,
+    secondLead: secondLeadReadBy(predictor, input.signals.length, input.primaryLead),
   });
   const t1 = performance.now();
   const n = beats.samples.length;

@@ -57,6 +57,8 @@ interface RecordBeatsOptions {
    * class of beats that cannot be classified — so a model learns that noise is not a V beat.
    */
   asClassified?: boolean;
+  /** Also cut the record's second lead (BeatDataset x2), for models whose features read it. */
+  secondLead?: boolean;
 }
 
 export function recordBeats(record: WfdbRecord, options: RecordBeatsOptions = {}): BeatDataset {
@@ -70,7 +72,7 @@ export function recordBeats(record: WfdbRecord, options: RecordBeatsOptions = {}
   const detection = detectBeats(record.signals, record.fs, {
     primaryLead: primary,
     recordId: record.recordId,
-    secondLead: secondLeadOf(record.signals.length, primary),
+    secondLead: options.secondLead ? secondLeadOf(record.signals.length, primary) : undefined,
   });
   const excluded = options.asClassified
     ? [
@@ -159,17 +161,31 @@ export function annotatedRecords(dir: string): string[] {
     .sort();
 }
 
+export interface BuildOptions {
+  /** Called after each record with its beat count (its noisy copies' included): a progress bar. */
+  onRecord?: (recordId: string, beats: number) => void;
+  copies?: NoisyCopies;
+  /**
+   * Store the second lead's cut too (columns y000…): only models reading the second lead's
+   * features need it (measured not to help, libs/training README "After version 6"), and it
+   * doubles the file (179 against 92 MB with two noisy copies) and every training run's load.
+   */
+  secondLead?: boolean;
+}
+
 export function buildBeatDataset(
   dir: string,
   records: readonly string[] = annotatedRecords(dir),
-  onRecord?: (recordId: string, beats: number) => void,
-  copies?: NoisyCopies,
+  options: BuildOptions = {},
 ): BeatDataset {
+  const { onRecord, copies, secondLead } = options;
   const parts = records.flatMap((id) => {
     const record = readWfdbRecord(join(dir, `${id}.hea`));
-    const clean = recordBeats(record);
+    const clean = recordBeats(record, { secondLead });
     const noisy = copies
-      ? copies.snrDb.map((snrDb) => recordBeats(noisyCopy(record, snrDb, copies), { asClassified: true }))
+      ? copies.snrDb.map((snrDb) =>
+          recordBeats(noisyCopy(record, snrDb, copies), { asClassified: true, secondLead }),
+        )
       : [];
     onRecord?.(id, clean.labels.length + noisy.reduce((s, p) => s + p.labels.length, 0));
     return [clean, ...noisy];

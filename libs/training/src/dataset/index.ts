@@ -7,6 +7,7 @@ export {
   noisyCopy,
   noisyCopyId,
   patientOf,
+  type BuildOptions,
   type NoisyCopies,
 } from './builder.js';
 export {

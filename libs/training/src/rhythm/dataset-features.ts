@@ -4,7 +4,7 @@
  * their windows — then libs/model assembleRhythmInput.
  */
 import { RecordInputError } from '@holterflow/contracts';
-import { rhythmFeatures, selectRhythmScalars } from '@holterflow/ecg';
+import { readsSecondLead, rhythmFeatures, selectRhythmScalars } from '@holterflow/ecg';
 import type { BeatDataset } from '../dataset/index.js';
 import { assembleRhythmInput, rhythmInputWidth, type RhythmInputSpec } from '@holterflow/model';
 import { BEAT_WIDTH } from '../beats.js';
@@ -23,6 +23,13 @@ export function datasetFeatureRows(
 ): FeatureRows {
   if (spec.scalarCount !== features.length)
     throw new RangeError(`the spec has ${spec.scalarCount} scalars; ${features.length} features are named`);
+  // Without the second lead's cut rhythmFeatures would fill its columns with the first lead's
+  // values, as for a one-lead recording: a model would learn that, silently.
+  if (readsSecondLead(features) && !ds.x2)
+    throw new RecordInputError(
+      'beat-dataset',
+      "has no second lead's cut, and these features read it: rebuild it with `holterflow dataset build --second-lead`",
+    );
   const fsOf = ds.recordFs;
   if (!fsOf)
     throw new RecordInputError(

@@ -9,7 +9,7 @@ import {
   parseRhythmModel,
   predictEnsemble,
   predictMlp,
-  readingFullInput,
+  readingInputOf,
   rhythmInputWidth,
   rhythmModelFiles,
   type MlpParameters,
@@ -120,6 +120,8 @@ test('a rhythm model survives its files: same description, same predictions; bad
     () => parseRhythmModel(allScalars, files.weights, 'v/model.json'),
     /v\/model\.json: 1 of its 1 members are scalars-only; at least one must read morphology/,
   );
+  const heavy = new TextEncoder().encode(JSON.stringify({ ...m.description, scalarWeight: 2 }));
+  assert.throws(() => parseRhythmModel(heavy, files.weights, 'v/model.json'), /scalarWeight/);
 });
 
 test('an ensemble averages its members, then scales per class and renormalises; its files hold every member', () => {
@@ -159,29 +161,63 @@ test('an ensemble averages its members, then scales per class and renormalises; 
   );
 });
 
-test('a scalars-only network reading the full input gives its own probabilities, whatever the morphology', () => {
+test('a network rewritten to read a wider input gives its own probabilities, whatever the other inputs hold', () => {
   let s = 7;
   const random = () => (s = (s * 16807) % 2147483647) / 2147483647;
   const spec = { morphology: 'difference' as const, beatStride: 4, scalarCount: 3 };
-  const scalarsOnly = {
-    mean: Float32Array.from([0.5, -1, 2]),
-    invStd: Float32Array.from([2, 0.5, 1]),
-    layers: initMlp([3, 6, 5], random),
-  };
+  const wide = { spec, features: ['a', 'b', 'c'] };
+  const width = rhythmInputWidth(spec);
   const n = 4;
-  const full = new Float32Array(n * rhythmInputWidth(spec)).map(() => random() * 10 - 5);
-  const scalars = new Float32Array(n * 3);
-  for (let b = 0; b < n; b++)
-    scalars.set(full.subarray((b + 1) * rhythmInputWidth(spec) - 3, (b + 1) * rhythmInputWidth(spec)), b * 3);
-  const widened = readingFullInput(scalarsOnly, spec);
+  const full = new Float32Array(n * width).map(() => random() * 10 - 5);
+  const columns = (cols: number[]) =>
+    Float32Array.from(
+      { length: n * cols.length },
+      (_, i) => full[Math.floor(i / cols.length) * width + cols[i % cols.length]],
+    );
+  const fixed = (p: Float32Array) => Array.from(p).map((v) => v.toFixed(6));
+
+  // A scalars-only network on features c and a (in that order): the last and the third-last column.
+  const scalarsOnly = {
+    mean: Float32Array.from([0.5, -1]),
+    invStd: Float32Array.from([2, 0.5]),
+    layers: initMlp([2, 6, 5], random),
+  };
+  const narrow = {
+    spec: { morphology: 'none' as const, beatStride: 4, scalarCount: 2 },
+    features: ['c', 'a'],
+  };
+  const widened = readingInputOf(scalarsOnly, narrow, wide);
   assert.deepEqual(
-    Array.from(predictMlp(widened, full, n)).map((p) => p.toFixed(6)),
-    Array.from(predictMlp(scalarsOnly, scalars, n)).map((p) => p.toFixed(6)),
+    fixed(predictMlp(widened, full, n)),
+    fixed(predictMlp(scalarsOnly, columns([width - 1, width - 3]), n)),
   );
-  assert.throws(() => readingFullInput(widened, spec), /scalars-only network reads 3 inputs; this one reads/);
+
+  // A morphology network on features a and b: the morphology columns, then a and b.
+  const morphologyWidth = width - 3;
+  const shape = { spec: { ...spec, scalarCount: 2 }, features: ['a', 'b'] };
+  const network = {
+    mean: new Float32Array(morphologyWidth + 2).map(() => random()),
+    invStd: new Float32Array(morphologyWidth + 2).fill(1.5),
+    layers: initMlp([morphologyWidth + 2, 6, 5], random),
+  };
+  const own = columns(Array.from({ length: morphologyWidth + 2 }, (_, j) => j));
+  assert.deepEqual(
+    fixed(predictMlp(readingInputOf(network, shape, wide), full, n)),
+    fixed(predictMlp(network, own, n)),
+  );
+
+  assert.throws(
+    () => readingInputOf(widened, narrow, wide),
+    /the network reads \d+ inputs; its layout has 2/,
+  );
+  assert.throws(() => readingInputOf(scalarsOnly, { ...narrow, features: ['c', 'd'] }, wide), /no feature d/);
+  assert.throws(
+    () => readingInputOf(network, shape, { ...wide, spec: { ...spec, morphology: 'cut+difference' } }),
+    /cannot read cut\+difference/,
+  );
 });
 
-test('scalars-only members split only the N + S mass, by the product of both groups’ S odds', () => {
+test('scalars-only members split only the N + S mass, by a weighted geometric mean of both groups’ S shares', () => {
   const constant = (probs: number[]): MlpParameters => ({
     mean: new Float32Array(2),
     invStd: new Float32Array(2).fill(1),
@@ -198,6 +234,17 @@ test('scalars-only members split only the N + S mass, by the product of both gro
   Array.from(p).forEach((v, c) =>
     assert.ok(Math.abs(v - expected[c]) < 1e-6, `class ${c}: ${v} vs ${expected[c]}`),
   );
+  // Weighted: 1 leaves the split to the scalars-only group (S share 0.75), 0 to the others (0.375);
+  // 0.75 lies between, as the weighted geometric mean of the shares.
+  const split = (scalarWeight: number) =>
+    predictEnsemble([morphology, scalars], new Float32Array(2), 1, { scalarMembers: 1, scalarWeight });
+  assert.ok(Math.abs(split(1)[1] - 0.8 * 0.75) < 1e-6);
+  assert.ok(Math.abs(split(0)[1] - 0.8 * 0.375) < 1e-6);
+  const forS = 0.75 ** 0.75 * 0.375 ** 0.25;
+  const forN = 0.25 ** 0.75 * 0.625 ** 0.25;
+  assert.ok(Math.abs(split(0.75)[1] - (0.8 * forS) / (forS + forN)) < 1e-6);
+  assert.deepEqual(split(0.5), p, 'the default weight is 0.5, bit for bit');
+  assert.throws(() => split(1.5), /scalarWeight is a weight in \[0, 1\], got 1.5/);
   // Without the option the two are averaged like any ensemble.
   const mean = predictEnsemble([morphology, scalars], new Float32Array(2), 1);
   assert.ok(Math.abs(mean[1] - 0.45) < 1e-6 && Math.abs(mean[2] - 0.1) < 1e-6);

@@ -191,7 +191,7 @@ export function predictMlp(p: MlpParameters, raw: Float32Array, n: number): Floa
   let a = new Float32Array(block * widest);
   let z = new Float32Array(block * widest);
   // Inputs whose weights are all zero are left out of the first layer: a scalars-only ensemble
-  // member reads the full input with zero weights on the morphology (ensemble.ts readingFullInput),
+  // member reads the full input with zero weights on the morphology (ensemble.ts readingInputOf),
   // three quarters of its first layer. The same sums, a term of exactly 0 fewer each.
   const live = liveInputs(p.layers[0]);
   const layers = live.length === d ? p.layers : [compacted(p.layers[0], live), ...p.layers.slice(1)];

@@ -36,6 +36,8 @@ const rhythmModelJson = z.object({
   classScale: z.array(z.number().positive()).length(5).optional(),
   /** The last members read the scalar features alone and judge N against S (ensemble.ts). */
   scalarMembers: z.number().int().positive().optional(),
+  /** Their weight against the others in the N-against-S split (ensemble.ts); 0.5 when absent. */
+  scalarWeight: z.number().min(0).max(1).optional(),
   weightsFile: z.string(),
 });
 export type RhythmModelJson = z.infer<typeof rhythmModelJson>;

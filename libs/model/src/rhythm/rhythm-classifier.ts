@@ -26,7 +26,7 @@ export class RhythmClassifier {
 
   /** From input rows already assembled (libs/training's dataset path). */
   predictRows(rows: Float32Array, n: number): Float32Array {
-    const { classScale, scalarMembers } = this.model.description;
-    return predictEnsemble(this.model.members, rows, n, { classScale, scalarMembers });
+    const { classScale, scalarMembers, scalarWeight } = this.model.description;
+    return predictEnsemble(this.model.members, rows, n, { classScale, scalarMembers, scalarWeight });
   }
 }

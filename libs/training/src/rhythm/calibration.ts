@@ -4,7 +4,7 @@
  * small grid for S, V and F (N and Q stay 1) to maximise the validation score. The probabilities
  * are computed once; each grid point is only an argmax.
  */
-import { predictEnsemble, type MlpParameters } from '@holterflow/model';
+import { predictEnsemble, type EnsembleOptions, type MlpParameters } from '@holterflow/model';
 import { confusionMatrix } from '../metrics.js';
 import { validationScore, type FeatureSet } from './recipe.js';
 
@@ -31,6 +31,9 @@ export function scaledArgmax(probs: Float32Array, n: number, scale: readonly num
   return out;
 }
 
+/** How an ensemble's groups combine (libs/model EnsembleOptions): what its model.json states. */
+export type EnsembleMix = Pick<EnsembleOptions, 'scalarMembers' | 'scalarWeight'>;
+
 export interface Calibration {
   classScale: number[];
   /** Validation score without scaling and with the chosen one. */
@@ -41,10 +44,10 @@ export interface Calibration {
 export function chooseClassScale(
   members: readonly MlpParameters[],
   validation: FeatureSet,
-  scalarMembers = 0,
+  mix: EnsembleMix = {},
 ): Calibration {
   const n = validation.labels.length;
-  return searchClassScale(predictEnsemble(members, validation.rows, n, { scalarMembers }), validation.labels);
+  return searchClassScale(predictEnsemble(members, validation.rows, n, mix), validation.labels);
 }
 
 /**
@@ -55,12 +58,12 @@ export function chooseClassScale(
 export function crossValidatedCalibrationScore(
   members: readonly MlpParameters[],
   validation: FeatureSet,
-  scalarMembers = 0,
+  mix: EnsembleMix = {},
 ): number {
   const records = validation.recordIds;
   if (!records) throw new Error('the validation set has no record ids');
   const n = validation.labels.length;
-  const probs = predictEnsemble(members, validation.rows, n, { scalarMembers });
+  const probs = predictEnsemble(members, validation.rows, n, mix);
   const k = probs.length / Math.max(1, n);
   const pooled = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (const heldOut of new Set(records)) {
@@ -109,11 +112,11 @@ export function ensembleConfusion(
   members: readonly MlpParameters[],
   set: FeatureSet,
   classScale: readonly number[] = [1, 1, 1, 1, 1],
-  scalarMembers = 0,
+  mix: EnsembleMix = {},
 ): number[][] {
   const n = set.labels.length;
   return confusionMatrix(
     set.labels,
-    scaledArgmax(predictEnsemble(members, set.rows, n, { scalarMembers }), n, classScale),
+    scaledArgmax(predictEnsemble(members, set.rows, n, mix), n, classScale),
   );
 }

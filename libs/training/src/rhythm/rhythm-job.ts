@@ -20,6 +20,7 @@ import {
   type ModelStore,
   type RhythmInputSpec,
 } from '@holterflow/model';
+import type { EnsembleMix } from './calibration.js';
 import { datasetFeatureRows } from './dataset-features.js';
 import {
   ALL_VALIDATION_RECORDS,
@@ -121,9 +122,10 @@ export async function saveRhythmVersion(
   config: Record<string, unknown>,
   segmentation: string,
   classScale?: number[],
-  /** The last this many of `parameters` are scalars-only networks (libs/model EnsembleOptions). */
-  scalarMembers = 0,
+  /** The last `mix.scalarMembers` of `parameters` are scalars-only networks (libs/model EnsembleOptions). */
+  mix: EnsembleMix = {},
 ): Promise<void> {
+  const { scalarMembers, scalarWeight } = mix;
   const members = Array.isArray(parameters) ? parameters : [parameters];
   const spec = inputSpecOf(recipe);
   const widths = [rhythmInputWidth(spec), ...recipe.hidden, 5];
@@ -141,6 +143,7 @@ export async function saveRhythmVersion(
         ...(members.length > 1 ? { members: members.length } : {}),
         ...(classScale ? { classScale } : {}),
         ...(scalarMembers ? { scalarMembers } : {}),
+        ...(scalarMembers && scalarWeight !== undefined && scalarWeight !== 0.5 ? { scalarWeight } : {}),
         weightsFile: WEIGHTS_BIN,
       },
       members,

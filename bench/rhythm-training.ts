@@ -3,7 +3,7 @@
  *   node --import tsx bench/rhythm-training.ts --data .tmp/mitdb-beats.parquet --protocol inter \
  *     [--recipes class-weights,focal,smote] [--seeds 1,2,3] [--checkpoints .tmp/rhythm] \
  *     [--morphology none|difference|cut+difference] [--hidden 32] [--dropout 0.3] [--weight-decay 1e-3]
- *     [--class-weight-power 1] [--class-weight Q=1,F=3] [--scalar-members [--scalar-class-weight-power 1]]
+ *     [--class-weight-power 1] [--class-weight Q=1,F=3] [--scalar-members [--scalar-class-weight-power 1] [--scalar-hidden 16|none] [--scalar-weight 0.5]]
  *     [--features rhythm-1|rhythm-1-af|…] [--ensemble 3] [--validation-only] [--validation-records a,b,…]
  *     [--results f.json] [--save models --version v [--twin models/<twin>/metrics.json]]
  * Each (recipe, seed) run trains on DS1 minus the validation records, early-stops on those
@@ -19,6 +19,9 @@
  * reported there (with its leave-one-record-out score); --calibrate ships it and scores it on DS2
  * (measured: a scale chosen on one fold of DS1 patients did not hold on another,
  * bench/rhythm-calibration-cv.ts, so the shipped ensemble has none).
+ * --scalar-members trains a scalars-only network per seed beside each (own class weight power and
+ * hidden layers with --scalar-class-weight-power, --scalar-hidden); the ensemble leaves N against S
+ * to both groups, the scalars-only one weighted --scalar-weight (0.5: equally; libs/model ensemble.ts).
  * --validation-only scores nothing on DS2 (for designing and selecting: DS2 is not looked at).
  * --validation-records holds out other DS1 records instead (a second patient-wise fold).
  * --epochs-of <twin metrics.json> trains each seed for the best epoch of the twin's member of that
@@ -31,7 +34,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AAMI_CLASSES, type AamiClass } from '../libs/contracts/src/index.js';
-import { directoryStore, readingFullInput } from '../libs/model/src/index.js';
+import { directoryStore, readingInputOf, type InputLayout } from '../libs/model/src/index.js';
 import {
   PUBLISHED_INTER_PATIENT,
   patientOf,
@@ -54,6 +57,7 @@ import {
   type RhythmProtocol,
   type RhythmRecipe,
   type RhythmSplit,
+  type EnsembleMix,
 } from '../libs/training/src/index.js';
 import { createHash } from 'node:crypto';
 
@@ -74,6 +78,9 @@ const { values } = parseArgs({
     'weight-decay': { type: 'string' },
     'class-weight-power': { type: 'string' },
     'class-weight': { type: 'string' },
+    'scalar-hidden': { type: 'string' },
+    'scalar-weight': { type: 'string' },
+    'scalar-features': { type: 'string' },
     features: { type: 'string' },
     ensemble: { type: 'string' },
     'validation-records': { type: 'string' },
@@ -152,12 +159,19 @@ function classWeightsArgument(text: string): Partial<Record<AamiClass, number>> 
   }
   return out;
 }
+/** `64,32` → [64, 32]; `` → [] (no hidden layer). */
+function hiddenArgument(text: string): number[] {
+  const widths = text === '' || text === 'none' ? [] : text.split(',').map(Number);
+  if (!widths.every((w) => Number.isInteger(w) && w > 0))
+    throw new Error(`hidden layer widths are positive integers separated by commas (or none), got ${text}`);
+  return widths;
+}
 /** The recipe as named, with the command line's architecture overrides. */
 const recipeOf = (name: ImbalanceMethod): RhythmRecipe => {
   const base = RHYTHM_RECIPES[name];
   return {
     ...base,
-    ...(values.hidden ? { hidden: values.hidden.split(',').map(Number) } : {}),
+    ...(values.hidden !== undefined ? { hidden: hiddenArgument(values.hidden) } : {}),
     ...(values.dropout ? { dropout: Number(values.dropout) } : {}),
     ...(values['weight-decay'] ? { weightDecay: Number(values['weight-decay']) } : {}),
     ...(values['class-weight-power'] ? { classWeightPower: Number(values['class-weight-power']) } : {}),
@@ -186,14 +200,30 @@ const seedRecipe = (recipe: RhythmRecipe, seed: number): RhythmRecipe => {
   if (!member) throw new Error(`${values['epochs-of']} has no member of seed ${seed}`);
   return { ...recipe, fixedEpochs: member.bestEpoch };
 };
-/** The recipe with morphology 'none' (the scalar features alone), with its own class weight power if given. */
+/**
+ * The recipe with morphology 'none' (the scalar features alone), with its own class weight power
+ * and hidden layers if given (`--scalar-hidden none`: no hidden layer, a linear softmax).
+ */
 const scalarsOnly = (r: RhythmRecipe): RhythmRecipe => ({
   ...r,
   ...(values['scalar-class-weight-power']
     ? { classWeightPower: Number(values['scalar-class-weight-power']) }
     : {}),
+  ...(values['scalar-hidden'] !== undefined ? { hidden: hiddenArgument(values['scalar-hidden']) } : {}),
+  ...(values['scalar-features'] ? { features: rhythmFeatureSet(values['scalar-features']) } : {}),
   input: { ...r.input, morphology: 'none' },
 });
+/**
+ * The recipe as the ensemble reads it: with scalars-only members of other features
+ * (--scalar-features), the union of both feature lists (each member reads its own, zero weights
+ * on the others: libs/model readingInputOf).
+ */
+const ensembleRecipe = (r: RhythmRecipe): RhythmRecipe => {
+  if (!scalarMembers) return r;
+  const extra = scalarsOnly(r).features.filter((f) => !r.features.includes(f));
+  return extra.length ? { ...r, features: [...r.features, ...extra] } : r;
+};
+const layoutOf = (r: RhythmRecipe): InputLayout => ({ spec: inputSpecOf(r), features: r.features });
 /** Trains (or resumes) one seed of one recipe on its split; logs and returns its run. */
 async function trainRun(
   recipeName: ImbalanceMethod,
@@ -234,13 +264,19 @@ async function trainRun(
 for (const recipeName of recipes) {
   const recipe = recipeOf(recipeName);
   const split = rhythmSplit(ds, protocol, recipe, validationRecords);
-  splits.set(recipeName, split);
+  const whole = ensembleRecipe(recipe);
+  splits.set(recipeName, whole === recipe ? split : rhythmSplit(ds, protocol, whole, validationRecords));
   const scalarSplit = scalarMembers
     ? rhythmSplit(ds, protocol, scalarsOnly(recipe), validationRecords)
     : undefined;
   for (const seed of seeds) {
     const { result, run } = await trainRun(recipeName, recipe, split, seed, recipeName);
-    models.set(`${recipeName}/${seed}`, result);
+    models.set(
+      `${recipeName}/${seed}`,
+      whole === recipe
+        ? result
+        : { ...result, parameters: readingInputOf(result.parameters, layoutOf(recipe), layoutOf(whole)) },
+    );
     runs.push(run);
     if (!scalarSplit) continue;
     const scalar = await trainRun(
@@ -252,7 +288,7 @@ for (const recipeName of recipes) {
     );
     models.set(`${recipeName}/${seed}/scalars`, {
       ...scalar.result,
-      parameters: readingFullInput(scalar.result.parameters, inputSpecOf(recipe)),
+      parameters: readingInputOf(scalar.result.parameters, layoutOf(scalarsOnly(recipe)), layoutOf(whole)),
     });
     scalarRuns.push(scalar.run);
   }
@@ -266,6 +302,12 @@ const membersOf = (recipeName: ImbalanceMethod, group: number[]) => [
 ];
 /** How many of an ensemble of `group` are scalars-only. */
 const scalarCount = (group: number[]) => (scalarMembers ? group.length : 0);
+const scalarWeight = values['scalar-weight'] !== undefined ? Number(values['scalar-weight']) : undefined;
+/** How the ensemble of `group` combines its groups (model.json scalarMembers, scalarWeight). */
+const mixOf = (group: number[]): EnsembleMix => ({
+  scalarMembers: scalarCount(group),
+  ...(scalarWeight !== undefined ? { scalarWeight } : {}),
+});
 
 /** An ensemble of consecutive seeds, its calibration (validation) and, unless validation-only, DS2. */
 interface EnsembleResult {
@@ -287,7 +329,7 @@ if (ensembleSize > 0)
     for (let g = 0; g + ensembleSize <= seeds.length; g += ensembleSize) {
       const group = seeds.slice(g, g + ensembleSize);
       const members = membersOf(recipeName, group).map((m) => m.parameters);
-      const scalars = scalarCount(group);
+      const scalars = mixOf(group);
       const calibration = chooseClassScale(members, split.validation, scalars);
       const validationConfusion = ensembleConfusion(members, split.validation, undefined, scalars);
       const e: EnsembleResult = {
@@ -447,6 +489,11 @@ if (values.save) {
   const store = directoryStore(values.save);
   const recipe = recipeOf(selected.recipe);
   const split = splits.get(selected.recipe)!;
+  // model.json states one list of layer widths for every member.
+  if (scalarMembers && scalarsOnly(recipe).hidden.join() !== recipe.hidden.join())
+    throw new Error(
+      '--save: the scalars-only members need the same hidden layers as the others (--scalar-hidden)',
+    );
   const memberSeeds = bestEnsemble ? bestEnsemble.seeds : [bestRun.seed];
   const trained = membersOf(selected.recipe, memberSeeds);
   /** Each member's seed and morphology, in the model file's order. */
@@ -458,7 +505,7 @@ if (values.save) {
     store,
     version,
     trained.map((m) => m.parameters),
-    recipe,
+    ensembleRecipe(recipe),
     {
       seed: memberSeeds[0],
       ...(bestEnsemble ? { seeds: memberSeeds } : {}),
@@ -473,7 +520,7 @@ if (values.save) {
     },
     ds.segmentation,
     calibrate ? bestEnsemble?.classScale : undefined,
-    scalarCount(memberSeeds),
+    mixOf(memberSeeds),
   );
   const twin = values.twin ? JSON.parse(await readFile(values.twin, 'utf8')) : undefined;
   const test = bestEnsemble ? (calibrate ? bestEnsemble.calibratedTest : bestEnsemble.test) : bestRun.test;
@@ -485,7 +532,16 @@ if (values.save) {
     recipe: {
       name: selected.recipe,
       ...recipe,
-      ...(scalarMembers ? { scalarMembers: { classWeightPower: scalarsOnly(recipe).classWeightPower } } : {}),
+      ...(scalarMembers
+        ? {
+            scalarMembers: {
+              classWeightPower: scalarsOnly(recipe).classWeightPower,
+              hidden: scalarsOnly(recipe).hidden,
+              features: scalarsOnly(recipe).features,
+              weight: scalarWeight ?? 0.5,
+            },
+          }
+        : {}),
     },
     ...(twinMembers
       ? {

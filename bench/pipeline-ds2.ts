@@ -16,6 +16,13 @@
  *   node --import tsx bench/pipeline-ds2.ts --model-dir models/rhythm-mlp-inter-v2 \
  *     [--data .tmp/mitdb-beats.parquet] [--mitdb /work/shared/data/mitdb] [--window 600]
  *
+ * Measured 2026-12-04 19:05 (rhythm-mlp-inter-v7, the default's twin: v6's networks, the
+ * rhythm-only ones weighing 0.75; same windows and dataset; 22 records in 14 s): 49,594 pipeline
+ * beats, 0 differ from the in-process whole-record classification; per class within 1.10
+ * percentage points of `holterflow evaluate` (N −0.33 / −0.05; S +0.16 / −1.10; V −0.78 / +0.36;
+ * F 0.00 / +0.30); EC57 on matched beats VEB 85.15 / 81.69 and SVEB 22.12 / 29.25 against
+ * evaluate's 85.13 / 81.20 and 21.83 / 30.31.
+ *
  * Measured 2026-12-03 18:18 (rhythm-mlp-inter-v6, the default's twin, same windows, the dataset
  * rebuilt with the detector's interposed-noise rule; 22 records in 22 s): 49,594 pipeline beats,
  * 0 differ from the in-process whole-record classification; per class within 0.81 percentage

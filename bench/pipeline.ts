@@ -24,6 +24,13 @@
  * (its features are computed with the DSP); the per-CPU-second figures count everything.
  * The machine's load average is printed: on shared cores the figures move with it.
  *
+ * Measured 2026-12-04 19:07, the default rhythm-mlp-v7 (v6's six networks, the rhythm-only ones
+ * weighing 0.75 in the N-against-S split; 2 × 24 h, 30-min windows; load 2.2 at start: other
+ * benches ran beside it),
+ *   npm run bench:pipeline -- --model-dir models/rhythm-mlp-v7,models/seed-cnn-intra-v1 --mitdb …
+ * beats per worker CPU-second, rhythm-mlp-v7 / seed-cnn-intra-v1: 0.979 with 1 worker (8,637 vs
+ * 8,823), 1.053 with 2 (8,230 vs 7,814).
+ *
  * Measured 2026-12-03 18:43, the default rhythm-mlp-v6 (v5's six networks, the rhythm-only ones
  * retrained; the detector with its interposed-noise rule; 2 × 24 h, 30-min windows; load 1.0 at
  * start, a slower machine than v5's run: raw seed CNN 9,950 beats/s on one ONNX thread),

@@ -146,7 +146,7 @@ test("the second lead's cut: the same beats, another lead; a one-lead part repea
   );
 });
 
-test('the second lead is cut only when asked for: the first lead\'s cut is the same either way', () => {
+test("the second lead is cut only when asked for: the first lead's cut is the same either way", () => {
   const plain = buildBeatDataset(FIXTURES, ['232']);
   assert.equal(plain.x2, undefined);
   const of232 = ds.recordIds.flatMap((r, i) => (r === '232' ? [i] : []));

@@ -26,7 +26,13 @@ export function register(program: Command): void {
     .action(
       (
         dir: string,
-        opts: { out: string; records?: string; noiseCopies?: string; noiseSeed: string; secondLead?: boolean },
+        opts: {
+          out: string;
+          records?: string;
+          noiseCopies?: string;
+          noiseSeed: string;
+          secondLead?: boolean;
+        },
       ) => {
         const ids = selectRecords(dir, opts.records);
         const copies = opts.noiseCopies ? parseNoiseCopies(opts.noiseCopies, opts.noiseSeed) : undefined;

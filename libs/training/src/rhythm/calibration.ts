@@ -115,8 +115,5 @@ export function ensembleConfusion(
   mix: EnsembleMix = {},
 ): number[][] {
   const n = set.labels.length;
-  return confusionMatrix(
-    set.labels,
-    scaledArgmax(predictEnsemble(members, set.rows, n, mix), n, classScale),
-  );
+  return confusionMatrix(set.labels, scaledArgmax(predictEnsemble(members, set.rows, n, mix), n, classScale));
 }

@@ -3,13 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { RHYTHM_SCALAR_COUNT, RHYTHM_SCALAR_FEATURES, primaryLeadOf } from '@holterflow/ecg';
 import { readWfdbRecord } from '@holterflow/formats';
-import {
-  RHYTHM_ARCHITECTURE,
-  RHYTHM_MODEL_FORMAT,
-  initMlp,
-  rhythmInputWidth,
-  rhythmModelFiles,
-} from '@holterflow/model';
+import { initMlp, rhythmInputWidth, rhythmModelDescription, rhythmModelFiles } from '@holterflow/model';
 import { loadPredictor } from '../src/pipeline/beat-predictor.js';
 import { classifyWindow, type BeatPredictor } from '../src/pipeline/classify-window.js';
 
@@ -24,17 +18,14 @@ async function predictorReading(features: string[]) {
   let s = 7;
   const random = () => (s = (s * 16807) % 2147483647) / 2147483647;
   const files = rhythmModelFiles({
-    description: {
-      format: RHYTHM_MODEL_FORMAT,
-      architecture: RHYTHM_ARCHITECTURE,
+    description: rhythmModelDescription({
       featuresVersion: 'test',
       segmentation: 'test',
       contextSeconds: 150,
       scalarFeatures: features,
       input,
       widths: [d, 4, 5],
-      weightsFile: 'weights.bin',
-    },
+    }),
     members: [
       { mean: new Float32Array(d), invStd: new Float32Array(d).fill(1), layers: initMlp([d, 4, 5], random) },
     ],

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  RHYTHM_ARCHITECTURE,
-  RHYTHM_MODEL_FORMAT,
   RhythmClassifier,
   assembleRhythmInput,
   initMlp,
@@ -11,6 +9,7 @@ import {
   predictMlp,
   readingInputOf,
   rhythmInputWidth,
+  rhythmModelDescription,
   rhythmModelFiles,
   type MlpParameters,
   type RhythmModel,
@@ -22,17 +21,14 @@ function model(): RhythmModel {
   let s = 1;
   const random = () => (s = (s * 16807) % 2147483647) / 2147483647;
   return {
-    description: {
-      format: RHYTHM_MODEL_FORMAT,
-      architecture: RHYTHM_ARCHITECTURE,
+    description: rhythmModelDescription({
       featuresVersion: 'test',
       segmentation: 'test',
       contextSeconds: 150,
       scalarFeatures: ['a', 'b', 'c'],
       input: spec,
       widths: [d, 8, 5],
-      weightsFile: 'weights.bin',
-    },
+    }),
     members: [
       {
         mean: Float32Array.from({ length: d }, (_, i) => i / d),

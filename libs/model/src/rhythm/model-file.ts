@@ -42,6 +42,18 @@ const rhythmModelJson = z.object({
 });
 export type RhythmModelJson = z.infer<typeof rhythmModelJson>;
 
+/** A model.json with the fields every rhythm model has the same filled in. */
+export function rhythmModelDescription(
+  fields: Omit<RhythmModelJson, 'format' | 'architecture' | 'weightsFile'>,
+): RhythmModelJson {
+  return {
+    format: RHYTHM_MODEL_FORMAT,
+    architecture: RHYTHM_ARCHITECTURE,
+    ...fields,
+    weightsFile: WEIGHTS_BIN,
+  };
+}
+
 export interface RhythmModel {
   description: RhythmModelJson;
   /** One network per member (description.members, default 1). */

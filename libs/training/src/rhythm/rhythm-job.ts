@@ -12,9 +12,8 @@ import { RHYTHM_CONTEXT_SECONDS, RHYTHM_FEATURES_VERSION } from '@holterflow/ecg
 import { DS1_RECORDS, DS2_RECORDS, patientOf, type BeatDataset } from '../dataset/index.js';
 import {
   RHYTHM_ARCHITECTURE,
-  RHYTHM_MODEL_FORMAT,
-  WEIGHTS_BIN,
   rhythmInputWidth,
+  rhythmModelDescription,
   saveRhythmModel,
   type MlpParameters,
   type ModelStore,
@@ -131,9 +130,7 @@ export async function saveRhythmVersion(
   const widths = [rhythmInputWidth(spec), ...recipe.hidden, 5];
   await saveRhythmModel(
     {
-      description: {
-        format: RHYTHM_MODEL_FORMAT,
-        architecture: RHYTHM_ARCHITECTURE,
+      description: rhythmModelDescription({
         featuresVersion: RHYTHM_FEATURES_VERSION,
         segmentation,
         contextSeconds: RHYTHM_CONTEXT_SECONDS,
@@ -144,8 +141,7 @@ export async function saveRhythmVersion(
         ...(classScale ? { classScale } : {}),
         ...(scalarMembers ? { scalarMembers } : {}),
         ...(scalarMembers && scalarWeight !== undefined && scalarWeight !== 0.5 ? { scalarWeight } : {}),
-        weightsFile: WEIGHTS_BIN,
-      },
+      }),
       members,
     },
     store,

@@ -22,6 +22,9 @@
  * --scalar-members trains a scalars-only network per seed beside each (own class weight power and
  * hidden layers with --scalar-class-weight-power, --scalar-hidden); the ensemble leaves N against S
  * to both groups, the scalars-only one weighted --scalar-weight (0.5: equally; libs/model ensemble.ts).
+ * --local-prior k (a measurement, not in any model): the ensemble's S probabilities re-weighted per
+ * beat by the S share of the ±k beats around it against the training set's (one EM step of a
+ * prior adaptation, Saerens et al. 2002), to see whether a patient's own class mix helps.
  * --validation-only scores nothing on DS2 (for designing and selecting: DS2 is not looked at).
  * --validation-records holds out other DS1 records instead (a second patient-wise fold).
  * --epochs-of <twin metrics.json> trains each seed for the best epoch of the twin's member of that
@@ -34,7 +37,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AAMI_CLASSES, type AamiClass } from '../libs/contracts/src/index.js';
-import { directoryStore, readingInputOf, type InputLayout } from '../libs/model/src/index.js';
+import {
+  directoryStore,
+  predictEnsemble,
+  readingInputOf,
+  type InputLayout,
+  type MlpParameters,
+} from '../libs/model/src/index.js';
 import {
   PUBLISHED_INTER_PATIENT,
   patientOf,
@@ -45,6 +54,8 @@ import {
   crossValidatedCalibrationScore,
   ec57Statistics,
   ensembleConfusion,
+  confusionMatrix,
+  scaledArgmax,
   metricsFromConfusion,
   validationScore,
   rhythmRunName,
@@ -81,6 +92,7 @@ const { values } = parseArgs({
     'scalar-hidden': { type: 'string' },
     'scalar-weight': { type: 'string' },
     'scalar-features': { type: 'string' },
+    'local-prior': { type: 'string' },
     features: { type: 'string' },
     ensemble: { type: 'string' },
     'validation-records': { type: 'string' },
@@ -323,6 +335,58 @@ interface EnsembleResult {
   calibratedTest?: NonNullable<RunResult['test']>;
 }
 const ensembles: EnsembleResult[] = [];
+const localPrior = values['local-prior'] !== undefined ? Number(values['local-prior']) : undefined;
+/**
+ * p(S | beat) × (local S share / reference S share), renormalised, where the local share is the mean
+ * S probability of the ±k beats of the same record around it (rows are in time order per record).
+ */
+function localPriorAdjusted(probs: Float32Array, recordIds: readonly string[], k: number, reference: number) {
+  const out = Float32Array.from(probs);
+  const n = recordIds.length;
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end < n && recordIds[end] === recordIds[start]) end++;
+    const prefix = new Float64Array(end - start + 1);
+    for (let i = start; i < end; i++) prefix[i - start + 1] = prefix[i - start] + probs[i * 5 + 1];
+    for (let i = start; i < end; i++) {
+      const lo = Math.max(start, i - k) - start;
+      const hi = Math.min(end, i + k + 1) - start;
+      const factor = (prefix[hi] - prefix[lo]) / (hi - lo) / reference;
+      let sum = 0;
+      out[i * 5 + 1] *= factor;
+      for (let c = 0; c < 5; c++) sum += out[i * 5 + c];
+      for (let c = 0; c < 5; c++) out[i * 5 + c] /= sum;
+    }
+    start = end;
+  }
+  return out;
+}
+/** The ensemble's confusion on `set`, through the local prior when --local-prior is given. */
+function mixedConfusion(
+  members: MlpParameters[],
+  set: RhythmSplit['validation'],
+  mix: EnsembleMix,
+  reference: number,
+) {
+  if (localPrior === undefined) return ensembleConfusion(members, set, undefined, mix);
+  const n = set.labels.length;
+  const probs = localPriorAdjusted(
+    predictEnsemble(members, set.rows, n, mix),
+    set.recordIds!,
+    localPrior,
+    reference,
+  );
+  return confusionMatrix(set.labels, scaledArgmax(probs, n, [1, 1, 1, 1, 1]));
+}
+/** The mean S probability of the ensemble on its training rows (the share it expects). */
+function meanSOnTraining(members: MlpParameters[], split: RhythmSplit, mix: EnsembleMix): number {
+  const n = split.train.labels.length;
+  const probs = predictEnsemble(members, split.train.rows, n, mix);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += probs[i * 5 + 1];
+  return sum / n;
+}
 if (ensembleSize > 0)
   for (const recipeName of recipes) {
     const split = splits.get(recipeName)!;
@@ -331,7 +395,8 @@ if (ensembleSize > 0)
       const members = membersOf(recipeName, group).map((m) => m.parameters);
       const scalars = mixOf(group);
       const calibration = chooseClassScale(members, split.validation, scalars);
-      const validationConfusion = ensembleConfusion(members, split.validation, undefined, scalars);
+      const reference = localPrior === undefined ? 1 : meanSOnTraining(members, split, scalars);
+      const validationConfusion = mixedConfusion(members, split.validation, scalars, reference);
       const e: EnsembleResult = {
         recipe: recipeName,
         seeds: group,
@@ -342,7 +407,7 @@ if (ensembleSize > 0)
         crossValidatedCalibratedScore: crossValidatedCalibrationScore(members, split.validation, scalars),
       };
       if (split.test && !validationOnly) {
-        e.test = testFigures(ensembleConfusion(members, split.test, undefined, scalars));
+        e.test = testFigures(mixedConfusion(members, split.test, scalars, reference));
         if (calibrate)
           e.calibratedTest = testFigures(
             ensembleConfusion(members, split.test, calibration.classScale, scalars),

@@ -18,7 +18,13 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { directoryTrainingStore, evaluateModel } from '../libs/training/src/index.js';
+import {
+  directoryTrainingStore,
+  evaluateModel,
+  meanSd,
+  testFiguresOf,
+  type TestFigures,
+} from '../libs/training/src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +68,6 @@ await writeFile(
   JSON.stringify({ ...config, scalarWeight: weight, derivedFrom }, null, 2) + '\n',
 );
 
-type TestFigures = Record<'accuracy' | 'macroF1' | 'vebSe' | 'vebPpv' | 'svebSe' | 'svebPpv', number>;
 /** DS2 figures of models/<v> as metrics.json states them (accuracy a fraction), and its report. */
 async function scoredOnDs2(v: string, bytes: Uint8Array) {
   const evaluation = await evaluateModel({
@@ -71,21 +76,7 @@ async function scoredOnDs2(v: string, bytes: Uint8Array) {
     dataset: { bytes, name: values.data! },
     protocol: 'inter',
   });
-  const { veb, sveb } = evaluation.ec57;
-  return {
-    table: evaluation.table,
-    test: {
-      accuracy: evaluation.metrics.accuracy,
-      macroF1: evaluation.metrics.macroF1,
-      vebSe: veb.se,
-      vebPpv: veb.ppv,
-      vebFpr: veb.fpr,
-      svebSe: sveb.se,
-      svebPpv: sveb.ppv,
-      svebFpr: sveb.fpr,
-      confusion: evaluation.metrics.confusion,
-    },
-  };
+  return { table: evaluation.table, test: testFiguresOf(evaluation.metrics.confusion) };
 }
 
 /**
@@ -121,10 +112,6 @@ async function perSeedOnDs2(bytes: Uint8Array) {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const meanSd = (xs: number[]) => {
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return { mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1)) };
-  };
   const keysOf = ['vebSe', 'vebPpv', 'svebSe', 'svebPpv', 'accuracy', 'macroF1'] as const;
   return Object.fromEntries(keysOf.map((k) => [k, meanSd(figures.map((f) => f[k]))]));
 }

@@ -52,11 +52,11 @@ import {
   rhythmFeatureSet,
   chooseClassScale,
   crossValidatedCalibrationScore,
-  ec57Statistics,
+  meanSd,
+  testFiguresOf,
   ensembleConfusion,
   confusionMatrix,
   scaledArgmax,
-  metricsFromConfusion,
   validationScore,
   rhythmRunName,
   rhythmSplit,
@@ -68,6 +68,7 @@ import {
   type RhythmProtocol,
   type RhythmRecipe,
   type RhythmSplit,
+  type TestFigures,
   type EnsembleMix,
 } from '../libs/training/src/index.js';
 import { createHash } from 'node:crypto';
@@ -140,17 +141,8 @@ interface RunResult {
   /** Of the selected epoch on the validation records: folds are pooled from it (bench/rhythm-folds.ts). */
   validationConfusion: number[][];
   seconds: number;
-  test?: {
-    accuracy: number;
-    macroF1: number;
-    vebSe: number;
-    vebPpv: number;
-    vebFpr: number;
-    svebSe: number;
-    svebPpv: number;
-    svebFpr: number;
-    confusion: number[][];
-  };
+  /** Accuracy in percent here (the results files have it so); metrics.json takes a fraction. */
+  test?: TestFigures;
 }
 const runs: RunResult[] = [];
 /** The scalars-only members' runs (--scalar-members), apart: the recipe summary is the main runs'. */
@@ -422,30 +414,14 @@ if (ensembleSize > 0)
     }
   }
 
-function testFigures(confusion: number[][]): NonNullable<RunResult['test']> {
-  const metrics = metricsFromConfusion(confusion);
-  const { veb, sveb } = ec57Statistics(confusion);
-  return {
-    accuracy: 100 * metrics.accuracy,
-    macroF1: metrics.macroF1,
-    vebSe: veb.se,
-    vebPpv: veb.ppv,
-    vebFpr: veb.fpr,
-    svebSe: sveb.se,
-    svebPpv: sveb.ppv,
-    svebFpr: sveb.fpr,
-    confusion,
-  };
+function testFigures(confusion: number[][]): TestFigures {
+  const figures = testFiguresOf(confusion);
+  return { ...figures, accuracy: 100 * figures.accuracy };
 }
 function line(t: NonNullable<RunResult['test']>): string {
   return `VEB Se ${f1(t.vebSe)} +P ${f1(t.vebPpv)} | SVEB Se ${f1(t.svebSe)} +P ${f1(t.svebPpv)} | acc ${f1(t.accuracy)}`;
 }
 
-const meanSd = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
-  return { mean: m, sd };
-};
 const summary = recipes.map((recipe) => {
   const rs = runs.filter((r) => r.recipe === recipe);
   const stat = (k: keyof NonNullable<RunResult['test']>) =>

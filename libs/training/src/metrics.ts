@@ -140,6 +140,45 @@ export function ec57Statistics(confusion: number[][]): {
   return { veb: stats(V, [N, S], all), sveb: stats(S, [N, V, F], all) };
 }
 
+/**
+ * A test part's headline figures as metrics.json states them under `test`: accuracy as a fraction,
+ * the EC57 figures in percent, and the confusion they come from.
+ */
+export interface TestFigures {
+  accuracy: number;
+  macroF1: number;
+  vebSe: number;
+  vebPpv: number;
+  vebFpr: number;
+  svebSe: number;
+  svebPpv: number;
+  svebFpr: number;
+  confusion: number[][];
+}
+
+export function testFiguresOf(confusion: number[][]): TestFigures {
+  const { accuracy, macroF1 } = metricsFromConfusion(confusion);
+  const { veb, sveb } = ec57Statistics(confusion);
+  return {
+    accuracy,
+    macroF1,
+    vebSe: veb.se,
+    vebPpv: veb.ppv,
+    vebFpr: veb.fpr,
+    svebSe: sveb.se,
+    svebPpv: sveb.ppv,
+    svebFpr: sveb.fpr,
+    confusion,
+  };
+}
+
+/** Mean and sample standard deviation (n − 1; 0 for one value): figures over training seeds. */
+export function meanSd(xs: readonly number[]): { mean: number; sd: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  return { mean, sd };
+}
+
 /** Published inter-patient DS1 → DS2 figures (percent), the table `holterflow evaluate` prints beside ours. */
 export const PUBLISHED_INTER_PATIENT = [
   { method: 'de Chazal et al. 2004', svebSe: 75.9, svebPpv: 38.5, vebSe: 77.7, vebPpv: 81.9 },

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classificationMetrics, formatMetricsTable, metricsFromConfusion } from '../src/index.js';
+import {
+  classificationMetrics,
+  formatMetricsTable,
+  meanSd,
+  metricsFromConfusion,
+  testFiguresOf,
+} from '../src/index.js';
 
 test('metrics from a hand-computed confusion matrix', () => {
   // rows = true N,S,V,F,Q; columns = predicted
@@ -68,4 +74,27 @@ test("the table shows our figures beside the seed report's", () => {
   assert.match(lines[6], /^accuracy\s+95\.03% \(n=21,892\) \| seed 94\.64%$/);
   // F1 = 0.971, 0.565, 0.940, 0.750, 0.950
   assert.match(lines[7], /^macro-F1\s+0\.835 \| seed 0\.82$/);
+});
+
+test('test figures: accuracy a fraction, EC57 VEB and SVEB in percent, the confusion kept', () => {
+  const confusion = [
+    [900, 10, 5, 0, 0],
+    [20, 80, 0, 0, 0],
+    [4, 1, 90, 5, 0],
+    [0, 2, 30, 10, 0],
+    [0, 0, 7, 0, 3],
+  ];
+  const f = testFiguresOf(confusion);
+  assert.ok(Math.abs(f.accuracy - 1083 / 1167) < 1e-12);
+  assert.ok(Math.abs(f.vebSe - 90) < 1e-9);
+  assert.ok(Math.abs(f.vebPpv - (100 * 90) / 95) < 1e-9);
+  assert.ok(Math.abs(f.svebPpv - (100 * 80) / 93) < 1e-9);
+  assert.equal(f.confusion, confusion);
+});
+
+test('mean ± sd over seeds: the sample standard deviation, 0 for one value', () => {
+  const { mean, sd } = meanSd([1, 2, 3, 6]);
+  assert.equal(mean, 3);
+  assert.ok(Math.abs(sd - Math.sqrt(14 / 3)) < 1e-12);
+  assert.deepEqual(meanSd([5]), { mean: 5, sd: 0 });
 });

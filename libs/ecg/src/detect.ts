@@ -21,6 +21,9 @@ export interface DetectOptions {
   /** A lead to clean and cut beside the primary (leads.ts secondLeadOf), for the rhythm model's
    * second-lead features; none by default (it costs a second cleaning). */
   secondLead?: number;
+  /** Keep the small interposed beats the detector would take out as noise (qrs/detector.ts):
+   * for the training set's noisy copies, whose false beats are the classifier's Q examples. */
+  keepInterposedNoise?: boolean;
 }
 
 export interface DetectedBeats extends RPeaks {
@@ -87,11 +90,25 @@ export function detectBeats(
   if (primaryLead < 0 || primaryLead >= signals.length) throw new RangeError(`no lead ${primaryLead}`);
   const ownedStart = options.ownedStart ?? offset;
   const ownedEnd = options.ownedEnd ?? offset + (signals[0]?.length ?? 0);
-  const pre = preprocessLeads(signals, fs, offset, primaryLead, options.recordId, options.secondLead);
+  const pre = preprocessLeads(signals, fs, {
+    offset,
+    primaryLead,
+    recordId: options.recordId,
+    secondLead: options.secondLead,
+    keepInterposedNoise: options.keepInterposedNoise,
+  });
   const { energy, band, covered } = combinedFeature(pre, primaryLead);
   // With the primary lead readable throughout, the combined feature is its own: the peaks its
   // noise verdicts were judged on are the record's.
-  const peaks = pre.primaryPeaks ?? detectQrsPeaks({ energy, band, first: pre.first, readable: covered });
+  const peaks =
+    pre.primaryPeaks ??
+    detectQrsPeaks({
+      energy,
+      band,
+      first: pre.first,
+      readable: covered,
+      keepInterposedNoise: options.keepInterposedNoise,
+    });
   const samples: number[] = [];
   const beatIndex: number[] = [];
   let ownedFrom = -1;

@@ -89,14 +89,25 @@ export interface UnreadableStretch {
   reason: UnreadableReason;
 }
 
+export interface PreprocessOptions {
+  /** Record sample index (native rate) of signals[i][0]; 0 for a whole record. */
+  offset?: number;
+  /** The lead to prefer (MLII); the others stand in where it is unreadable. */
+  primaryLead?: number;
+  /** Names the recording in RecordInputError messages. */
+  recordId?: string;
+  /** A lead to clean over the whole input beside the primary, for its cut. */
+  secondLead?: number;
+  /** Every detector run keeps the small interposed beats (qrs/detector.ts; training copies only). */
+  keepInterposedNoise?: boolean;
+}
+
 export function preprocessLeads(
   signals: readonly Float32Array[],
   fs: number,
-  offset = 0,
-  primaryLead = 0,
-  recordId = 'recording',
-  secondLead?: number,
+  options: PreprocessOptions = {},
 ): PreprocessedLeads {
+  const { offset = 0, primaryLead = 0, recordId = 'recording', secondLead, keepInterposedNoise } = options;
   const fail = (problem: string): never => {
     throw new RecordInputError(recordId, problem);
   };
@@ -149,7 +160,7 @@ export function preprocessLeads(
   // Then whether its beats repeat (template-quality.ts): noise the floor does not see. Beats of
   // suspect blocks take part (they are signal, perhaps ECG); a block whose beats do not repeat
   // is noise outright, whatever the other leads say — they stand in for it if they are readable.
-  const primaryPeaks = detectQrsPeaks({ ...primaryFeature, first });
+  const primaryPeaks = detectQrsPeaks({ ...primaryFeature, first, keepInterposedNoise });
   const twin = twinIndex(primaryClean, primaryPeaks, bounds, (b) => signalBlock[b] === 1);
   for (let b = 0; b < twin.length; b++) {
     if (signalBlock[b] === 1 && twin[b] < TWIN_LIMIT) {
@@ -183,7 +194,8 @@ export function preprocessLeads(
     const peaks: number[] = [];
     for (const { start, end } of spans[lead]) {
       const part = qrsFeature(cleaned.subarray(start, end));
-      for (const p of detectQrsPeaks({ ...part, first: first + start })) peaks.push(p + start);
+      for (const p of detectQrsPeaks({ ...part, first: first + start, keepInterposedNoise }))
+        peaks.push(p + start);
     }
     const before = q.verdict.filter((v) => v === NOISE_VERDICT).length;
     // Its blocks outside the seconds it stands in for are not judged but are signal (context).
@@ -195,7 +207,18 @@ export function preprocessLeads(
   });
   if (standInNoise) readable = qualities.map((q) => readableSamples(q, bounds, count));
   if (suspect.includes(1)) {
-    settleNoise(primaryLead, suspect, floor, qualities, leads, spans, primaryPeaks, bounds, first);
+    settleNoise(
+      primaryLead,
+      suspect,
+      floor,
+      qualities,
+      leads,
+      spans,
+      primaryPeaks,
+      bounds,
+      first,
+      keepInterposedNoise,
+    );
     readable = qualities.map((q) => readableSamples(q, bounds, count));
   }
   const readableThroughout = primaryQuality.verdict.every((v) => v === 0);
@@ -263,6 +286,7 @@ function settleNoise(
   primaryBeats: Int32Array,
   bounds: Int32Array,
   first: number,
+  keepInterposedNoise: boolean | undefined,
 ): void {
   const primaryQuality = qualities[primaryLead] as LeadQuality;
   const tolerance = Math.round(0.15 * BEAT_FS);
@@ -276,7 +300,8 @@ function settleNoise(
       for (const { start, end } of spans[lead]) {
         const part = qrsFeature(x.subarray(start, end));
         energy.set(part.energy, start);
-        for (const p of detectQrsPeaks({ ...part, first: first + start })) beats.push(p + start);
+        for (const p of detectQrsPeaks({ ...part, first: first + start, keepInterposedNoise }))
+          beats.push(p + start);
       }
       const floor = noiseFloor(blockEnergyStats(energy, bounds));
       return { lead, beats: Int32Array.from(beats), floor, quality: qualities[lead] as LeadQuality };

@@ -33,6 +33,15 @@ test('a small peak between two beats one ordinary RR apart is noise; an interpos
   assert.ok(!near(small.at), 'the small interposed peak is dropped');
   assert.ok(near(full.at), 'the full-size interposed beat (an interpolated ectopic beat) is kept');
   assert.equal(found.length, beats.length + 1);
+  // The training set's noisy copies ask the detector to keep it: it becomes a Q example there.
+  const kept = Array.from(
+    detectQrsPeaks({ ...feature(42, [...beats, small, full]), keepInterposedNoise: true }),
+  );
+  assert.ok(
+    kept.some((f) => Math.abs(f - small.at) <= 2),
+    'kept when asked',
+  );
+  assert.equal(kept.length, beats.length + 2);
 });
 
 test('a small early beat followed by a pause (a premature beat with its compensatory pause) is kept', () => {

@@ -5,7 +5,7 @@ import { parquetMetadata } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { AAMI_CLASSES } from '@holterflow/contracts';
 import { readWfdbRecord } from '@holterflow/formats';
-import { BEAT_LENGTH, SEGMENTATION_VERSION } from '@holterflow/ecg';
+import { BEAT_LENGTH, SEGMENTATION_VERSION, detectBeats, matchBeats, primaryLeadOf } from '@holterflow/ecg';
 import {
   DS1_RECORDS,
   DS2_RECORDS,
@@ -14,6 +14,7 @@ import {
   classCounts,
   datasetFeatureRows,
   concatBeatDatasets,
+  noisyCopy,
   noisyCopyId,
   patientOf,
   readBeatDataset,
@@ -223,6 +224,30 @@ test('a noisy copy is its patient with NST noise: beats where nothing is classif
   // The copy's beats are in time order (its own beat table for the rhythm features).
   for (let k = 1; k < rows.length; k++) assert.ok(copy.samples[rows[k]] >= copy.samples[rows[k - 1]]);
   assert.equal(copy.recordFs?.['208~nst0'], record.fs);
+});
+
+test("a noisy copy's Q examples include the small interposed transients the detector drops at inference", () => {
+  const record = readWfdbRecord(`${FIXTURES}119.hea`);
+  const copies = { snrDb: [6], seed: 2 };
+  const copy = buildBeatDataset(FIXTURES, ['119'], { copies });
+  const qRows = copy.recordIds.filter((r, i) => r === '119~nst6' && copy.aami[i] === 'Q').length;
+  // The false detections a classify worker would be given on the same copy (the rule applied).
+  const noisy = noisyCopy(record, 6, copies);
+  const detection = detectBeats(noisy.signals, noisy.fs, { primaryLead: primaryLeadOf(noisy.leads) });
+  const match = matchBeats(
+    record.beats!.map((b) => b.sample),
+    detection.samples,
+    noisy.fs,
+    detection.unreadable,
+  );
+  const inferenceFalse = match.detectedToReference.filter(
+    (r, j) => r < 0 && !match.detectedExcluded[j],
+  ).length;
+  assert.ok(inferenceFalse > 0);
+  assert.ok(
+    qRows > inferenceFalse,
+    `${qRows} Q examples against ${inferenceFalse} false detections at inference`,
+  );
 });
 
 test('noisy copies train with their patient and never validate or test', () => {

@@ -72,6 +72,9 @@ export interface QrsDetectorInput {
   first?: number;
   /** 1 where some lead is readable (the energy is zero elsewhere); default everywhere. */
   readable?: Uint8Array;
+  /** Keep the small beats dropInterposedNoise would take out. Only the training set's noisy
+   * copies ask for it: their noise transients become Q examples (libs/training builder). */
+  keepInterposedNoise?: boolean;
 }
 
 /** Mean of a ring of MEMORY values, summed from the oldest (at `slot`) to the newest. */
@@ -128,7 +131,13 @@ function candidatePeaks(energy: Float32Array, band: Float32Array): Candidates {
  * final search-back is made only when `to` is the slice's end (elsewhere the run goes on in the
  * next epoch's context).
  */
-function runDetector(energy: Float32Array, cand: Candidates, from: number, to: number): number[] {
+function runDetector(
+  energy: Float32Array,
+  cand: Candidates,
+  from: number,
+  to: number,
+  keepInterposedNoise: boolean,
+): number[] {
   const n = energy.length;
   const found: number[] = [];
   const span = to - from;
@@ -221,7 +230,7 @@ function runDetector(energy: Float32Array, cand: Candidates, from: number, to: n
     }
   }
   if (to >= n) searchBack(n);
-  return dropInterposedNoise(found, energy);
+  return keepInterposedNoise ? found : dropInterposedNoise(found, energy);
 }
 
 /**
@@ -264,7 +273,13 @@ function dropInterposedNoise(found: number[], energy: Float32Array): number[] {
 }
 
 /** Indices of the energy peaks judged to be QRS complexes, ascending. */
-export function detectQrsPeaks({ energy, band, first = 0, readable }: QrsDetectorInput): Int32Array {
+export function detectQrsPeaks({
+  energy,
+  band,
+  first = 0,
+  readable,
+  keepInterposedNoise = false,
+}: QrsDetectorInput): Int32Array {
   const n = energy.length;
   if (n < 3) return new Int32Array(0);
   const cand = candidatePeaks(energy, band);
@@ -282,7 +297,7 @@ export function detectQrsPeaks({ energy, band, first = 0, readable }: QrsDetecto
     let from = Math.max(0, start - warmUp);
     if (readable && !readable[from]) from = readable.indexOf(1, from);
     if (from < 0) continue;
-    for (const b of runDetector(energy, cand, from, Math.min(n, end + hold))) {
+    for (const b of runDetector(energy, cand, from, Math.min(n, end + hold), keepInterposedNoise)) {
       if (b < start || b >= end) continue;
       // Two epochs' detectors may disagree at their seam: a beat in the refractory period of the
       // previous epoch's last beat is the same QRS or impossible; the earlier is kept. (Handing

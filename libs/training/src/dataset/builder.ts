@@ -55,6 +55,9 @@ interface RecordBeatsOptions {
    * the quality step marks unanalysable are left out (they are never classified), and detections
    * that match no reference beat (noise taken for a beat; VF excluded) are added as Q, the AAMI
    * class of beats that cannot be classified — so a model learns that noise is not a V beat.
+   * The detector keeps the small interposed beats it would drop as noise here: at inference the
+   * rule takes most of them out, and the ones it misses look like them, so they stay Q examples
+   * (without them the retrained networks lost 2–6 points of VEB +P in noise: libs/training README).
    */
   asClassified?: boolean;
   /** Also cut the record's second lead (BeatDataset x2), for models whose features read it. */
@@ -73,6 +76,7 @@ export function recordBeats(record: WfdbRecord, options: RecordBeatsOptions = {}
     primaryLead: primary,
     recordId: record.recordId,
     secondLead: options.secondLead ? secondLeadOf(record.signals.length, primary) : undefined,
+    keepInterposedNoise: options.asClassified,
   });
   const excluded = options.asClassified
     ? [

@@ -118,6 +118,9 @@ export const RHYTHM_FEATURE_SETS: Record<string, readonly string[]> = {
   'rhythm-3': RHYTHM_3_FEATURES,
   'rhythm-1-relative': patientRelative(RHYTHM_1_FEATURES),
   'rhythm-1-af': [...RHYTHM_1_FEATURES, ...AF_FEATURES],
+  // Without RR in seconds: a patient whose sinus rate is slow (MIT-BIH 232, base RR 1.0 s) has
+  // premature beats as long as most training patients' normal ones.
+  'rhythm-1-af-relative': patientRelative([...RHYTHM_1_FEATURES, ...AF_FEATURES]),
   'rhythm-1-af-lead2': [...RHYTHM_1_FEATURES, ...AF_FEATURES, ...LEAD2_FEATURES],
   // The AF verdict without its statistics, so a rhythm more irregular than any training
   // patient's (sinus pauses) does not extrapolate them; measured to lose on the DS1 folds

@@ -102,6 +102,9 @@ export interface PreprocessOptions {
   keepInterposedNoise?: boolean;
 }
 
+/** QRS peaks of a stretch's energy feature, indices into the stretch. */
+type PeaksOf = (feature: { energy: Float32Array; band: Float32Array }, start: number) => Int32Array;
+
 export function preprocessLeads(
   signals: readonly Float32Array[],
   fs: number,
@@ -120,6 +123,10 @@ export function preprocessLeads(
   const resampler = createResampler(fs, BEAT_FS);
   const first = resampler.firstOutputAtOrAfter(offset);
   const count = Math.max(0, resampler.firstOutputAtOrAfter(offset + n) - first);
+  // Every detector run of the quality step, on a stretch starting `start` samples into the input:
+  // record-anchored epochs (qrs/detector.ts) and the one keepInterposedNoise setting for all.
+  const peaksOf: PeaksOf = (feature, start) =>
+    detectQrsPeaks({ ...feature, first: first + start, keepInterposedNoise });
   const primaryQuality = assessLead(signals[primaryLead], fs, offset);
   const clean = (lead: number, spans: readonly Span[]): Float32Array => {
     const raw = signals[lead];
@@ -160,7 +167,7 @@ export function preprocessLeads(
   // Then whether its beats repeat (template-quality.ts): noise the floor does not see. Beats of
   // suspect blocks take part (they are signal, perhaps ECG); a block whose beats do not repeat
   // is noise outright, whatever the other leads say — they stand in for it if they are readable.
-  const primaryPeaks = detectQrsPeaks({ ...primaryFeature, first, keepInterposedNoise });
+  const primaryPeaks = peaksOf(primaryFeature, 0);
   const twin = twinIndex(primaryClean, primaryPeaks, bounds, (b) => signalBlock[b] === 1);
   for (let b = 0; b < twin.length; b++) {
     if (signalBlock[b] === 1 && twin[b] < TWIN_LIMIT) {
@@ -194,8 +201,7 @@ export function preprocessLeads(
     const peaks: number[] = [];
     for (const { start, end } of spans[lead]) {
       const part = qrsFeature(cleaned.subarray(start, end));
-      for (const p of detectQrsPeaks({ ...part, first: first + start, keepInterposedNoise }))
-        peaks.push(p + start);
+      for (const p of peaksOf(part, start)) peaks.push(p + start);
     }
     const before = q.verdict.filter((v) => v === NOISE_VERDICT).length;
     // Its blocks outside the seconds it stands in for are not judged but are signal (context).
@@ -207,18 +213,7 @@ export function preprocessLeads(
   });
   if (standInNoise) readable = qualities.map((q) => readableSamples(q, bounds, count));
   if (suspect.includes(1)) {
-    settleNoise(
-      primaryLead,
-      suspect,
-      floor,
-      qualities,
-      leads,
-      spans,
-      primaryPeaks,
-      bounds,
-      first,
-      keepInterposedNoise,
-    );
+    settleNoise(primaryLead, suspect, floor, qualities, leads, spans, primaryPeaks, bounds, peaksOf);
     readable = qualities.map((q) => readableSamples(q, bounds, count));
   }
   const readableThroughout = primaryQuality.verdict.every((v) => v === 0);
@@ -285,8 +280,7 @@ function settleNoise(
   spans: Span[][],
   primaryBeats: Int32Array,
   bounds: Int32Array,
-  first: number,
-  keepInterposedNoise: boolean | undefined,
+  peaksOf: PeaksOf,
 ): void {
   const primaryQuality = qualities[primaryLead] as LeadQuality;
   const tolerance = Math.round(0.15 * BEAT_FS);
@@ -300,8 +294,7 @@ function settleNoise(
       for (const { start, end } of spans[lead]) {
         const part = qrsFeature(x.subarray(start, end));
         energy.set(part.energy, start);
-        for (const p of detectQrsPeaks({ ...part, first: first + start, keepInterposedNoise }))
-          beats.push(p + start);
+        for (const p of peaksOf(part, start)) beats.push(p + start);
       }
       const floor = noiseFloor(blockEnergyStats(energy, bounds));
       return { lead, beats: Int32Array.from(beats), floor, quality: qualities[lead] as LeadQuality };

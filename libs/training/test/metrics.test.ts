@@ -7,6 +7,7 @@ import {
   metricsFromConfusion,
   testFiguresOf,
 } from '../src/index.js';
+import { ec57Confusion } from './helpers/ec57-confusion.js';
 
 test('metrics from a hand-computed confusion matrix', () => {
   // rows = true N,S,V,F,Q; columns = predicted
@@ -77,13 +78,7 @@ test("the table shows our figures beside the seed report's", () => {
 });
 
 test('test figures: accuracy a fraction, EC57 VEB and SVEB in percent, the confusion kept', () => {
-  const confusion = [
-    [900, 10, 5, 0, 0],
-    [20, 80, 0, 0, 0],
-    [4, 1, 90, 5, 0],
-    [0, 2, 30, 10, 0],
-    [0, 0, 7, 0, 3],
-  ];
+  const confusion = ec57Confusion();
   const f = testFiguresOf(confusion);
   assert.ok(Math.abs(f.accuracy - 1083 / 1167) < 1e-12);
   assert.ok(Math.abs(f.vebSe - 90) < 1e-9);

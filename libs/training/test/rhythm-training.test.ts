@@ -22,6 +22,7 @@ import {
   type FeatureSet,
   type MlpTrainOptions,
 } from '@holterflow/training';
+import { ec57Confusion } from './helpers/ec57-confusion.js';
 
 /** Five separable blobs in 6 dimensions, class c centred at 2·e_c; class 0 the majority. */
 function blobs(n: number, seed: number): FeatureSet {
@@ -167,14 +168,7 @@ test('a run ended after 2 epochs continues from its checkpoint to the same weigh
 });
 
 test('EC57 statistics: F beats labelled V are not VEB false positives; Q beats are left out', () => {
-  // rows: reference N, S, V, F, Q; columns: predicted
-  const confusion = [
-    [900, 10, 5, 0, 0],
-    [20, 80, 0, 0, 0],
-    [4, 1, 90, 5, 0],
-    [0, 2, 30, 10, 0],
-    [0, 0, 7, 0, 3],
-  ];
+  const confusion = ec57Confusion();
   const { veb, sveb } = ec57Statistics(confusion);
   assert.equal(veb.tp, 90);
   assert.equal(veb.fn, 10);
